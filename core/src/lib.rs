@@ -1,0 +1,15 @@
+//! `sunaba-core`: a simulated Kubernetes v1.33 cluster, with kubectl and the
+//! container shells, in pure Rust.
+//!
+//! Architecture invariants (see ARCHITECTURE.md):
+//! - no I/O, no wall clock and no ambient randomness: time and a seed come in
+//!   from the host;
+//! - the same inputs give byte-identical results natively and in WebAssembly.
+
+pub mod api;
+pub mod cluster;
+
+pub use cluster::{Cluster, ClusterConfig};
+
+/// The Kubernetes version the simulated cluster reports.
+pub const KUBERNETES_VERSION: &str = "v1.33.1";

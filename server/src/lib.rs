@@ -1,0 +1,9 @@
+//! `sunaba-server`: the native Sunaba. It serves the playground's web bundle
+//! and, in later layers, the Kubernetes API over the same simulated cluster.
+//!
+//! This crate is glue: the cluster lives in `sunaba-core`.
+
+pub mod assets;
+pub mod serve;
+
+pub use serve::{ServeConfig, Server};

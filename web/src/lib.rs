@@ -1,0 +1,13 @@
+//! `sunaba-web`: the Sunaba playground, a Yew app that runs the simulated
+//! cluster from `sunaba-core` inside the browser tab.
+
+pub mod app;
+
+pub use app::App;
+
+/// Mounts the playground on the page's `<body>`.
+#[cfg(all(target_arch = "wasm32", not(test)))]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}

@@ -1,0 +1,55 @@
+//! `cargo xtask`: Sunaba's build automation.
+//!
+//! - `cargo xtask serve [ARGS…]`: install what is missing, build the web bundle
+//!   and the server, then run `sunaba serve ARGS…`.
+//! - `cargo xtask build`: build the web bundle and the server, and print sizes.
+//! - `cargo xtask test`: every test: native, WASM in headless Chromium, end to end.
+
+mod bundle;
+mod cmd;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (task, rest) = match args.split_first() {
+        Some((task, rest)) => (task.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match task {
+        "serve" => serve(rest),
+        "build" => bundle::build_all().map(|_| ()),
+        "test" => test::run_all(),
+        "help" | "-h" | "--help" => {
+            print_help();
+            Ok(())
+        }
+        other => Err(format!("unknown task {other:?}; see `cargo xtask help`")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    println!(
+        "cargo xtask <task>\n\n\
+         serve [ARGS…]  build everything and run `sunaba serve ARGS…` (default http://127.0.0.1:8080)\n\
+         build          build the web bundle and the server; print the bundle's gzip size\n\
+         test           run every test: native, WASM in headless Chromium, end to end"
+    );
+}
+
+/// Builds everything, then replaces this process's work with `sunaba serve`.
+fn serve(args: &[String]) -> Result<(), String> {
+    let server = bundle::build_all()?;
+    let mut command = std::process::Command::new(server);
+    command.arg("serve").args(args);
+    cmd::run(&mut command)
+}

@@ -1,0 +1,127 @@
+//! Installs the tools the build and the tests need, when they are missing.
+
+use std::{fs, path::PathBuf, process::Command};
+
+use crate::cmd;
+
+/// The wasm-bindgen version that Cargo.lock pins; the CLI must match it exactly.
+pub fn pinned_wasm_bindgen_version() -> Result<String, String> {
+    let lock = fs::read_to_string(cmd::workspace_root().join("Cargo.lock"))
+        .map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.strip_prefix("version = \""))
+                .and_then(|l| l.strip_suffix('"'))
+            {
+                return Ok(version.to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+/// Adds the wasm32 target when the toolchain lacks it (rust-toolchain.toml lists it,
+/// but an already-installed toolchain does not always pick that up).
+pub fn ensure_wasm_target() -> Result<(), String> {
+    let installed = cmd::output(Command::new("rustup").args(["target", "list", "--installed"]));
+    match installed {
+        Some(list) if list.lines().any(|t| t.trim() == "wasm32-unknown-unknown") => Ok(()),
+        Some(_) => cmd::run(
+            Command::new("rustup")
+                .current_dir(cmd::workspace_root())
+                .args(["target", "add", "wasm32-unknown-unknown"]),
+        ),
+        None => {
+            eprintln!("xtask: rustup not found; assuming the toolchain has wasm32-unknown-unknown");
+            Ok(())
+        }
+    }
+}
+
+/// Where `cargo install` puts binaries.
+fn cargo_bin_dir() -> PathBuf {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"));
+    home.join("bin")
+}
+
+/// The path of a wasm-bindgen CLI tool at the pinned version, installing it if needed.
+pub fn wasm_bindgen_tool(name: &str) -> Result<PathBuf, String> {
+    let version = pinned_wasm_bindgen_version()?;
+    let path = cargo_bin_dir().join(name);
+    let reported = cmd::output(Command::new(&path).arg("--version"));
+    let current = reported
+        .as_deref()
+        .is_some_and(|v| v.split_whitespace().nth(1) == Some(version.as_str()));
+    if !current {
+        eprintln!("xtask: installing wasm-bindgen-cli {version} (once per machine)");
+        // No --locked: the registry here is a snapshot that can lack the exact
+        // patch releases the CLI's own lock file names.
+        cmd::run(cmd::cargo().args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={version}"),
+            "--force",
+        ]))?;
+    }
+    Ok(path)
+}
+
+/// Chromium and ChromeDriver for the WASM and end-to-end tests: found, installed
+/// (as root, from Debian), or an error that says exactly what to install.
+pub fn ensure_chromium() -> Result<ChromeTools, String> {
+    if let Some(tools) = ChromeTools::find() {
+        return Ok(tools);
+    }
+    if is_root() {
+        eprintln!("xtask: installing Debian's chromium and chromium-driver");
+        cmd::run(Command::new("apt-get").arg("update"))?;
+        cmd::run(
+            Command::new("apt-get")
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .args(["install", "-y", "chromium", "chromium-driver"]),
+        )?;
+    }
+    ChromeTools::find().ok_or_else(|| {
+        "the WASM and browser tests need Chromium and ChromeDriver: \
+         run `sudo apt-get install chromium chromium-driver`"
+            .to_string()
+    })
+}
+
+/// The browser and its WebDriver.
+pub struct ChromeTools {
+    /// The Chromium binary.
+    pub chromium: PathBuf,
+    /// The ChromeDriver binary.
+    pub chromedriver: PathBuf,
+}
+
+impl ChromeTools {
+    fn find() -> Option<Self> {
+        Some(Self {
+            chromium: which(&["chromium", "chromium-browser", "google-chrome"])?,
+            chromedriver: which(&["chromedriver"])?,
+        })
+    }
+}
+
+/// The first of `names` found on PATH.
+pub fn which(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names.iter().find_map(|name| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+fn is_root() -> bool {
+    cmd::output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
+}
