@@ -8,6 +8,9 @@
 
 pub mod api;
 pub mod cluster;
+pub mod rand;
+pub mod store;
+pub mod time;
 
 pub use cluster::{Cluster, ClusterConfig};
 
