@@ -1,5 +1,29 @@
-//! The cluster handle: the one boundary through which the browser and the
-//! server drive the simulation.
+//! The cluster handle: the one boundary through which the browser, the
+//! native server and the tests drive the simulation. It owns the API
+//! server, the controllers, the scheduler and the kubelets, and the clock.
+
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::{Namespace, NamespaceSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use crate::api::decode::{self, DecodeError};
+use crate::api::{Object, StatusError};
+use crate::apiserver::{ApiServer, WriteOptions};
+use crate::controllers::deployment::DeploymentController;
+use crate::controllers::endpoints::EndpointsController;
+use crate::controllers::endpointslice::EndpointSliceController;
+use crate::controllers::garbage_collector::GarbageCollector;
+use crate::controllers::namespace::NamespaceController;
+use crate::controllers::replicaset::ReplicaSetController;
+use crate::controllers::{Controller, Driver};
+use crate::kubelet::Kubelets;
+use crate::scheduler::Scheduler;
+use crate::time::SimTime;
+
+/// The namespaces every cluster starts with.
+pub const INITIAL_NAMESPACES: [&str; 4] =
+    ["default", "kube-node-lease", "kube-public", "kube-system"];
 
 /// How a new cluster is laid out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -8,6 +32,8 @@ pub struct ClusterConfig {
     pub workers: usize,
     /// The seed for every random choice the cluster makes.
     pub seed: u64,
+    /// The simulated time at which the cluster starts.
+    pub start: SimTime,
 }
 
 impl Default for ClusterConfig {
@@ -15,32 +41,174 @@ impl Default for ClusterConfig {
         Self {
             workers: 2,
             seed: 0,
+            start: SimTime::TEST_EPOCH,
         }
     }
 }
 
 /// A whole simulated cluster.
-#[derive(Clone, Debug)]
 pub struct Cluster {
-    config: ClusterConfig,
+    api: ApiServer,
+    driver: Driver,
+    now: SimTime,
+    node_names: Vec<String>,
 }
 
 impl Cluster {
-    /// Builds a fresh cluster: one control-plane node and `config.workers` workers.
+    /// Builds a fresh cluster: namespaces, one control-plane node and
+    /// `config.workers` workers, with their kubelets and the controllers.
     pub fn new(config: ClusterConfig) -> Self {
-        Self { config }
+        let node_names = node_names(config.workers);
+        let mut api = ApiServer::new(config.seed);
+        let now = config.start;
+        for namespace in INITIAL_NAMESPACES {
+            let created = api.create(namespace_object(namespace), now, &WriteOptions::default());
+            debug_assert!(created.is_ok(), "{created:?}");
+        }
+        let mut kubelets = Kubelets::default();
+        for (index, name) in node_names.iter().enumerate() {
+            let node = kubelets.register(name, index as u8, index == 0, now);
+            let created = api.create(Object::Node(node), now, &WriteOptions::default());
+            debug_assert!(created.is_ok(), "{created:?}");
+        }
+        let controllers: Vec<Box<dyn Controller>> = vec![
+            Box::new(NamespaceController),
+            Box::new(DeploymentController),
+            Box::new(ReplicaSetController::default()),
+            Box::new(GarbageCollector),
+            Box::new(Scheduler::new(node_names[0].clone())),
+            Box::new(kubelets),
+            Box::new(EndpointsController),
+            Box::new(EndpointSliceController),
+        ];
+        let mut cluster = Self {
+            api,
+            driver: Driver::new(controllers),
+            now,
+            node_names,
+        };
+        cluster.settle();
+        cluster
     }
 
-    /// The names of the nodes, control plane first, as kind names them.
-    pub fn node_names(&self) -> Vec<String> {
-        let workers = (1..=self.config.workers).map(|i| match i {
-            1 => "sunaba-worker".to_string(),
-            n => format!("sunaba-worker{n}"),
-        });
-        std::iter::once("sunaba-control-plane".to_string())
-            .chain(workers)
-            .collect()
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
     }
+
+    /// The API server, for reads.
+    pub fn api(&self) -> &ApiServer {
+        &self.api
+    }
+
+    /// The names of the nodes, control plane first.
+    pub fn node_names(&self) -> &[String] {
+        &self.node_names
+    }
+
+    /// The kubelets, for logs and the containers' state.
+    pub fn kubelets(&self) -> &Kubelets {
+        self.driver
+            .get::<Kubelets>()
+            .unwrap_or_else(|| unreachable_kubelets())
+    }
+
+    /// Creates an object now, then lets the controllers react.
+    pub fn create(&mut self, object: Object) -> Result<Arc<Object>, StatusError> {
+        let created = self.api.create(object, self.now, &WriteOptions::default());
+        self.settle();
+        created
+    }
+
+    /// Replaces an object now, then lets the controllers react.
+    pub fn update(&mut self, object: Object) -> Result<Arc<Object>, StatusError> {
+        let updated = self.api.update(object, &WriteOptions::default());
+        self.settle();
+        updated
+    }
+
+    /// Deletes an object now, then lets the controllers react.
+    pub fn delete(
+        &mut self,
+        key: &crate::store::ObjectKey,
+        options: &crate::apiserver::DeleteOptions,
+    ) -> Result<crate::apiserver::DeleteOutcome, StatusError> {
+        let outcome = self.api.delete(key, self.now, options);
+        self.settle();
+        outcome
+    }
+
+    /// Decodes manifest text and creates each object, in order.
+    pub fn create_manifests(
+        &mut self,
+        text: &str,
+    ) -> Result<Vec<Result<Arc<Object>, StatusError>>, DecodeError> {
+        let objects = decode::decode_manifests(text)?;
+        Ok(objects.into_iter().map(|o| self.create(o)).collect())
+    }
+
+    /// Advances the clock by `millis`, running every timer at its own time.
+    pub fn advance(&mut self, millis: i64) {
+        let target = self.now.plus_millis(millis.max(0));
+        self.run_until(target);
+    }
+
+    /// Runs timers in time order up to `target`, then settles at `target`.
+    pub fn run_until(&mut self, target: SimTime) {
+        while let Some(next) = self.driver.next_timer().filter(|t| *t <= target) {
+            self.now = self.now.max(next);
+            self.settle();
+        }
+        self.now = self.now.max(target);
+        self.settle();
+    }
+
+    /// Runs until nothing more is pending or `deadline` is reached; returns the time reached.
+    pub fn run_until_idle(&mut self, deadline: SimTime) -> SimTime {
+        while let Some(next) = self.driver.next_timer().filter(|t| *t <= deadline) {
+            self.now = self.now.max(next);
+            self.settle();
+        }
+        self.now
+    }
+
+    fn settle(&mut self) {
+        self.driver.settle(&mut self.api, self.now);
+    }
+
+    /// Controller writes the API server refused since the last call.
+    pub fn take_controller_errors(&mut self) -> Vec<crate::controllers::driver::ActionError> {
+        self.driver.take_errors()
+    }
+}
+
+fn unreachable_kubelets() -> &'static Kubelets {
+    // Cluster::new always installs the kubelets.
+    panic!("the cluster runs no kubelets")
+}
+
+fn namespace_object(name: &str) -> Object {
+    Object::Namespace(Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.into()),
+            ..Default::default()
+        },
+        spec: Some(NamespaceSpec {
+            finalizers: Some(vec!["kubernetes".into()]),
+        }),
+        status: None,
+    })
+}
+
+/// The nodes' names, as kind names them.
+fn node_names(workers: usize) -> Vec<String> {
+    let workers = (1..=workers).map(|i| match i {
+        1 => "sunaba-worker".to_string(),
+        n => format!("sunaba-worker{n}"),
+    });
+    std::iter::once("sunaba-control-plane".to_string())
+        .chain(workers)
+        .collect()
 }
 
 #[cfg(test)]
@@ -54,5 +222,7 @@ mod tests {
             cluster.node_names(),
             ["sunaba-control-plane", "sunaba-worker", "sunaba-worker2"]
         );
+        assert_eq!(cluster.api().store().count(crate::api::Kind::Node), 3);
+        assert_eq!(cluster.api().store().count(crate::api::Kind::Namespace), 4);
     }
 }

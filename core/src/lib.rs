@@ -7,8 +7,16 @@
 //! - the same inputs give byte-identical results natively and in WebAssembly.
 
 pub mod api;
+pub mod apiserver;
 pub mod cluster;
+pub mod controllers;
+pub mod images;
+pub mod kubelet;
+pub mod network;
 pub mod rand;
+pub mod resources;
+pub mod scheduler;
+pub mod seed;
 pub mod store;
 pub mod time;
 

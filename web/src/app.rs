@@ -16,7 +16,7 @@ pub fn app() -> Html {
             <section class="panel cluster-view" data-testid="cluster-view" aria-label="Cluster">
                 <h2>{ "Cluster" }</h2>
                 <ul class="nodes">
-                    { for cluster.node_names().into_iter().map(|name| html! {
+                    { for cluster.node_names().iter().cloned().map(|name| html! {
                         <li class="node" data-testid={format!("node-{name}")}>{ name }</li>
                     }) }
                 </ul>

@@ -173,9 +173,9 @@ fn split_terms(text: &str) -> Result<Vec<&str>, SelectorError> {
             _ => {}
         }
         if depth < 0 {
-            return Err(SelectorError(format!(
-                "unable to parse requirement: found ')', expected: '('"
-            )));
+            return Err(SelectorError(
+                "unable to parse requirement: found ')', expected: '('".to_string(),
+            ));
         }
     }
     if depth != 0 {
@@ -206,9 +206,7 @@ fn parse_term(term: &str) -> Result<Requirement, SelectorError> {
     for (op, greater) in [(">", true), ("<", false)] {
         if let Some((k, v)) = term.split_once(op) {
             let n = v.trim().parse::<i64>().map_err(|_| {
-                SelectorError(format!(
-                    "for 'Gt', 'Lt' operators, the value must be an integer"
-                ))
+                SelectorError("for 'Gt', 'Lt' operators, the value must be an integer".to_string())
             })?;
             let k = valid_key(k.trim())?;
             return Ok(if greater {

@@ -9,7 +9,7 @@ use super::Kind;
 /// A failed API call, carrying the `Status` the API server would send.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusError {
-    status: Status,
+    status: Box<Status>,
 }
 
 /// One field-level problem in an Invalid error.
@@ -92,14 +92,14 @@ impl FieldError {
 impl StatusError {
     fn new(code: i32, reason: &str, message: String, details: Option<StatusDetails>) -> Self {
         Self {
-            status: Status {
+            status: Box::new(Status {
                 code: Some(code),
                 reason: Some(reason.to_string()).filter(|r| !r.is_empty()),
                 message: Some(message),
                 status: Some("Failure".into()),
                 details,
                 ..Status::default()
-            },
+            }),
         }
     }
 
@@ -136,6 +136,11 @@ impl StatusError {
              please apply your changes to the latest version and try again",
             kind.qualified_plural()
         );
+        Self::new(409, "Conflict", message, Self::details(kind, name))
+    }
+
+    /// 409 with a message of its own (e.g. a pod already bound).
+    pub fn conflict_message(kind: Kind, name: &str, message: String) -> Self {
         Self::new(409, "Conflict", message, Self::details(kind, name))
     }
 

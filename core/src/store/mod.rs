@@ -84,6 +84,9 @@ pub struct Expired {
     pub oldest: u64,
 }
 
+/// One row of a kind's table: (namespace, name) and the object.
+type TableEntry<'s> = (&'s (String, String), &'s Arc<Object>);
+
 /// How many changes the watch log keeps by default.
 pub const DEFAULT_WATCH_LOG: usize = 8192;
 
@@ -152,15 +155,14 @@ impl Store {
         namespace: Option<&'s str>,
     ) -> impl Iterator<Item = &'s Arc<Object>> + 's {
         let table = self.tables.get(&kind);
-        let range: Box<dyn Iterator<Item = (&(String, String), &Arc<Object>)>> =
-            match (table, namespace) {
-                (None, _) => Box::new(std::iter::empty()),
-                (Some(t), Some(ns)) if kind.is_namespaced() => Box::new(
-                    t.range((ns.to_string(), String::new())..)
-                        .take_while(move |((n, _), _)| n == ns),
-                ),
-                (Some(t), _) => Box::new(t.iter()),
-            };
+        let range: Box<dyn Iterator<Item = TableEntry<'s>>> = match (table, namespace) {
+            (None, _) => Box::new(std::iter::empty()),
+            (Some(t), Some(ns)) if kind.is_namespaced() => Box::new(
+                t.range((ns.to_string(), String::new())..)
+                    .take_while(move |((n, _), _)| n == ns),
+            ),
+            (Some(t), _) => Box::new(t.iter()),
+        };
         range.map(|(_, object)| object)
     }
 

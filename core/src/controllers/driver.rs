@@ -1,0 +1,277 @@
+//! The driver: runs controllers' queues and timers against the API server
+//! until nothing is left to do at the current time.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashSet, VecDeque};
+
+use super::{Action, Context, Controller, CreateEvents, NAME_PLACEHOLDER};
+use crate::apiserver::events::{EventType, NewEvent};
+use crate::apiserver::{ApiServer, DeleteOutcome, WriteOptions};
+use crate::store::{ObjectKey, WatchEvent};
+use crate::time::SimTime;
+
+/// How many reconciles one settle may run before it stops, so that a
+/// controller bug cannot hang the tab.
+pub const MAX_RECONCILES_PER_SETTLE: usize = 2_000_000;
+
+/// A failed write, kept for the learner to see (a controller's create that
+/// the API server refused shows up here and in events).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionError {
+    /// The controller that asked.
+    pub controller: &'static str,
+    /// What the API server said.
+    pub message: String,
+}
+
+/// Runs the controllers.
+pub struct Driver {
+    controllers: Vec<Box<dyn Controller>>,
+    queues: Vec<WorkQueue>,
+    timers: BinaryHeap<Reverse<(SimTime, u64, usize, ObjectKey)>>,
+    timer_sequence: u64,
+    observed: u64,
+    errors: Vec<ActionError>,
+}
+
+#[derive(Default)]
+struct WorkQueue {
+    order: VecDeque<ObjectKey>,
+    queued: HashSet<ObjectKey>,
+}
+
+impl WorkQueue {
+    fn push(&mut self, key: ObjectKey) {
+        if self.queued.insert(key.clone()) {
+            self.order.push_back(key);
+        }
+    }
+
+    fn pop(&mut self) -> Option<ObjectKey> {
+        let key = self.order.pop_front()?;
+        self.queued.remove(&key);
+        Some(key)
+    }
+}
+
+impl Driver {
+    /// A driver over these controllers.
+    pub fn new(controllers: Vec<Box<dyn Controller>>) -> Self {
+        let queues = controllers.iter().map(|_| WorkQueue::default()).collect();
+        Self {
+            controllers,
+            queues,
+            timers: BinaryHeap::new(),
+            timer_sequence: 0,
+            observed: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    /// The controller of type `T`, if the driver runs one.
+    pub fn get<T: Controller>(&self) -> Option<&T> {
+        self.controllers.iter().find_map(|c| {
+            let any: &dyn std::any::Any = c.as_ref();
+            any.downcast_ref::<T>()
+        })
+    }
+
+    /// The controller of type `T`, to change.
+    pub fn get_mut<T: Controller>(&mut self) -> Option<&mut T> {
+        self.controllers.iter_mut().find_map(|c| {
+            let any: &mut dyn std::any::Any = c.as_mut();
+            any.downcast_mut::<T>()
+        })
+    }
+
+    /// The time of the earliest pending timer, if any.
+    pub fn next_timer(&self) -> Option<SimTime> {
+        self.timers.peek().map(|Reverse((at, ..))| *at)
+    }
+
+    /// Writes the controllers' requests refused, oldest first, and forgets them.
+    pub fn take_errors(&mut self) -> Vec<ActionError> {
+        std::mem::take(&mut self.errors)
+    }
+
+    /// Feeds every change since the last call to the controllers, fires the
+    /// timers due by `now`, and reconciles until every queue is empty.
+    ///
+    /// Work runs in rounds: each controller drains the keys queued before
+    /// the round, and the changes they make are observed in the next one.
+    /// Many changes to one key so fold into one reconcile, as a real
+    /// workqueue folds them under load.
+    pub fn settle(&mut self, api: &mut ApiServer, now: SimTime) {
+        self.fire_timers(now);
+        let mut budget = MAX_RECONCILES_PER_SETTLE;
+        loop {
+            self.observe_changes(api);
+            if self.queues.iter().all(|q| q.order.is_empty()) {
+                break;
+            }
+            for index in 0..self.controllers.len() {
+                let round: Vec<ObjectKey> =
+                    std::iter::from_fn(|| self.queues[index].pop()).collect();
+                for key in round {
+                    if budget == 0 {
+                        self.errors.push(ActionError {
+                            controller: self.controllers[index].name(),
+                            message: "reconcile budget exhausted; the cluster is not converging"
+                                .into(),
+                        });
+                        return;
+                    }
+                    budget -= 1;
+                    let actions = self.controllers[index].reconcile(
+                        Context {
+                            store: api.store(),
+                            now,
+                        },
+                        &key,
+                    );
+                    self.apply(api, now, index, &key, actions);
+                }
+            }
+        }
+    }
+
+    fn fire_timers(&mut self, now: SimTime) {
+        while let Some(Reverse((at, _, index, _))) = self.timers.peek() {
+            if *at > now {
+                break;
+            }
+            let index = *index;
+            if let Some(Reverse((_, _, _, key))) = self.timers.pop() {
+                self.queues[index].push(key);
+            }
+        }
+    }
+
+    fn observe_changes(&mut self, api: &ApiServer) {
+        let store = api.store();
+        if self.observed == store.resource_version() {
+            return;
+        }
+        let changes: Vec<WatchEvent> = match store.changes_since(self.observed) {
+            Ok(changes) => changes.cloned().collect(),
+            // Too far behind the watch log: relist, as an informer does.
+            Err(_) => relist(store),
+        };
+        self.observed = store.resource_version();
+        for change in &changes {
+            for (controller, queue) in self.controllers.iter_mut().zip(self.queues.iter_mut()) {
+                for key in controller.observe(change, store) {
+                    queue.push(key);
+                }
+            }
+        }
+    }
+
+    /// Marks every change so far as seen, without telling the controllers
+    /// (used after a snapshot restore, when they are told by a resync instead).
+    pub fn skip_to(&mut self, resource_version: u64) {
+        self.observed = resource_version;
+    }
+
+    /// Queues every key a controller would want after a restart.
+    pub fn resync(&mut self, api: &ApiServer, keys: impl Fn(usize) -> BTreeSet<ObjectKey>) {
+        self.observed = api.store().resource_version();
+        for (index, queue) in self.queues.iter_mut().enumerate() {
+            for key in keys(index) {
+                queue.push(key);
+            }
+        }
+    }
+
+    fn apply(
+        &mut self,
+        api: &mut ApiServer,
+        now: SimTime,
+        index: usize,
+        key: &ObjectKey,
+        actions: Vec<Action>,
+    ) {
+        let name = self.controllers[index].name();
+        let options = WriteOptions {
+            dry_run: false,
+            field_manager: Some(name.to_string()),
+        };
+        for action in actions {
+            let result = match action {
+                Action::Create(object, events) => create(api, now, &options, object, events),
+                Action::Update(object) => api.update(object, &options).map(|_| ()),
+                Action::UpdateStatus(object) => api.update_status(object).map(|_| ()),
+                Action::Delete(target, delete) => {
+                    api.delete(&target, now, &delete).map(|_: DeleteOutcome| ())
+                }
+                Action::Bind(pod, node) => api.bind(&pod, &node, now).map(|_| ()),
+                Action::MarkUnschedulable(pod, message) => {
+                    api.mark_unschedulable(&pod, &message, now).map(|_| ())
+                }
+                Action::FinalizeNamespace(namespace) => {
+                    api.finalize_namespace(&namespace).map(|_| ())
+                }
+                Action::Record(event) => {
+                    api.record_event(event, now);
+                    Ok(())
+                }
+                Action::RequeueAfter(ms) => {
+                    self.timer_sequence += 1;
+                    self.timers.push(Reverse((
+                        now.plus_millis(ms.max(0)),
+                        self.timer_sequence,
+                        index,
+                        key.clone(),
+                    )));
+                    Ok(())
+                }
+            };
+            if let Err(err) = result {
+                self.errors.push(ActionError {
+                    controller: name,
+                    message: err.message().to_string(),
+                });
+            }
+        }
+    }
+}
+
+fn create(
+    api: &mut ApiServer,
+    now: SimTime,
+    options: &WriteOptions,
+    object: crate::api::Object,
+    events: Option<CreateEvents>,
+) -> Result<(), crate::api::StatusError> {
+    let result = api.create(object, now, options);
+    if let Some(events) = events {
+        let event = match &result {
+            Ok(created) => {
+                let mut event = events.created;
+                event.message = event.message.replace(NAME_PLACEHOLDER, created.name());
+                event
+            }
+            Err(err) => NewEvent {
+                event_type: EventType::Warning,
+                reason: events.failed_reason,
+                message: format!("Error creating: {}", err.message()),
+                ..events.created
+            },
+        };
+        api.record_event(event, now);
+    }
+    result.map(|_| ())
+}
+
+/// Every stored object as a MODIFIED change, for controllers that fell behind.
+fn relist(store: &crate::store::Store) -> Vec<WatchEvent> {
+    crate::api::Kind::ALL
+        .iter()
+        .flat_map(|kind| store.list(*kind, None))
+        .map(|object| WatchEvent {
+            event_type: crate::store::WatchEventType::Modified,
+            object: object.clone(),
+            resource_version: store.resource_version(),
+        })
+        .collect()
+}

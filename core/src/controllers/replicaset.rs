@@ -1,0 +1,470 @@
+//! The ReplicaSet controller (`syncReplicaSet`, `manageReplicas`): keeps the
+//! number of active pods equal to `spec.replicas`, adopts matching orphans,
+//! releases pods that stopped matching, and reports status.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
+use k8s_openapi::api::core::v1::Pod;
+
+use super::pod_util::{self, controller_ref};
+use super::{Action, Context, Controller, CreateEvents, NAME_PLACEHOLDER};
+use crate::api::selector::Selector;
+use crate::api::{Kind, Object};
+use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
+use crate::apiserver::DeleteOptions;
+use crate::store::{ObjectKey, Store, WatchEvent, WatchEventType};
+use crate::time::SimTime;
+
+/// At most this many pods are created or deleted in one sync (`BurstReplicas`).
+pub const BURST_REPLICAS: usize = 500;
+
+/// The annotation that makes some pods cheaper to delete on scale-down.
+pub const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
+
+/// The ReplicaSet controller.
+#[derive(Default)]
+pub struct ReplicaSetController {
+    /// Active pods with no controller, by namespace: candidates for adoption.
+    orphans: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Controller for ReplicaSetController {
+    fn name(&self) -> &'static str {
+        "replicaset-controller"
+    }
+
+    fn observe(&mut self, change: &WatchEvent, store: &Store) -> Vec<ObjectKey> {
+        match change.object.as_ref() {
+            Object::ReplicaSet(_) if change.event_type != WatchEventType::Deleted => {
+                vec![ObjectKey::of(&change.object)]
+            }
+            Object::Pod(pod) => self.observe_pod(pod, change.event_type, store),
+            _ => Vec::new(),
+        }
+    }
+
+    fn reconcile(&mut self, ctx: Context<'_>, key: &ObjectKey) -> Vec<Action> {
+        let Some(object) = ctx.store.get(key) else {
+            return Vec::new();
+        };
+        let Object::ReplicaSet(rs) = object.as_ref() else {
+            return Vec::new();
+        };
+        sync_replica_set(ctx, object, rs, self.orphans.get(&key.namespace))
+    }
+}
+
+impl ReplicaSetController {
+    fn observe_pod(&mut self, pod: &Pod, event: WatchEventType, store: &Store) -> Vec<ObjectKey> {
+        let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let owner = controller_ref(&pod.metadata).filter(|r| r.kind == "ReplicaSet");
+        let orphaned = event != WatchEventType::Deleted
+            && controller_ref(&pod.metadata).is_none()
+            && pod_util::is_active(pod);
+        if orphaned {
+            self.orphans
+                .entry(namespace.clone())
+                .or_default()
+                .insert(name);
+        } else if let Some(set) = self.orphans.get_mut(&namespace) {
+            set.remove(&name);
+        }
+        match owner {
+            Some(owner) => vec![ObjectKey::new(
+                Kind::ReplicaSet,
+                namespace,
+                owner.name.clone(),
+            )],
+            None if orphaned => matching_replica_sets(store, &namespace, pod),
+            None => Vec::new(),
+        }
+    }
+}
+
+fn matching_replica_sets(store: &Store, namespace: &str, pod: &Pod) -> Vec<ObjectKey> {
+    let labels = pod.metadata.labels.clone().unwrap_or_default();
+    store
+        .list(Kind::ReplicaSet, Some(namespace))
+        .filter(|o| match o.as_ref() {
+            Object::ReplicaSet(rs) => {
+                selector_of(rs).is_some_and(|s| !s.is_empty() && s.matches(&labels))
+            }
+            _ => false,
+        })
+        .map(|o| ObjectKey::of(o))
+        .collect()
+}
+
+fn selector_of(rs: &ReplicaSet) -> Option<Selector> {
+    Selector::from_label_selector(&rs.spec.as_ref()?.selector).ok()
+}
+
+fn sync_replica_set(
+    ctx: Context<'_>,
+    object: &Arc<Object>,
+    rs: &ReplicaSet,
+    orphans: Option<&BTreeSet<String>>,
+) -> Vec<Action> {
+    let Some(selector) = selector_of(rs) else {
+        return Vec::new();
+    };
+    let mut actions = Vec::new();
+    let pods = claim_pods(ctx, object, rs, &selector, orphans, &mut actions);
+    let active: Vec<&Pod> = pods
+        .iter()
+        .map(|p| p.as_ref())
+        .filter(|p| pod_util::is_active(p))
+        .collect();
+    if rs.metadata.deletion_timestamp.is_none() {
+        actions.extend(manage_replicas(ctx, object, rs, &active));
+    }
+    let min_ready = rs
+        .spec
+        .as_ref()
+        .and_then(|s| s.min_ready_seconds)
+        .unwrap_or(0);
+    if let Some(status) = calculate_status(rs, &active, min_ready, ctx.now) {
+        actions.push(Action::UpdateStatus(Object::ReplicaSet(ReplicaSet {
+            status: Some(status),
+            ..rs.clone()
+        })));
+    }
+    if let Some(wait) = next_availability(&active, min_ready, ctx.now) {
+        actions.push(Action::RequeueAfter(wait));
+    }
+    actions
+}
+
+/// The pods this ReplicaSet controls after adoption and release, as
+/// `ClaimPods` decides: owned pods that still match, plus matching orphans.
+fn claim_pods(
+    ctx: Context<'_>,
+    object: &Arc<Object>,
+    rs: &ReplicaSet,
+    selector: &Selector,
+    orphans: Option<&BTreeSet<String>>,
+    actions: &mut Vec<Action>,
+) -> Vec<Arc<Pod>> {
+    let namespace = object.namespace();
+    let mut claimed = Vec::new();
+    for key in ctx
+        .store
+        .dependents_of(object.uid())
+        .filter(|k| k.kind == Kind::Pod)
+    {
+        let Some(Object::Pod(pod)) = ctx.store.get(key).map(|o| o.as_ref()) else {
+            continue;
+        };
+        let owned = controller_ref(&pod.metadata).is_some_and(|r| r.uid == object.uid());
+        if !owned {
+            continue;
+        }
+        if selector.matches(&pod.metadata.labels.clone().unwrap_or_default()) {
+            claimed.push(Arc::new(pod.clone()));
+        } else if pod.metadata.deletion_timestamp.is_none() {
+            actions.push(Action::Update(Object::Pod(release(pod, object.uid()))));
+        }
+    }
+    let can_adopt = rs.metadata.deletion_timestamp.is_none() && !selector.is_empty();
+    for name in orphans.into_iter().flatten().filter(|_| can_adopt) {
+        let Some(Object::Pod(pod)) = ctx
+            .store
+            .find(Kind::Pod, namespace, name)
+            .map(|o| o.as_ref())
+        else {
+            continue;
+        };
+        if controller_ref(&pod.metadata).is_none()
+            && selector.matches(&pod.metadata.labels.clone().unwrap_or_default())
+        {
+            let mut adopted = pod.clone();
+            adopted
+                .metadata
+                .owner_references
+                .get_or_insert_with(Vec::new)
+                .push(pod_util::new_controller_ref(object));
+            actions.push(Action::Update(Object::Pod(adopted.clone())));
+            claimed.push(Arc::new(adopted));
+        }
+    }
+    claimed
+}
+
+fn release(pod: &Pod, owner_uid: &str) -> Pod {
+    let mut released = pod.clone();
+    if let Some(refs) = released.metadata.owner_references.as_mut() {
+        refs.retain(|r| r.uid != owner_uid);
+    }
+    if released
+        .metadata
+        .owner_references
+        .as_ref()
+        .is_some_and(Vec::is_empty)
+    {
+        released.metadata.owner_references = None;
+    }
+    released
+}
+
+/// Creates or deletes pods so that the active count meets `spec.replicas`.
+fn manage_replicas(
+    ctx: Context<'_>,
+    object: &Arc<Object>,
+    rs: &ReplicaSet,
+    active: &[&Pod],
+) -> Vec<Action> {
+    let wanted = rs
+        .spec
+        .as_ref()
+        .and_then(|s| s.replicas)
+        .unwrap_or(1)
+        .max(0) as usize;
+    match active.len().cmp(&wanted) {
+        Ordering::Less => create_pods(object, rs, (wanted - active.len()).min(BURST_REPLICAS)),
+        Ordering::Greater => delete_pods(
+            ctx,
+            object,
+            active,
+            (active.len() - wanted).min(BURST_REPLICAS),
+        ),
+        Ordering::Equal => Vec::new(),
+    }
+}
+
+fn reporter() -> Reporter {
+    Reporter::Component {
+        component: "replicaset-controller",
+        host: None,
+    }
+}
+
+fn create_pods(object: &Arc<Object>, rs: &ReplicaSet, count: usize) -> Vec<Action> {
+    let Some(template) = rs.spec.as_ref().and_then(|s| s.template.as_ref()) else {
+        return Vec::new();
+    };
+    let pod = Object::Pod(pod_util::pod_from_template(template, object));
+    let created = NewEvent {
+        involved: reference_to(object),
+        event_type: EventType::Normal,
+        reason: "SuccessfulCreate",
+        message: format!("Created pod: {NAME_PLACEHOLDER}"),
+        reporter: reporter(),
+    };
+    (0..count)
+        .map(|_| {
+            Action::Create(
+                pod.clone(),
+                Some(CreateEvents {
+                    created: created.clone(),
+                    failed_reason: "FailedCreate",
+                }),
+            )
+        })
+        .collect()
+}
+
+fn delete_pods(
+    ctx: Context<'_>,
+    object: &Arc<Object>,
+    active: &[&Pod],
+    count: usize,
+) -> Vec<Action> {
+    let colocated = colocated_counts(ctx, object, active);
+    let mut ranked: Vec<&Pod> = active.to_vec();
+    ranked.sort_by(|a, b| deletion_order(a, b, &colocated, ctx.now));
+    ranked
+        .into_iter()
+        .take(count)
+        .flat_map(|pod| {
+            let name = pod.metadata.name.clone().unwrap_or_default();
+            [
+                Action::Delete(
+                    ObjectKey::new(Kind::Pod, object.namespace(), name.clone()),
+                    DeleteOptions::default(),
+                ),
+                Action::Record(NewEvent {
+                    involved: reference_to(object),
+                    event_type: EventType::Normal,
+                    reason: "SuccessfulDelete",
+                    message: format!("Deleted pod: {name}"),
+                    reporter: reporter(),
+                }),
+            ]
+        })
+        .collect()
+}
+
+/// For each node, how many active pods of this owner's family run there:
+/// the pods of every ReplicaSet controlled by the same Deployment, or of
+/// this ReplicaSet alone.
+fn colocated_counts(ctx: Context<'_>, object: &Object, active: &[&Pod]) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut count = |pod: &Pod| {
+        if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
+            *counts.entry(node).or_default() += 1;
+        }
+    };
+    match controller_ref(object.metadata()) {
+        Some(deployment) => {
+            for rs_key in ctx
+                .store
+                .dependents_of(&deployment.uid)
+                .filter(|k| k.kind == Kind::ReplicaSet)
+            {
+                let Some(rs) = ctx.store.get(rs_key) else {
+                    continue;
+                };
+                for pod_key in ctx
+                    .store
+                    .dependents_of(rs.uid())
+                    .filter(|k| k.kind == Kind::Pod)
+                {
+                    if let Some(Object::Pod(pod)) = ctx.store.get(pod_key).map(|o| o.as_ref()) {
+                        if pod_util::is_active(pod) {
+                            count(pod);
+                        }
+                    }
+                }
+            }
+        }
+        None => active.iter().for_each(|p| count(p)),
+    }
+    counts
+}
+
+fn phase_rank(pod: &Pod) -> u8 {
+    match pod_util::phase(pod) {
+        "Pending" | "" => 0,
+        "Unknown" => 1,
+        "Running" => 2,
+        _ => 3,
+    }
+}
+
+fn deletion_cost(pod: &Pod) -> i64 {
+    pod.metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(POD_DELETION_COST))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// log2 of the age in seconds, as LogarithmicScaleDown buckets timestamps.
+fn log_bucket(since: Option<SimTime>, now: SimTime) -> i64 {
+    match since {
+        Some(t) => {
+            let secs = now.millis_since(t).max(0) / 1000;
+            if secs <= 0 {
+                0
+            } else {
+                i64::from(63 - secs.leading_zeros() as i32)
+            }
+        }
+        None => 0,
+    }
+}
+
+/// `ActivePodsWithRanks.Less`: the pod to delete first sorts first.
+fn deletion_order(a: &Pod, b: &Pod, colocated: &HashMap<String, usize>, now: SimTime) -> Ordering {
+    let node = |p: &Pod| {
+        p.spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .filter(|n| !n.is_empty())
+    };
+    let rank = |p: &Pod| {
+        node(p)
+            .and_then(|n| colocated.get(&n).copied())
+            .unwrap_or(0)
+    };
+    let created = |p: &Pod| {
+        p.metadata
+            .creation_timestamp
+            .as_ref()
+            .map(SimTime::from_time)
+    };
+    let uid = |p: &Pod| p.metadata.uid.clone().unwrap_or_default();
+    node(a)
+        .is_some()
+        .cmp(&node(b).is_some())
+        .then_with(|| phase_rank(a).cmp(&phase_rank(b)))
+        .then_with(|| pod_util::is_ready(a).cmp(&pod_util::is_ready(b)))
+        .then_with(|| deletion_cost(a).cmp(&deletion_cost(b)))
+        .then_with(|| rank(b).cmp(&rank(a)))
+        .then_with(|| {
+            // Both ready: the one ready for less time goes first.
+            if pod_util::is_ready(a) && pod_util::is_ready(b) {
+                log_bucket(pod_util::ready_since(a), now)
+                    .cmp(&log_bucket(pod_util::ready_since(b), now))
+            } else {
+                Ordering::Equal
+            }
+        })
+        .then_with(|| pod_util::max_restarts(b).cmp(&pod_util::max_restarts(a)))
+        .then_with(|| log_bucket(created(a), now).cmp(&log_bucket(created(b), now)))
+        .then_with(|| uid(a).cmp(&uid(b)))
+}
+
+/// The status the pods give; None when it is already so.
+fn calculate_status(
+    rs: &ReplicaSet,
+    active: &[&Pod],
+    min_ready: i32,
+    now: SimTime,
+) -> Option<ReplicaSetStatus> {
+    let template_labels = rs
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.as_ref())
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    let fully_labeled = active
+        .iter()
+        .filter(|p| {
+            let labels = p.metadata.labels.clone().unwrap_or_default();
+            template_labels
+                .iter()
+                .all(|(k, v)| labels.get(k) == Some(v))
+        })
+        .count();
+    let ready = active.iter().filter(|p| pod_util::is_ready(p)).count();
+    let available = active
+        .iter()
+        .filter(|p| pod_util::is_available(p, min_ready, now))
+        .count();
+    let previous = rs.status.clone().unwrap_or_default();
+    let status = ReplicaSetStatus {
+        replicas: active.len() as i32,
+        fully_labeled_replicas: positive(fully_labeled),
+        ready_replicas: positive(ready),
+        available_replicas: positive(available),
+        observed_generation: rs.metadata.generation,
+        conditions: previous.conditions.clone(),
+        terminating_replicas: None,
+    };
+    (status != previous).then_some(status)
+}
+
+/// A count as an omitempty status field: absent when zero.
+fn positive(count: usize) -> Option<i32> {
+    (count > 0).then_some(count as i32)
+}
+
+/// Milliseconds until the next ready pod becomes available, if one is waiting.
+fn next_availability(active: &[&Pod], min_ready: i32, now: SimTime) -> Option<i64> {
+    if min_ready == 0 {
+        return None;
+    }
+    active
+        .iter()
+        .filter_map(|p| pod_util::available_at(p, min_ready))
+        .filter(|at| *at > now)
+        .map(|at| at.millis_since(now))
+        .min()
+}

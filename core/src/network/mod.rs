@@ -1,0 +1,4 @@
+//! The simulated cluster network: address allocation today; DNS and
+//! service routing as they land.
+
+pub mod ipam;

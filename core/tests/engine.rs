@@ -1,0 +1,509 @@
+//! The engine end to end: the seed's chapter and the usual mistakes, driven
+//! through the cluster handle with a simulated clock.
+
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::Pod;
+use sunaba_core::api::{Kind, Object};
+use sunaba_core::apiserver::DeleteOptions;
+use sunaba_core::seed;
+use sunaba_core::store::ObjectKey;
+use sunaba_core::{Cluster, ClusterConfig};
+
+fn cluster() -> Cluster {
+    Cluster::new(ClusterConfig::default())
+}
+
+fn apply(cluster: &mut Cluster, text: &str) {
+    for result in cluster.create_manifests(text).expect("manifests decode") {
+        result.expect("the API server accepts it");
+    }
+}
+
+fn pods(cluster: &Cluster) -> Vec<Arc<Object>> {
+    cluster
+        .api()
+        .store()
+        .list(Kind::Pod, Some("default"))
+        .cloned()
+        .collect()
+}
+
+fn as_pod(object: &Object) -> &Pod {
+    match object {
+        Object::Pod(pod) => pod,
+        other => panic!("not a pod: {other:?}"),
+    }
+}
+
+fn phase(object: &Object) -> String {
+    as_pod(object)
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.clone())
+        .unwrap_or_default()
+}
+
+fn waiting_reasons(object: &Object) -> Vec<String> {
+    as_pod(object)
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.clone())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone())
+        .collect()
+}
+
+fn ready_count(object: &Object) -> usize {
+    as_pod(object)
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.clone())
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| c.ready)
+        .count()
+}
+
+fn event_lines(cluster: &Cluster, involved: &Object) -> Vec<String> {
+    cluster
+        .api()
+        .events_for(involved)
+        .iter()
+        .map(|e| match e.as_ref() {
+            Object::Event(ev) => format!(
+                "{} {}: {}",
+                ev.type_.clone().unwrap_or_default(),
+                ev.reason.clone().unwrap_or_default(),
+                ev.message.clone().unwrap_or_default()
+            ),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_two_container_pod_is_scheduled_pulled_created_and_started_in_order() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-pod.yaml").expect("seed"),
+    );
+    cluster.advance(30_000);
+    let pod = cluster
+        .api()
+        .get(Kind::Pod, "default", "simple-echo")
+        .expect("created");
+    assert_eq!(phase(&pod), "Running");
+    assert_eq!(ready_count(&pod), 2);
+    let node = as_pod(&pod)
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.clone())
+        .expect("bound");
+    assert_ne!(node, "sunaba-control-plane", "the control plane is tainted");
+    let events = event_lines(&cluster, &pod);
+    assert_eq!(
+        events[0],
+        format!("Normal Scheduled: Successfully assigned default/simple-echo to {node}")
+    );
+    assert_eq!(
+        events[1],
+        "Normal Pulling: Pulling image \"gihyodocker/nginx:latest\""
+    );
+    assert!(
+        events[2].starts_with(
+            "Normal Pulled: Successfully pulled image \"gihyodocker/nginx:latest\" in "
+        ),
+        "{}",
+        events[2]
+    );
+    assert_eq!(
+        &events[3..5],
+        [
+            "Normal Created: Created container: nginx",
+            "Normal Started: Started container nginx"
+        ]
+    );
+    assert_eq!(
+        events[5],
+        "Normal Pulling: Pulling image \"gihyodocker/echo:latest\""
+    );
+    assert_eq!(
+        &events[7..],
+        [
+            "Normal Created: Created container: echo",
+            "Normal Started: Started container echo"
+        ]
+    );
+    let worker = cluster
+        .kubelets()
+        .worker("default", "simple-echo")
+        .expect("running");
+    let echo_log = &worker.container("echo").expect("echo").logs;
+    assert!(echo_log[0].text.ends_with(" start server"), "{echo_log:?}");
+}
+
+#[test]
+fn a_replica_set_keeps_three_pods_and_replaces_a_deleted_one() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-replicaset.yaml").expect("seed"),
+    );
+    cluster.advance(30_000);
+    let running = pods(&cluster);
+    assert_eq!(running.len(), 3);
+    assert!(running
+        .iter()
+        .all(|p| p.name().starts_with("echo-") && p.name().len() == "echo-".len() + 5));
+    assert!(running.iter().all(|p| phase(p) == "Running"));
+    let victim = ObjectKey::of(&running[0]);
+    cluster
+        .delete(&victim, &DeleteOptions::default())
+        .expect("deleted");
+    cluster.advance(30_000);
+    let after = pods(&cluster);
+    assert_eq!(after.len(), 3);
+    assert!(after.iter().all(|p| p.name() != victim.name));
+    let rs = cluster
+        .api()
+        .get(Kind::ReplicaSet, "default", "echo")
+        .expect("rs");
+    let Object::ReplicaSet(rs) = rs.as_ref() else {
+        panic!()
+    };
+    let status = rs.status.clone().expect("status");
+    assert_eq!(
+        (
+            status.replicas,
+            status.ready_replicas,
+            status.available_replicas
+        ),
+        (3, Some(3), Some(3))
+    );
+}
+
+#[test]
+fn deleting_a_replica_set_cascades_to_its_pods() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-replicaset.yaml").expect("seed"),
+    );
+    cluster.advance(30_000);
+    cluster
+        .delete(
+            &ObjectKey::new(Kind::ReplicaSet, "default", "echo"),
+            &DeleteOptions::default(),
+        )
+        .expect("deleted");
+    let terminating = pods(&cluster);
+    assert_eq!(terminating.len(), 3);
+    assert!(terminating
+        .iter()
+        .all(|p| p.metadata().deletion_timestamp.is_some()));
+    cluster.advance(5_000);
+    assert!(pods(&cluster).is_empty());
+}
+
+#[test]
+fn a_deployment_rolls_out_a_new_image_and_rolls_back() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-deployment.yaml").expect("seed"),
+    );
+    cluster.advance(60_000);
+    let replica_sets: Vec<_> = cluster
+        .api()
+        .store()
+        .list(Kind::ReplicaSet, Some("default"))
+        .cloned()
+        .collect();
+    assert_eq!(replica_sets.len(), 1);
+    let first = replica_sets[0].name().to_string();
+    assert!(first.starts_with("echo-"));
+    assert_eq!(pods(&cluster).len(), 3);
+    // Change the image: a new ReplicaSet, revision 2.
+    let Object::Deployment(mut d) = Object::clone(
+        &cluster
+            .api()
+            .get(Kind::Deployment, "default", "echo")
+            .expect("d"),
+    ) else {
+        panic!()
+    };
+    d.spec
+        .as_mut()
+        .expect("spec")
+        .template
+        .spec
+        .as_mut()
+        .expect("pod spec")
+        .containers[1]
+        .image = Some("nginx:1.25".into());
+    d.metadata.resource_version = None;
+    cluster.update(Object::Deployment(d)).expect("updated");
+    cluster.advance(120_000);
+    let replica_sets: Vec<_> = cluster
+        .api()
+        .store()
+        .list(Kind::ReplicaSet, Some("default"))
+        .cloned()
+        .collect();
+    assert_eq!(replica_sets.len(), 2);
+    let pods_now = pods(&cluster);
+    assert_eq!(
+        pods_now.len(),
+        3,
+        "{:?}",
+        pods_now
+            .iter()
+            .map(|p| p.name().to_string())
+            .collect::<Vec<_>>()
+    );
+    assert!(pods_now.iter().all(|p| !p.name().starts_with(&first)));
+    let d = cluster
+        .api()
+        .get(Kind::Deployment, "default", "echo")
+        .expect("d");
+    assert_eq!(
+        d.metadata()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get("deployment.kubernetes.io/revision"))
+            .map(String::as_str),
+        Some("2")
+    );
+    let events = event_lines(&cluster, &d);
+    assert!(
+        events
+            .iter()
+            .any(|e| e.contains(&format!("Scaled down replica set {first} from 3 to 2"))),
+        "{events:#?}"
+    );
+    // Roll back: the first ReplicaSet is reused and renumbered 3.
+    let old = cluster
+        .api()
+        .get(Kind::ReplicaSet, "default", &first)
+        .expect("old rs");
+    let Object::ReplicaSet(old) = old.as_ref() else {
+        panic!()
+    };
+    let Object::Deployment(mut d) = Object::clone(&d) else {
+        panic!()
+    };
+    let mut template = old.spec.clone().expect("spec").template.expect("template");
+    template
+        .metadata
+        .as_mut()
+        .and_then(|m| m.labels.as_mut())
+        .map(|l| l.remove("pod-template-hash"));
+    d.spec.as_mut().expect("spec").template = template;
+    d.metadata.resource_version = None;
+    cluster.update(Object::Deployment(d)).expect("rolled back");
+    cluster.advance(120_000);
+    let old = cluster
+        .api()
+        .get(Kind::ReplicaSet, "default", &first)
+        .expect("old rs");
+    let annotations = old.metadata().annotations.clone().unwrap_or_default();
+    assert_eq!(
+        annotations
+            .get("deployment.kubernetes.io/revision")
+            .map(String::as_str),
+        Some("3")
+    );
+    assert_eq!(
+        annotations
+            .get("deployment.kubernetes.io/revision-history")
+            .map(String::as_str),
+        Some("1")
+    );
+    assert!(pods(&cluster).iter().all(|p| p.name().starts_with(&first)));
+}
+
+#[test]
+fn a_service_selects_only_the_summer_pods() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-replicaset-with-label.yaml").expect("seed"),
+    );
+    apply(
+        &mut cluster,
+        seed::manifest("simple-service.yaml").expect("seed"),
+    );
+    cluster.advance(30_000);
+    let Object::Service(service) = Object::clone(
+        &cluster
+            .api()
+            .get(Kind::Service, "default", "echo")
+            .expect("svc"),
+    ) else {
+        panic!()
+    };
+    let ip = service
+        .spec
+        .as_ref()
+        .and_then(|s| s.cluster_ip.clone())
+        .expect("a ClusterIP");
+    assert!(ip.starts_with("10."), "{ip}");
+    let Object::Endpoints(endpoints) = Object::clone(
+        &cluster
+            .api()
+            .get(Kind::Endpoints, "default", "echo")
+            .expect("ep"),
+    ) else {
+        panic!()
+    };
+    let subsets = endpoints.subsets.expect("subsets");
+    let addresses = subsets[0].addresses.clone().expect("ready addresses");
+    assert_eq!(addresses.len(), 2);
+    assert!(addresses.iter().all(|a| a
+        .target_ref
+        .as_ref()
+        .and_then(|t| t.name.clone())
+        .is_some_and(|n| n.starts_with("echo-summer-"))));
+    assert_eq!(subsets[0].ports.as_ref().map(|p| p[0].port), Some(80));
+    assert_eq!(cluster.api().store().count(Kind::EndpointSlice), 1);
+}
+
+#[test]
+fn an_unknown_image_goes_from_err_image_pull_to_image_pull_back_off() {
+    let mut cluster = cluster();
+    apply(&mut cluster, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: app\n    image: nginx:bad\n");
+    cluster.advance(2_000);
+    let pod = cluster.api().get(Kind::Pod, "default", "bad").expect("pod");
+    assert_eq!(waiting_reasons(&pod), ["ErrImagePull"]);
+    cluster.advance(3_000);
+    let pod = cluster.api().get(Kind::Pod, "default", "bad").expect("pod");
+    assert_eq!(waiting_reasons(&pod), ["ImagePullBackOff"]);
+    let events = event_lines(&cluster, &pod);
+    assert!(
+        events.iter().any(|e| e.starts_with(
+            "Warning Failed: Failed to pull image \"nginx:bad\": rpc error: code = NotFound"
+        )),
+        "{events:#?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e == "Normal BackOff: Back-off pulling image \"nginx:bad\""),
+        "{events:#?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e == "Warning Failed: Error: ImagePullBackOff"),
+        "{events:#?}"
+    );
+}
+
+#[test]
+fn a_crashing_container_backs_off_ten_seconds_doubling() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\nspec:\n  containers:\n  - name: app\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo boom; exit 1\"]\n",
+    );
+    cluster.advance(5_000);
+    let pod = cluster
+        .api()
+        .get(Kind::Pod, "default", "crash")
+        .expect("pod");
+    assert_eq!(
+        phase(&pod),
+        "Running",
+        "restartPolicy Always keeps a crash-looping pod Running"
+    );
+    assert_eq!(waiting_reasons(&pod), ["CrashLoopBackOff"]);
+    let restarts = |c: &Cluster| {
+        as_pod(&c.api().get(Kind::Pod, "default", "crash").expect("pod"))
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.clone())
+            .expect("statuses")[0]
+            .restart_count
+    };
+    assert_eq!(restarts(&cluster), 1);
+    cluster.advance(10_000);
+    assert_eq!(restarts(&cluster), 2);
+    // Restarted at about 10.75 s, it crashed again: the next back-off is 20 s.
+    cluster.advance(15_000);
+    assert_eq!(restarts(&cluster), 2, "the second back-off is 20 s");
+    cluster.advance(2_000);
+    assert_eq!(restarts(&cluster), 3);
+    let worker = cluster
+        .kubelets()
+        .worker("default", "crash")
+        .expect("worker");
+    assert_eq!(
+        worker.container("app").expect("app").previous_logs[0].text,
+        "boom"
+    );
+}
+
+#[test]
+fn a_pod_that_fits_nowhere_stays_pending_with_the_real_message() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n  - name: app\n    image: nginx\n    resources:\n      requests:\n        cpu: \"100\"\n",
+    );
+    cluster.advance(5_000);
+    let pod = cluster.api().get(Kind::Pod, "default", "big").expect("pod");
+    assert_eq!(phase(&pod), "Pending");
+    let events = event_lines(&cluster, &pod);
+    assert_eq!(
+        events,
+        ["Warning FailedScheduling: 0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."]
+    );
+}
+
+#[test]
+fn a_script_container_is_killed_when_its_grace_period_ends() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: sleeper\nspec:\n  terminationGracePeriodSeconds: 10\n  containers:\n  - name: app\n    image: busybox\n    command: [\"sleep\", \"3600\"]\n",
+    );
+    cluster.advance(5_000);
+    cluster
+        .delete(
+            &ObjectKey::new(Kind::Pod, "default", "sleeper"),
+            &DeleteOptions::default(),
+        )
+        .expect("deleting");
+    cluster.advance(9_000);
+    let pod = cluster
+        .api()
+        .get(Kind::Pod, "default", "sleeper")
+        .expect("still terminating");
+    assert!(pod.metadata().deletion_timestamp.is_some());
+    cluster.advance(2_000);
+    assert!(cluster.api().get(Kind::Pod, "default", "sleeper").is_err());
+}
+
+#[test]
+fn every_namespace_gets_a_default_service_account_and_the_root_ca() {
+    let cluster = cluster();
+    for ns in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+        assert!(
+            cluster
+                .api()
+                .get(Kind::ServiceAccount, ns, "default")
+                .is_ok(),
+            "{ns}"
+        );
+        assert!(
+            cluster
+                .api()
+                .get(Kind::ConfigMap, ns, "kube-root-ca.crt")
+                .is_ok(),
+            "{ns}"
+        );
+    }
+}
