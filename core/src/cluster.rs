@@ -172,6 +172,29 @@ impl Cluster {
         self.now
     }
 
+    /// Sends `GET url` from inside a pod, as curl there would; the answering
+    /// container logs the request.
+    pub fn http_get(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        url: &str,
+    ) -> Result<crate::images::HttpResponse, crate::network::traffic::NetError> {
+        let now = self.now;
+        let Self { api, driver, .. } = self;
+        let (store, rng) = api.store_and_rng();
+        let Some(kubelets) = driver.get_mut::<Kubelets>() else {
+            return Err(crate::network::traffic::NetError::Resolve(url.to_string()));
+        };
+        crate::network::traffic::Network {
+            store,
+            kubelets,
+            rng,
+            now,
+        }
+        .get(namespace, pod, url)
+    }
+
     fn settle(&mut self) {
         self.driver.settle(&mut self.api, self.now);
     }

@@ -507,3 +507,74 @@ fn every_namespace_gets_a_default_service_account_and_the_root_ca() {
         );
     }
 }
+
+#[test]
+fn curl_to_the_service_reaches_only_summer_pods_through_nginx() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-replicaset-with-label.yaml").expect("seed"),
+    );
+    apply(
+        &mut cluster,
+        seed::manifest("simple-service.yaml").expect("seed"),
+    );
+    apply(&mut cluster, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n  - name: debug\n    image: gihyodocker/fundamental:0.1.0\n    stdin: true\n    tty: true\n");
+    cluster.advance(30_000);
+    for _ in 0..20 {
+        let answer = cluster
+            .http_get("default", "debug", "http://echo/")
+            .expect("answered");
+        assert_eq!(
+            (answer.status, answer.body.as_str()),
+            (200, "Hello Docker!!")
+        );
+    }
+    let requests = |cluster: &Cluster, name: &str| {
+        cluster
+            .kubelets()
+            .worker("default", name)
+            .expect("worker")
+            .container("echo")
+            .expect("echo")
+            .logs
+            .iter()
+            .filter(|l| l.text.ends_with("received request"))
+            .count()
+    };
+    let names: Vec<String> = pods(&cluster)
+        .iter()
+        .map(|p| p.name().to_string())
+        .collect();
+    let summer: usize = names
+        .iter()
+        .filter(|n| n.starts_with("echo-summer-"))
+        .map(|n| requests(&cluster, n))
+        .sum();
+    let spring: usize = names
+        .iter()
+        .filter(|n| n.starts_with("echo-spring-"))
+        .map(|n| requests(&cluster, n))
+        .sum();
+    assert_eq!((summer, spring), (20, 0));
+    for name in names.iter().filter(|n| n.starts_with("echo-summer-")) {
+        assert!(
+            requests(&cluster, name) > 0,
+            "kube-proxy spreads requests; {name} got none"
+        );
+    }
+    for host in ["echo.default", "echo.default.svc.cluster.local"] {
+        assert!(
+            cluster
+                .http_get("default", "debug", &format!("http://{host}/"))
+                .is_ok(),
+            "{host}"
+        );
+    }
+    assert_eq!(
+        cluster.http_get("default", "debug", "http://echo.default.svc.local/"),
+        Err(sunaba_core::network::traffic::NetError::Resolve(
+            "echo.default.svc.local".into()
+        ))
+    );
+}

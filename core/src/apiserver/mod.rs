@@ -83,6 +83,11 @@ impl ApiServer {
         &mut self.rng
     }
 
+    /// The store to read and the generator to draw from, at once.
+    pub fn store_and_rng(&mut self) -> (&Store, &mut Rng) {
+        (&self.store, &mut self.rng)
+    }
+
     /// Looks an object up, or NotFound.
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Result<Arc<Object>, StatusError> {
         self.store

@@ -3,7 +3,7 @@
 //! An image that is not in the catalog does not exist, so pulling it fails
 //! as it does against a registry.
 
-mod programs;
+pub mod programs;
 
 pub use programs::{HttpResponse, Program};
 
