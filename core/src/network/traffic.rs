@@ -220,7 +220,7 @@ impl Network<'_> {
                         p.name == port_name || subset.ports.as_ref().is_some_and(|ps| ps.len() == 1)
                     })
                     .map(|p| p.port as u16)
-                    .or_else(|| match &service_port.target_port {
+                    .or(match &service_port.target_port {
                         Some(IntOrString::Int(n)) => Some(*n as u16),
                         _ => None,
                     });
