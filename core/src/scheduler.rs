@@ -349,22 +349,21 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 
 /// Why a pod cannot go to a node, and whether preempting pods there could help.
 fn filter(pod: &Pod, info: &NodeInfo, request: Request) -> Result<(), (String, bool)> {
-    let spec = pod.spec.clone().unwrap_or_default();
-    let node_spec = info.node.spec.clone().unwrap_or_default();
-    if node_spec.unschedulable == Some(true) && !tolerates_unschedulable(&spec) {
+    let empty_spec = PodSpec::default();
+    let spec = pod.spec.as_ref().unwrap_or(&empty_spec);
+    let node_spec = info.node.spec.as_ref();
+    if node_spec.and_then(|s| s.unschedulable) == Some(true) && !tolerates_unschedulable(spec) {
         return Err(("node(s) were unschedulable".into(), false));
     }
-    if let Some(taint) = untolerated_taint(
-        &node_spec.taints.unwrap_or_default(),
-        spec.tolerations.as_deref().unwrap_or(&[]),
-    ) {
+    let taints = node_spec.and_then(|s| s.taints.as_deref()).unwrap_or(&[]);
+    if let Some(taint) = untolerated_taint(taints, spec.tolerations.as_deref().unwrap_or(&[])) {
         let value = taint.value.clone().unwrap_or_default();
         return Err((
             format!("node(s) had untolerated taint {{{}: {value}}}", taint.key),
             false,
         ));
     }
-    if !matches_node_selector(&spec, &info.node) {
+    if !matches_node_selector(spec, &info.node) {
         return Err((
             "node(s) didn't match Pod's node affinity/selector".into(),
             false,
@@ -417,6 +416,9 @@ pub fn tolerates(toleration: &Toleration, taint: &Taint) -> bool {
 }
 
 fn matches_node_selector(spec: &PodSpec, node: &Node) -> bool {
+    if spec.node_selector.is_none() && spec.affinity.is_none() {
+        return true;
+    }
     let labels = node.metadata.labels.clone().unwrap_or_default();
     let selector_ok = spec
         .node_selector

@@ -130,6 +130,10 @@ impl Driver {
                         &key,
                     );
                     self.apply(api, now, index, &key, actions);
+                    // Observe at once, so no reconcile's writes can outrun the
+                    // watch log; keys queued now for this controller wait for
+                    // the next round.
+                    self.observe_changes(api);
                 }
             }
         }
