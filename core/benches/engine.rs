@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates undocumented functions.
 //! Engine benchmarks (criterion): scaling a Deployment to many replicas on
 //! many nodes until every pod runs, rolling it out to a new image, and
 //! decoding a large manifest. Run with `cargo bench -p sunaba-core`;
