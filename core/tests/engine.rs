@@ -578,3 +578,67 @@ fn curl_to_the_service_reaches_only_summer_pods_through_nginx() {
         ))
     );
 }
+
+#[test]
+fn a_failing_readiness_probe_keeps_the_pod_unready_and_out_of_endpoints() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  containers:\n  - name: nginx\n    image: nginx\n    readinessProbe:\n      httpGet:\n        path: /healthz\n        port: 80\n      periodSeconds: 5\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n",
+    );
+    cluster.advance(30_000);
+    let pod = cluster.api().get(Kind::Pod, "default", "web").expect("pod");
+    assert_eq!(phase(&pod), "Running");
+    assert_eq!(ready_count(&pod), 0);
+    let events = event_lines(&cluster, &pod);
+    assert!(
+        events.iter().any(|e| e
+            == "Warning Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 404"),
+        "{events:#?}"
+    );
+    let Object::Endpoints(endpoints) = Object::clone(
+        &cluster
+            .api()
+            .get(Kind::Endpoints, "default", "web")
+            .expect("ep"),
+    ) else {
+        panic!()
+    };
+    let subset = &endpoints.subsets.expect("a subset")[0];
+    assert!(subset.addresses.is_none());
+    assert_eq!(subset.not_ready_addresses.as_ref().map(Vec::len), Some(1));
+}
+
+#[test]
+fn a_failing_liveness_probe_restarts_the_container() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: liveness\nspec:\n  containers:\n  - name: liveness\n    image: busybox\n    args: [\"/bin/sh\", \"-c\", \"touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\"]\n    livenessProbe:\n      exec:\n        command: [\"cat\", \"/tmp/healthy\"]\n      initialDelaySeconds: 5\n      periodSeconds: 5\n",
+    );
+    cluster.advance(30_000);
+    let restarts = |c: &Cluster| {
+        as_pod(&c.api().get(Kind::Pod, "default", "liveness").expect("pod"))
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.clone())
+            .expect("statuses")[0]
+            .restart_count
+    };
+    assert_eq!(restarts(&cluster), 0);
+    cluster.advance(60_000);
+    assert_eq!(restarts(&cluster), 1);
+    let pod = cluster
+        .api()
+        .get(Kind::Pod, "default", "liveness")
+        .expect("pod");
+    let events = event_lines(&cluster, &pod);
+    assert!(events.iter().any(|e| e == "Warning Unhealthy: Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory"), "{events:#?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e
+                == "Normal Killing: Container liveness failed liveness probe, will be restarted"),
+        "{events:#?}"
+    );
+}

@@ -40,6 +40,9 @@ pub struct HttpResponse {
 /// The nginx welcome page.
 pub const NGINX_WELCOME: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
 
+/// nginx's 404 page.
+pub const NGINX_NOT_FOUND: &str = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.27.5</center>\r\n</body>\r\n</html>\r\n";
+
 /// Go's `log` timestamp: `2019/11/17 04:50:42`.
 pub fn go_log_time(now: SimTime) -> String {
     let ts = now.to_time().0;
@@ -106,9 +109,16 @@ impl Program {
                 ok("Hello Docker!!".into()),
                 Some(format!("{} received request", go_log_time(now))),
             )),
-            Program::Nginx => Some((
+            Program::Nginx if matches!(path, "/" | "/index.html") => Some((
                 ok(NGINX_WELCOME.into()),
                 Some(access_log(now, client, method, path, 200, 615)),
+            )),
+            Program::Nginx => Some((
+                HttpResponse {
+                    status: 404,
+                    body: NGINX_NOT_FOUND.into(),
+                },
+                Some(access_log(now, client, method, path, 404, 153)),
             )),
             Program::Httpd => Some((
                 ok("<html><body><h1>It works!</h1></body></html>\n".into()),

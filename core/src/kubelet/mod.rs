@@ -161,6 +161,8 @@ impl NodeAgent {
         let mut env = worker::Env {
             pod,
             images: &mut self.images,
+            pod_ip: None,
+            listeners: Vec::new(),
         };
         kubelet_events.extend(worker.advance(&mut env, now));
         let status = status::pod_status(pod, worker, &self.host_ip, now);

@@ -224,7 +224,7 @@ fn container_status(c: &ContainerWorker, pod_initializing: bool) -> ContainerSta
             .container_id
             .as_ref()
             .map(|id| format!("containerd://{id}")),
-        ready: matches!(c.state, State::Running { .. }),
+        ready: matches!(c.state, State::Running { .. }) && c.ready,
         started: Some(matches!(c.state, State::Running { .. })),
         restart_count: c.restart_count,
         state: Some(to_state(&state)),

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use k8s_openapi::api::core::v1::{Container, Pod};
+use k8s_openapi::api::core::v1::{Container, Pod, Probe};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::process::{self, Process, Step};
 use crate::images::{self, Program};
@@ -126,6 +127,13 @@ pub struct ContainerWorker {
     pub started: bool,
     /// The process it runs, once started.
     pub process: Option<Process>,
+    /// Files its scripts created (for exec probes), in this run.
+    pub files: BTreeSet<String>,
+    /// Ready, by its readiness probe (or by running, without one).
+    pub ready: bool,
+    readiness: Option<ProbeState>,
+    liveness: Option<ProbeState>,
+    restart_after_stop: bool,
     field_path: String,
     stage: Stage,
     crash_backoff_ms: i64,
@@ -150,6 +158,10 @@ pub struct Env<'a> {
     pub pod: &'a Pod,
     /// Images present on the node.
     pub images: &'a mut BTreeSet<String>,
+    /// The pod's IP, for probe messages.
+    pub pod_ip: Option<Ipv4Addr>,
+    /// What listens in the pod right now: (port, program, args).
+    pub listeners: Vec<(u16, Program, Vec<String>)>,
 }
 
 /// One pod's worker.
@@ -236,6 +248,18 @@ impl PodWorker {
         now: SimTime,
         events: &mut Vec<KubeletEvent>,
     ) -> bool {
+        env.pod_ip = self.ip;
+        env.listeners = self
+            .containers
+            .iter()
+            .filter_map(|c| {
+                c.server()
+                    .map(|(program, args)| (program, args, c.listening_ports()))
+            })
+            .flat_map(|(program, args, ports)| {
+                ports.into_iter().map(move |p| (p, program, args.clone()))
+            })
+            .collect();
         let policy = self.restart_policy;
         let label = self.pod_label.clone();
         let sandbox = self.sandbox_ready_at;
@@ -345,6 +369,11 @@ impl ContainerWorker {
             crash_backoff_ms: 0,
             pull_backoff_ms: 0,
             runs: 0,
+            files: BTreeSet::new(),
+            ready: false,
+            readiness: None,
+            liveness: None,
+            restart_after_stop: false,
         }
     }
 
@@ -373,6 +402,28 @@ impl ContainerWorker {
     }
 
     fn due(&self) -> Option<SimTime> {
+        [self.stage_due(), self.probe_due()]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
+    /// When the next probe runs, while the container runs.
+    fn probe_due(&self) -> Option<SimTime> {
+        if !matches!(
+            (&self.stage, &self.state),
+            (Stage::Running { .. }, State::Running { .. })
+        ) {
+            return None;
+        }
+        [&self.readiness, &self.liveness]
+            .into_iter()
+            .flatten()
+            .map(|p| p.next_at)
+            .min()
+    }
+
+    fn stage_due(&self) -> Option<SimTime> {
         match &self.stage {
             Stage::Pulling { done_at, .. } => Some(*done_at),
             Stage::PullFailed {
@@ -421,6 +472,13 @@ impl ContainerWorker {
         pod_label: &str,
         events: &mut Vec<KubeletEvent>,
     ) -> bool {
+        if let Some(at) = self
+            .probe_due()
+            .filter(|t| *t <= now && self.stage_due().is_none_or(|d| *t <= d))
+        {
+            self.run_probes(at, env, events);
+            return true;
+        }
         match self.stage.clone() {
             Stage::Blocked => match gate {
                 Some(at) if at <= now => {
@@ -483,7 +541,15 @@ impl ContainerWorker {
             }
             Stage::Stopping { exit_at, code } if exit_at <= now => {
                 self.exit(exit_at, code, None);
-                self.stage = Stage::Done;
+                // A liveness kill goes on to the restart policy; a pod kill ends it.
+                self.stage = if std::mem::take(&mut self.restart_after_stop) {
+                    Stage::Running {
+                        pc: 0,
+                        next_at: None,
+                    }
+                } else {
+                    Stage::Done
+                };
                 true
             }
             _ => {
@@ -639,6 +705,18 @@ impl ContainerWorker {
         ));
         self.started = true;
         self.state = State::Running { started_at: at };
+        self.files.clear();
+        self.ready = self.spec.readiness_probe.is_none();
+        self.readiness = self
+            .spec
+            .readiness_probe
+            .as_ref()
+            .map(|p| ProbeState::starting(p, at));
+        self.liveness = self
+            .spec
+            .liveness_probe
+            .as_ref()
+            .map(|p| ProbeState::starting(p, at));
         if let Process::Serve { program, args } = &process {
             self.log_all(at, program.start_logs(at, args));
         }
@@ -696,6 +774,14 @@ impl ContainerWorker {
                 Step::Forever => {
                     self.stage = Stage::Running { pc, next_at: None };
                     return;
+                }
+                Step::Touch(path) => {
+                    self.files.insert(path.clone());
+                    pc += 1;
+                }
+                Step::Remove(path) => {
+                    self.files.remove(path);
+                    pc += 1;
                 }
             }
         }
@@ -861,4 +947,193 @@ fn container_id(pod: &Pod, name: &str, run: u32) -> String {
             format!("{state:016x}")
         })
         .collect()
+}
+
+/// A probe's schedule and its recent results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct ProbeState {
+    next_at: SimTime,
+    successes: i32,
+    failures: i32,
+}
+
+impl ProbeState {
+    fn starting(probe: &Probe, started: SimTime) -> Self {
+        Self {
+            next_at: started.plus_secs(i64::from(probe.initial_delay_seconds.unwrap_or(0))),
+            successes: 0,
+            failures: 0,
+        }
+    }
+}
+
+/// What a probe found.
+enum ProbeResult {
+    Success,
+    Failure(String),
+}
+
+impl ContainerWorker {
+    /// Runs the readiness and liveness probes due at `at`.
+    fn run_probes(&mut self, at: SimTime, env: &mut Env<'_>, events: &mut Vec<KubeletEvent>) {
+        if let Some(probe) = self
+            .spec
+            .readiness_probe
+            .clone()
+            .filter(|_| self.readiness.as_ref().is_some_and(|p| p.next_at <= at))
+        {
+            let result = self.probe(&probe, env);
+            let Some(state) = self.readiness.as_mut() else {
+                return;
+            };
+            let ready = record(state, &probe, &result, at);
+            if let ProbeResult::Failure(why) = &result {
+                events.push(self.event(
+                    at,
+                    true,
+                    "Unhealthy",
+                    format!("Readiness probe failed: {why}"),
+                ));
+            }
+            if let Some(ready) = ready {
+                self.ready = ready;
+            }
+        }
+        if let Some(probe) = self
+            .spec
+            .liveness_probe
+            .clone()
+            .filter(|_| self.liveness.as_ref().is_some_and(|p| p.next_at <= at))
+        {
+            let result = self.probe(&probe, env);
+            let Some(state) = self.liveness.as_mut() else {
+                return;
+            };
+            let healthy = record(state, &probe, &result, at);
+            if let ProbeResult::Failure(why) = &result {
+                events.push(self.event(
+                    at,
+                    true,
+                    "Unhealthy",
+                    format!("Liveness probe failed: {why}"),
+                ));
+            }
+            if healthy == Some(false) {
+                let name = self.spec.name.clone();
+                events.push(self.event(
+                    at,
+                    false,
+                    "Killing",
+                    format!("Container {name} failed liveness probe, will be restarted"),
+                ));
+                let grace = probe
+                    .termination_grace_period_seconds
+                    .or_else(|| {
+                        env.pod
+                            .spec
+                            .as_ref()
+                            .and_then(|s| s.termination_grace_period_seconds)
+                    })
+                    .unwrap_or(30);
+                let graceful = self.process.as_ref().is_some_and(Process::stops_on_sigterm);
+                let (exit_at, code) = if graceful {
+                    (at.plus_millis(SERVER_STOP_MS), 0)
+                } else {
+                    (at.plus_secs(grace), 137)
+                };
+                self.liveness = None;
+                self.readiness = None;
+                self.ready = false;
+                self.stage = Stage::Stopping { exit_at, code };
+                self.restart_after_stop = true;
+            }
+        }
+    }
+
+    /// Runs one probe against this container's pod.
+    fn probe(&self, probe: &Probe, env: &Env<'_>) -> ProbeResult {
+        let ip = env
+            .pod_ip
+            .map_or_else(|| "0.0.0.0".to_string(), |ip| ip.to_string());
+        let port_of = |port: &IntOrString| match port {
+            IntOrString::Int(n) => u16::try_from(*n).unwrap_or(0),
+            IntOrString::String(name) => self
+                .spec
+                .ports
+                .iter()
+                .flatten()
+                .find(|p| p.name.as_deref() == Some(name.as_str()))
+                .and_then(|p| u16::try_from(p.container_port).ok())
+                .unwrap_or(0),
+        };
+        if let Some(http) = &probe.http_get {
+            let port = port_of(&http.port);
+            let path = http.path.clone().unwrap_or_else(|| "/".into());
+            let scheme = http
+                .scheme
+                .clone()
+                .unwrap_or_else(|| "HTTP".into())
+                .to_ascii_lowercase();
+            let url = format!("{scheme}://{ip}:{port}{path}");
+            return match env.listeners.iter().find(|(p, ..)| *p == port) {
+                None => ProbeResult::Failure(format!(
+                    "Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"
+                )),
+                Some((_, program, args)) => {
+                    match program
+                        .handle_http(SimTime::default(), "GET", &path, args, "kubelet")
+                        .map(|(r, _)| r.status)
+                    {
+                        Some(status) if (200..400).contains(&status) => ProbeResult::Success,
+                        Some(status) => ProbeResult::Failure(format!(
+                            "HTTP probe failed with statuscode: {status}"
+                        )),
+                        None => ProbeResult::Success,
+                    }
+                }
+            };
+        }
+        if let Some(tcp) = &probe.tcp_socket {
+            let port = port_of(&tcp.port);
+            return if env.listeners.iter().any(|(p, ..)| *p == port) {
+                ProbeResult::Success
+            } else {
+                ProbeResult::Failure(format!("dial tcp {ip}:{port}: connect: connection refused"))
+            };
+        }
+        if let Some(exec) = &probe.exec {
+            let tools =
+                images::find(self.spec.image.as_deref().unwrap_or("")).map_or(&[][..], |i| i.tools);
+            let (code, output) =
+                process::exec_probe(exec.command.as_deref().unwrap_or(&[]), &self.files, tools);
+            return if code == 0 {
+                ProbeResult::Success
+            } else {
+                ProbeResult::Failure(output)
+            };
+        }
+        ProbeResult::Success
+    }
+}
+
+/// Counts a result and schedules the next run; Some(healthy) when a threshold is crossed.
+fn record(
+    state: &mut ProbeState,
+    probe: &Probe,
+    result: &ProbeResult,
+    at: SimTime,
+) -> Option<bool> {
+    state.next_at = at.plus_secs(i64::from(probe.period_seconds.unwrap_or(10).max(1)));
+    match result {
+        ProbeResult::Success => {
+            state.failures = 0;
+            state.successes += 1;
+            (state.successes >= probe.success_threshold.unwrap_or(1)).then_some(true)
+        }
+        ProbeResult::Failure(_) => {
+            state.successes = 0;
+            state.failures += 1;
+            (state.failures >= probe.failure_threshold.unwrap_or(3)).then_some(false)
+        }
+    }
 }
