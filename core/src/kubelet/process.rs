@@ -307,6 +307,44 @@ fn words(statement: &str, env: &BTreeMap<String, String>) -> Vec<String> {
     words
 }
 
+/// Runs an exec probe's command against the container's files: `cat F`,
+/// `test -e F`, `ls F` need the file; `true`, `echo` and `exit 0` succeed;
+/// `false` and `exit N` fail. Returns the exit code and the output.
+pub fn exec_probe(
+    command: &[String],
+    files: &std::collections::BTreeSet<String>,
+    tools: &[&str],
+) -> (i32, String) {
+    let argv: Vec<String> = match command {
+        [shell, flag, script] if basename(shell).ends_with("sh") && flag == "-c" => {
+            script.split_whitespace().map(str::to_string).collect()
+        }
+        _ => command.to_vec(),
+    };
+    let Some(program) = argv.first() else {
+        return (0, String::new());
+    };
+    let name = basename(program);
+    if !tools.contains(&name) && !matches!(name, "true" | "false" | "exit" | "test" | "[") {
+        return (126, format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"));
+    }
+    let target = argv
+        .iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .cloned()
+        .unwrap_or_default();
+    match name {
+        "false" => (1, String::new()),
+        "exit" => (target.parse().unwrap_or(0), String::new()),
+        "cat" | "ls" | "test" | "[" | "stat" if !files.contains(&target) => (
+            1,
+            format!("{name}: can't open '{target}': No such file or directory"),
+        ),
+        _ => (0, String::new()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,43 +415,5 @@ mod tests {
                 args: vec![]
             }
         );
-    }
-}
-
-/// Runs an exec probe's command against the container's files: `cat F`,
-/// `test -e F`, `ls F` need the file; `true`, `echo` and `exit 0` succeed;
-/// `false` and `exit N` fail. Returns the exit code and the output.
-pub fn exec_probe(
-    command: &[String],
-    files: &std::collections::BTreeSet<String>,
-    tools: &[&str],
-) -> (i32, String) {
-    let argv: Vec<String> = match command {
-        [shell, flag, script] if basename(shell).ends_with("sh") && flag == "-c" => {
-            script.split_whitespace().map(str::to_string).collect()
-        }
-        _ => command.to_vec(),
-    };
-    let Some(program) = argv.first() else {
-        return (0, String::new());
-    };
-    let name = basename(program);
-    if !tools.contains(&name) && !matches!(name, "true" | "false" | "exit" | "test" | "[") {
-        return (126, format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"));
-    }
-    let target = argv
-        .iter()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .cloned()
-        .unwrap_or_default();
-    match name {
-        "false" => (1, String::new()),
-        "exit" => (target.parse().unwrap_or(0), String::new()),
-        "cat" | "ls" | "test" | "[" | "stat" if !files.contains(&target) => (
-            1,
-            format!("{name}: can't open '{target}': No such file or directory"),
-        ),
-        _ => (0, String::new()),
     }
 }
