@@ -120,6 +120,28 @@ impl Cluster {
         created
     }
 
+    /// Creates an object now with options (dry run, field manager), then lets the controllers react.
+    pub fn create_with(
+        &mut self,
+        object: Object,
+        options: &WriteOptions,
+    ) -> Result<Arc<Object>, StatusError> {
+        let created = self.api.create(object, self.now, options);
+        self.settle();
+        created
+    }
+
+    /// Replaces an object now with options, then lets the controllers react.
+    pub fn update_with(
+        &mut self,
+        object: Object,
+        options: &WriteOptions,
+    ) -> Result<Arc<Object>, StatusError> {
+        let updated = self.api.update(object, options);
+        self.settle();
+        updated
+    }
+
     /// Replaces an object now, then lets the controllers react.
     pub fn update(&mut self, object: Object) -> Result<Arc<Object>, StatusError> {
         let updated = self.api.update(object, &WriteOptions::default());

@@ -11,6 +11,7 @@ pub mod apiserver;
 pub mod cluster;
 pub mod controllers;
 pub mod images;
+pub mod kubectl;
 pub mod kubelet;
 pub mod network;
 pub mod rand;

@@ -1,0 +1,144 @@
+//! The three-way merge kubectl's client-side apply computes: fields the
+//! last applied configuration had and the new one drops are removed, fields
+//! in the new one are set, and everything else the server or controllers
+//! added stays. Lists merge by their strategic-merge key (containers by
+//! name, container ports by containerPort, …) and otherwise are replaced.
+
+use serde_json::{Map, Value};
+
+/// The strategic-merge key of a list at a field name, given its parent's field name.
+fn merge_key(field: &str, parent: &str) -> Option<&'static str> {
+    match field {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
+        | "imagePullSecrets" => Some("name"),
+        "ports" if parent == "containers" || parent == "initContainers" => Some("containerPort"),
+        "ports" => Some("port"),
+        "volumeMounts" => Some("mountPath"),
+        "volumeDevices" => Some("devicePath"),
+        "hostAliases" => Some("ip"),
+        _ => None,
+    }
+}
+
+/// Merges `desired` onto `live`, removing what `last` had and `desired` does not.
+pub fn three_way(live: &Value, last: &Value, desired: &Value) -> Value {
+    merge(live, last, desired, "", "")
+}
+
+fn merge(live: &Value, last: &Value, desired: &Value, field: &str, parent: &str) -> Value {
+    match (live, desired) {
+        (Value::Object(live_map), Value::Object(desired_map)) => {
+            let empty = Map::new();
+            let last_map = last.as_object().unwrap_or(&empty);
+            let mut result = live_map.clone();
+            for (key, wanted) in desired_map {
+                let merged = merge(
+                    live_map.get(key).unwrap_or(&Value::Null),
+                    last_map.get(key).unwrap_or(&Value::Null),
+                    wanted,
+                    key,
+                    field,
+                );
+                result.insert(key.clone(), merged);
+            }
+            for key in last_map.keys().filter(|k| !desired_map.contains_key(*k)) {
+                result.remove(key);
+            }
+            Value::Object(result)
+        }
+        (Value::Array(live_items), Value::Array(desired_items)) => match merge_key(field, parent) {
+            Some(key) => merge_list(
+                live_items,
+                last.as_array().map_or(&[][..], Vec::as_slice),
+                desired_items,
+                key,
+                field,
+            ),
+            None => desired.clone(),
+        },
+        _ => desired.clone(),
+    }
+}
+
+fn merge_list(live: &[Value], last: &[Value], desired: &[Value], key: &str, field: &str) -> Value {
+    let id = |v: &Value| v.get(key).cloned();
+    let find = |list: &[Value], wanted: &Option<Value>| {
+        list.iter()
+            .find(|v| id(v) == *wanted && wanted.is_some())
+            .cloned()
+    };
+    let mut result: Vec<Value> = desired
+        .iter()
+        .map(|item| {
+            let k = id(item);
+            match find(live, &k) {
+                Some(live_item) => merge(
+                    &live_item,
+                    &find(last, &k).unwrap_or(Value::Null),
+                    item,
+                    "",
+                    field,
+                ),
+                None => item.clone(),
+            }
+        })
+        .collect();
+    // Items others added (the server's volumes, for one) stay; items this
+    // configuration applied before and now drops go.
+    for item in live {
+        let k = id(item);
+        let in_desired = desired.iter().any(|d| id(d) == k);
+        let applied_before = last.iter().any(|l| id(l) == k);
+        if !in_desired && !applied_before {
+            result.push(item.clone());
+        }
+    }
+    Value::Array(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dropped_fields_go_and_server_fields_stay() {
+        let live =
+            json!({"spec": {"replicas": 3, "paused": false, "progressDeadlineSeconds": 600}});
+        let last = json!({"spec": {"replicas": 3, "paused": false}});
+        let desired = json!({"spec": {"replicas": 5}});
+        assert_eq!(
+            three_way(&live, &last, &desired),
+            json!({"spec": {"replicas": 5, "progressDeadlineSeconds": 600}})
+        );
+    }
+
+    #[test]
+    fn containers_merge_by_name_and_keep_server_defaults() {
+        let live = json!({"containers": [
+            {"name": "nginx", "image": "nginx:1.25", "terminationMessagePath": "/dev/termination-log",
+             "volumeMounts": [{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": "kube-api-access-x"}]},
+            {"name": "old", "image": "busybox"}
+        ]});
+        let last = json!({"containers": [{"name": "nginx", "image": "nginx:1.25"}, {"name": "old", "image": "busybox"}]});
+        let desired = json!({"containers": [{"name": "nginx", "image": "nginx:1.26"}]});
+        assert_eq!(
+            three_way(&live, &last, &desired),
+            json!({"containers": [{"name": "nginx", "image": "nginx:1.26", "terminationMessagePath": "/dev/termination-log",
+                "volumeMounts": [{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": "kube-api-access-x"}]}]})
+        );
+    }
+
+    #[test]
+    fn lists_without_a_merge_key_are_replaced() {
+        let live = json!({"args": ["a", "b"]});
+        assert_eq!(
+            three_way(&live, &json!({"args": ["a", "b"]}), &json!({"args": ["c"]})),
+            json!({"args": ["c"]})
+        );
+    }
+}
