@@ -214,3 +214,50 @@ fn unknown_commands_and_flags_get_cobras_errors() {
         "#]],
     );
 }
+
+#[test]
+fn logs_default_the_container_and_explain_waiting_ones() {
+    check(
+        "$ kubectl apply -f simple-pod.yaml
+         $ kubectl logs simple-echo -c echo
+         # advance 30s
+         $ kubectl logs simple-echo -c echo
+         $ kubectl logs simple-echo
+         $ kubectl logs simple-echo -c nope
+         $ kubectl logs simple-echo -c echo --previous
+         $ kubectl logs simple-echo -c echo --timestamps --prefix
+         $ kubectl logs nope
+         $ kubectl logs",
+        &[],
+        expect![[r#"
+            $ kubectl apply -f simple-pod.yaml
+            pod/simple-echo created
+            $ kubectl logs simple-echo -c echo
+            stderr: Error from server (BadRequest): container "echo" in pod "simple-echo" is waiting to start: ContainerCreating
+            exit: 1
+            $ kubectl logs simple-echo -c echo
+            2026/01/01 00:00:02 start server
+            $ kubectl logs simple-echo
+            /docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration
+            /docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/
+            /docker-entrypoint.sh: Configuration complete; ready for start up
+            stderr: Defaulted container "nginx" out of: nginx, echo
+            $ kubectl logs simple-echo -c nope
+            stderr: error: container nope is not valid for pod simple-echo
+            exit: 1
+            $ kubectl logs simple-echo -c echo --previous
+            stderr: Error from server (BadRequest): previous terminated container "echo" in pod "simple-echo" not found
+            exit: 1
+            $ kubectl logs simple-echo -c echo --timestamps --prefix
+            [pod/simple-echo/echo] 2026-01-01T00:00:02.185Z 2026/01/01 00:00:02 start server
+            $ kubectl logs nope
+            stderr: Error from server (NotFound): pods "nope" not found
+            exit: 1
+            $ kubectl logs
+            stderr: error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.
+            stderr: POD or TYPE/NAME is a required argument for the logs command
+            stderr: See 'kubectl logs -h' for help and examples
+            exit: 1
+        "#]],
+    );
+}

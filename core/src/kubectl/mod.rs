@@ -7,6 +7,7 @@ pub mod apply;
 pub mod args;
 pub mod delete;
 pub mod errors;
+pub mod logs;
 pub mod manifests;
 pub mod merge;
 pub mod version;
@@ -118,6 +119,7 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         "apply" => apply::run(ctx, rest, args),
         "create" => apply::run_create(ctx, rest, args),
         "delete" => delete::run(ctx, rest),
+        "logs" => logs::run(ctx, rest),
         "version" => version::run(ctx, rest),
         other => unknown_command(other),
     }
