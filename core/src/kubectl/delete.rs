@@ -158,7 +158,7 @@ fn targets_from_args(
         .collect::<Option<_>>()?;
     let selector = parsed.all("selector").join(",");
     if names.is_empty() && selector.is_empty() && !parsed.flag("all") {
-        out.fail("error: resource(s) were provided, but no name was specified".to_string());
+        out.fail("error: resource(s) were provided, but no name was specified");
         return None;
     }
     for kind in kinds {

@@ -125,7 +125,7 @@ fn target_pods(
     }
     let pods = pods_of(ctx, &object);
     match pods.first() {
-        None => Err(format!("error: timed out waiting for the condition")),
+        None => Err("error: timed out waiting for the condition".to_string()),
         Some(first) => {
             if pods.len() > 1 {
                 out.err(format!(
