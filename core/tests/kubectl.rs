@@ -261,3 +261,388 @@ fn logs_default_the_container_and_explain_waiting_ones() {
         "#]],
     );
 }
+
+#[test]
+fn rollout_history_undo_and_status_follow_the_seed() {
+    check(
+        "$ kubectl apply -f simple-deployment.yaml --record
+         $ kubectl rollout status deployment/echo
+         $ kubectl rollout history deployment echo
+         $ kubectl rollout history deployment echo --revision=1
+         $ kubectl apply -f echo-v2.yaml --record
+         $ kubectl rollout status deployment echo
+         $ kubectl rollout history deployment/echo
+         $ kubectl rollout undo deployment echo
+         $ kubectl rollout history deployment/echo
+         $ kubectl rollout undo deployment echo --to-revision=9
+         $ kubectl rollout history deployment echo --revision=1
+         $ kubectl rollout undo deployment nope",
+        &[(
+            "echo-v2.yaml",
+            &seed::manifest("simple-deployment.yaml")
+                .expect("seed")
+                .replace("nginx-proxy:latest", "nginx:latest"),
+        )],
+        expect![[r#"
+            $ kubectl apply -f simple-deployment.yaml --record
+            deployment.apps/echo created
+            stderr: Flag --record has been deprecated, --record will be removed in the future
+            $ kubectl rollout status deployment/echo
+            Waiting for deployment "echo" rollout to finish: 0 of 3 updated replicas are available...
+            deployment "echo" successfully rolled out
+            $ kubectl rollout history deployment echo
+            deployment.apps/echo 
+            REVISION  CHANGE-CAUSE
+            1         kubectl apply --filename=simple-deployment.yaml --record=true
+
+            $ kubectl rollout history deployment echo --revision=1
+            deployment.apps/echo with revision #1
+            Pod Template:
+              Labels:	app=echo
+            	pod-template-hash=7c4c544f6d
+              Annotations:	kubernetes.io/change-cause: kubectl apply --filename=simple-deployment.yaml --record=true
+              Containers:
+               nginx:
+                Image:	gihyodocker/nginx-proxy:latest
+                Port:	80/TCP
+                Host Port:	0/TCP
+                Environment:
+                  BACKEND_HOST:	localhost:8080
+                Mounts:	<none>
+               echo:
+                Image:	gihyodocker/echo:latest
+                Port:	8080/TCP
+                Host Port:	0/TCP
+                Environment:	<none>
+                Mounts:	<none>
+              Volumes:	<none>
+              Node-Selectors:	<none>
+              Tolerations:	<none>
+
+            $ kubectl apply -f echo-v2.yaml --record
+            deployment.apps/echo configured
+            stderr: Flag --record has been deprecated, --record will be removed in the future
+            $ kubectl rollout status deployment echo
+            Waiting for deployment "echo" rollout to finish: 1 out of 3 new replicas have been updated...
+            Waiting for deployment "echo" rollout to finish: 2 out of 3 new replicas have been updated...
+            deployment "echo" successfully rolled out
+            $ kubectl rollout history deployment/echo
+            deployment.apps/echo 
+            REVISION  CHANGE-CAUSE
+            1         kubectl apply --filename=simple-deployment.yaml --record=true
+            2         kubectl apply --filename=echo-v2.yaml --record=true
+
+            $ kubectl rollout undo deployment echo
+            deployment.apps/echo rolled back
+            $ kubectl rollout history deployment/echo
+            deployment.apps/echo 
+            REVISION  CHANGE-CAUSE
+            2         kubectl apply --filename=echo-v2.yaml --record=true
+            3         kubectl apply --filename=simple-deployment.yaml --record=true
+
+            $ kubectl rollout undo deployment echo --to-revision=9
+            stderr: error: unable to find specified revision 9 in history
+            exit: 1
+            $ kubectl rollout history deployment echo --revision=1
+            stderr: error: unable to find the specified revision
+            exit: 1
+            $ kubectl rollout undo deployment nope
+            stderr: Error from server (NotFound): deployments.apps "nope" not found
+            exit: 1
+        "#]],
+    );
+}
+
+#[test]
+fn get_prints_tables_as_the_seed_shows_them() {
+    check(
+        "$ kubectl get
+         $ kubectl get pods
+         $ kubectl apply -f simple-pod.yaml
+         $ kubectl get pod
+         # advance 169s
+         $ kubectl get pod
+         $ kubectl get pods -o wide
+         $ kubectl get po simple-echo --show-labels
+         $ kubectl get pods -L app,missing
+         $ kubectl get pod nope simple-echo
+         $ kubectl get foo
+         $ kubectl get pods -n kube-system
+         $ kubectl get nodes
+         $ kubectl get nodes -o wide
+         $ kubectl get ns",
+        &[],
+        expect![[r#"
+            $ kubectl get
+            stderr: You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.
+            stderr: 
+            stderr: error: Required resource not specified.
+            stderr: Use "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).
+            stderr: See 'kubectl get -h' for help and examples
+            exit: 1
+            $ kubectl get pods
+            stderr: No resources found in default namespace.
+            $ kubectl apply -f simple-pod.yaml
+            pod/simple-echo created
+            $ kubectl get pod
+            NAME          READY   STATUS              RESTARTS   AGE
+            simple-echo   0/2     ContainerCreating   0          0s
+            $ kubectl get pod
+            NAME          READY   STATUS    RESTARTS   AGE
+            simple-echo   2/2     Running   0          2m49s
+            $ kubectl get pods -o wide
+            NAME          READY   STATUS    RESTARTS   AGE     IP           NODE            NOMINATED NODE   READINESS GATES
+            simple-echo   2/2     Running   0          2m49s   10.244.1.2   sunaba-worker   <none>           <none>
+            $ kubectl get po simple-echo --show-labels
+            NAME          READY   STATUS    RESTARTS   AGE     LABELS
+            simple-echo   2/2     Running   0          2m49s   <none>
+            $ kubectl get pods -L app,missing
+            NAME          READY   STATUS    RESTARTS   AGE     APP   MISSING
+            simple-echo   2/2     Running   0          2m49s         
+            $ kubectl get pod nope simple-echo
+            NAME          READY   STATUS    RESTARTS   AGE
+            simple-echo   2/2     Running   0          2m49s
+            stderr: Error from server (NotFound): pods "nope" not found
+            exit: 1
+            $ kubectl get foo
+            stderr: error: the server doesn't have a resource type "foo"
+            exit: 1
+            $ kubectl get pods -n kube-system
+            stderr: No resources found in kube-system namespace.
+            $ kubectl get nodes
+            NAME                   STATUS   ROLES           AGE     VERSION
+            sunaba-control-plane   Ready    control-plane   2m49s   v1.33.1
+            sunaba-worker          Ready    <none>          2m49s   v1.33.1
+            sunaba-worker2         Ready    <none>          2m49s   v1.33.1
+            $ kubectl get nodes -o wide
+            NAME                   STATUS   ROLES           AGE     VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE                         KERNEL-VERSION   CONTAINER-RUNTIME
+            sunaba-control-plane   Ready    control-plane   2m49s   v1.33.1   172.18.0.2    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-sunaba     containerd://2.1.1
+            sunaba-worker          Ready    <none>          2m49s   v1.33.1   172.18.0.3    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-sunaba     containerd://2.1.1
+            sunaba-worker2         Ready    <none>          2m49s   v1.33.1   172.18.0.4    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-sunaba     containerd://2.1.1
+            $ kubectl get ns
+            NAME              STATUS   AGE
+            default                    2m49s
+            kube-node-lease            2m49s
+            kube-public                2m49s
+            kube-system                2m49s
+        "#]],
+    );
+}
+
+#[test]
+fn get_several_types_prefixes_names_and_separates_tables() {
+    check(
+        "$ kubectl apply -f simple-deployment.yaml
+         # advance 30s
+         $ kubectl get pod,replicaset,deployment
+         $ kubectl get deploy -o wide
+         $ kubectl get rs -o name
+         $ kubectl get all
+         $ kubectl get deploy/echo svc/kubernetes
+         $ kubectl get svc,ep -A
+         $ kubectl get endpointslices",
+        &[],
+        expect![[r#"
+            $ kubectl apply -f simple-deployment.yaml
+            deployment.apps/echo created
+            $ kubectl get pod,replicaset,deployment
+            NAME                        READY   STATUS    RESTARTS   AGE
+            pod/echo-7c4c544f6d-76fb4   2/2     Running   0          30s
+            pod/echo-7c4c544f6d-gkjsh   2/2     Running   0          30s
+            pod/echo-7c4c544f6d-jjpls   2/2     Running   0          30s
+
+            NAME                              DESIRED   CURRENT   READY   AGE
+            replicaset.apps/echo-7c4c544f6d   3         3         3       30s
+
+            NAME                   READY   UP-TO-DATE   AVAILABLE   AGE
+            deployment.apps/echo   3/3     3            3           30s
+            $ kubectl get deploy -o wide
+            NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES                                                   SELECTOR
+            echo   3/3     3            3           30s   nginx,echo   gihyodocker/nginx-proxy:latest,gihyodocker/echo:latest   app=echo
+            $ kubectl get rs -o name
+            replicaset.apps/echo-7c4c544f6d
+            $ kubectl get all
+            NAME                        READY   STATUS    RESTARTS   AGE
+            pod/echo-7c4c544f6d-76fb4   2/2     Running   0          30s
+            pod/echo-7c4c544f6d-gkjsh   2/2     Running   0          30s
+            pod/echo-7c4c544f6d-jjpls   2/2     Running   0          30s
+
+            NAME                   READY   UP-TO-DATE   AVAILABLE   AGE
+            deployment.apps/echo   3/3     3            3           30s
+
+            NAME                              DESIRED   CURRENT   READY   AGE
+            replicaset.apps/echo-7c4c544f6d   3         3         3       30s
+            $ kubectl get deploy/echo svc/kubernetes
+            NAME                   READY   UP-TO-DATE   AVAILABLE   AGE
+            deployment.apps/echo   3/3     3            3           30s
+            stderr: Error from server (NotFound): services "kubernetes" not found
+            exit: 1
+            $ kubectl get svc,ep -A
+            stderr: No resources found
+            $ kubectl get endpointslices
+            stderr: No resources found in default namespace.
+        "#]],
+    );
+}
+
+#[test]
+fn get_selects_by_labels_and_fields() {
+    check(
+        "$ kubectl apply -f simple-replicaset-with-label.yaml
+         # advance 30s
+         $ kubectl get pod -l release=spring
+         $ kubectl get pod -l 'release in (summer)' --no-headers
+         $ kubectl get pod -l release=autumn
+         $ kubectl get pod -l 'release in (summer'
+         $ kubectl get rs --field-selector metadata.name=echo-summer
+         $ kubectl get rs --field-selector spec.replicas=1",
+        &[],
+        expect![[r#"
+            $ kubectl apply -f simple-replicaset-with-label.yaml
+            replicaset.apps/echo-spring created
+            replicaset.apps/echo-summer created
+            $ kubectl get pod -l release=spring
+            NAME                READY   STATUS    RESTARTS   AGE
+            echo-spring-cb5pj   2/2     Running   0          30s
+            $ kubectl get pod -l 'release in (summer)' --no-headers
+            echo-summer-76fb4   2/2   Running   0     30s
+            echo-summer-gkjsh   2/2   Running   0     30s
+            $ kubectl get pod -l release=autumn
+            stderr: No resources found in default namespace.
+            $ kubectl get pod -l 'release in (summer'
+            stderr: error: unable to parse requirement: found '', expected: ')'
+            exit: 1
+            $ kubectl get rs --field-selector metadata.name=echo-summer
+            NAME          DESIRED   CURRENT   READY   AGE
+            echo-summer   2         2         2       30s
+            $ kubectl get rs --field-selector spec.replicas=1
+            stderr: Error from server (BadRequest): Unable to find "apps/v1, Resource=replicasets" that match label selector "", field selector "spec.replicas=1": field label not supported: spec.replicas
+            exit: 1
+        "#]],
+    );
+}
+
+#[test]
+fn get_structured_outputs() {
+    check(
+        "$ kubectl apply -f simple-pod.yaml
+         # advance 30s
+         $ kubectl get ns default -o yaml
+         $ kubectl get ns default kube-public -o json
+         $ kubectl get pod simple-echo -o jsonpath='{.spec.containers[*].image}'
+         $ kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{\"\\t\"}{.status.phase}{\"\\n\"}{end}'
+         $ kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGES:.spec.containers[*].image,NODE:.spec.nodeSelector
+         $ kubectl get pods -o yaml --show-labels
+         $ kubectl get pods -o toml
+         $ kubectl get pods -o jsonpath='{.items'",
+        &[],
+        expect![[r#"
+            $ kubectl apply -f simple-pod.yaml
+            pod/simple-echo created
+            $ kubectl get ns default -o yaml
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              creationTimestamp: "2026-01-01T00:00:00Z"
+              name: default
+              resourceVersion: "1"
+              uid: e220a839-7b1d-4daf-ae78-9e6aa1b965f4
+            spec:
+              finalizers:
+              - kubernetes
+            $ kubectl get ns default kube-public -o json
+            {
+                "apiVersion": "v1",
+                "items": [
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Namespace",
+                        "metadata": {
+                            "creationTimestamp": "2026-01-01T00:00:00Z",
+                            "name": "default",
+                            "resourceVersion": "1",
+                            "uid": "e220a839-7b1d-4daf-ae78-9e6aa1b965f4"
+                        },
+                        "spec": {
+                            "finalizers": [
+                                "kubernetes"
+                            ]
+                        }
+                    },
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Namespace",
+                        "metadata": {
+                            "creationTimestamp": "2026-01-01T00:00:00Z",
+                            "name": "kube-public",
+                            "resourceVersion": "3",
+                            "uid": "1b39896a-51a8-449b-93cb-9f0c747ea2ea"
+                        },
+                        "spec": {
+                            "finalizers": [
+                                "kubernetes"
+                            ]
+                        }
+                    }
+                ],
+                "kind": "List",
+                "metadata": {
+                    "resourceVersion": ""
+                }
+            }
+            $ kubectl get pod simple-echo -o jsonpath='{.spec.containers[*].image}'
+            gihyodocker/nginx:latest gihyodocker/echo:latest$ kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\t"}{.status.phase}{"\n"}{end}'
+            simple-echo	Running
+            $ kubectl get pods -o custom-columns=NAME:.metadata.name,IMAGES:.spec.containers[*].image,NODE:.spec.nodeSelector
+            NAME          IMAGES                                             NODE
+            simple-echo   gihyodocker/nginx:latest,gihyodocker/echo:latest   <none>
+            $ kubectl get pods -o yaml --show-labels
+            stderr: error: --show-labels option cannot be used with yaml printer
+            exit: 1
+            $ kubectl get pods -o toml
+            stderr: error: unable to match a printer suitable for the output format "toml", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml
+            exit: 1
+            $ kubectl get pods -o jsonpath='{.items'
+            stderr: error: error parsing jsonpath {.items, unclosed action
+            exit: 1
+        "#]],
+    );
+}
+
+#[test]
+fn get_shows_crash_loops_pull_errors_and_events() {
+    check(
+        "$ kubectl apply -f broken.yaml
+         # advance 60s
+         $ kubectl get pods
+         $ kubectl get events",
+        &[(
+            "broken.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo boom; exit 1\"]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: typo\nspec:\n  containers:\n  - name: c\n    image: nginxx:1.25\n",
+        )],
+        expect![[r#"
+            $ kubectl apply -f broken.yaml
+            pod/crash created
+            pod/typo created
+            $ kubectl get pods
+            NAME    READY   STATUS             RESTARTS      AGE
+            crash   0/1     CrashLoopBackOff   3 (29s ago)   60s
+            typo    0/1     ImagePullBackOff   0             60s
+            $ kubectl get events
+            LAST SEEN   TYPE      REASON      OBJECT      MESSAGE
+            60s         Normal    Scheduled   pod/crash   Successfully assigned default/crash to sunaba-worker
+            59s         Normal    Pulling     pod/crash   Pulling image "busybox"
+            59s         Normal    Pulled      pod/crash   Successfully pulled image "busybox" in 353ms (353ms including waiting). Image size: 2155404 bytes.
+            29s         Normal    Created     pod/crash   Created container: c
+            29s         Normal    Started     pod/crash   Started container c
+            29s         Normal    Pulled      pod/crash   Container image "busybox" already present on machine
+            29s         Warning   BackOff     pod/crash   Back-off restarting failed container c in pod crash_default(69630f75-93d1-48c3-817e-f96181daa383)
+            60s         Normal    Scheduled   pod/typo    Successfully assigned default/typo to sunaba-worker2
+            27s         Normal    Pulling     pod/typo    Pulling image "nginxx:1.25"
+            26s         Warning   Failed      pod/typo    Failed to pull image "nginxx:1.25": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/nginxx:1.25": failed to resolve reference "docker.io/library/nginxx:1.25": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed
+            26s         Warning   Failed      pod/typo    Error: ErrImagePull
+            25s         Normal    BackOff     pod/typo    Back-off pulling image "nginxx:1.25"
+            25s         Warning   Failed      pod/typo    Error: ImagePullBackOff
+        "#]],
+    );
+}

@@ -7,10 +7,13 @@ pub mod apply;
 pub mod args;
 pub mod delete;
 pub mod errors;
+pub mod get;
 pub mod logs;
 pub mod manifests;
 pub mod merge;
+pub mod rollout;
 pub mod version;
+pub mod yaml;
 
 use crate::Cluster;
 
@@ -119,7 +122,9 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         "apply" => apply::run(ctx, rest, args),
         "create" => apply::run_create(ctx, rest, args),
         "delete" => delete::run(ctx, rest),
+        "get" => get::run(ctx, rest),
         "logs" => logs::run(ctx, rest),
+        "rollout" => rollout::run(ctx, rest),
         "version" => version::run(ctx, rest),
         other => unknown_command(other),
     }

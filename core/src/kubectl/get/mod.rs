@@ -1,0 +1,293 @@
+//! `kubectl get`: resource types with short names and comma lists, names
+//! and `TYPE/NAME`, `-l`, `--field-selector`, `-n`/`-A`, and the outputs
+//! (tables with `-o wide`, `--show-labels` and `-L`; `yaml`, `json`, `name`,
+//! `jsonpath=…` and `custom-columns=…`). The command resolves what to print
+//! (`Request`), fetches it, then hands it to a printer.
+
+pub mod jsonpath;
+pub mod output;
+pub mod printers;
+pub mod table;
+
+use std::sync::Arc;
+
+use super::args::{self, Flag, Parsed};
+use super::errors::format_status;
+use super::{usage_error, Context, Output};
+use crate::api::selector::{FieldSelector, Selector};
+use crate::api::{Kind, Object};
+use output::Format;
+use table::RenderOptions;
+
+const FLAGS: &[Flag] = &[
+    Flag::string("output", Some('o')),
+    Flag::strings("selector", Some('l')),
+    Flag::string("field-selector", None),
+    Flag::bool("all-namespaces", Some('A')),
+    Flag::bool("show-labels", None),
+    Flag::strings("label-columns", Some('L')),
+    Flag::bool("show-kind", None),
+    Flag::bool("no-headers", None),
+    Flag::bool("watch", Some('w')),
+    Flag::bool("watch-only", None),
+    Flag::bool("output-watch-events", None),
+    Flag::bool("ignore-not-found", None),
+    Flag::strings("filename", Some('f')),
+    Flag::bool("recursive", Some('R')),
+    Flag::string("chunk-size", None),
+    Flag::string("sort-by", None),
+    Flag::bool("show-managed-fields", None),
+    Flag::string("template", None),
+    Flag::bool("server-print", None),
+];
+
+/// The resources `kubectl get` in a `default` namespace shows for `all`.
+const ALL: &[Kind] = &[Kind::Pod, Kind::Service, Kind::Deployment, Kind::ReplicaSet];
+
+const NO_TYPE: &str = "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples";
+
+/// What the command line asks for: per kind, either named objects or a listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Request {
+    /// Kinds in command-line order, each with its names (empty: list them all).
+    targets: Vec<(Kind, Vec<String>)>,
+    /// One named object of one type: printed by itself in yaml or json.
+    single_item: bool,
+    /// Several types were asked for (or `all`): names get their `kind/` prefix.
+    several_types: bool,
+}
+
+/// One kind's fetched objects.
+struct Fetched {
+    kind: Kind,
+    objects: Vec<Arc<Object>>,
+}
+
+/// Runs `kubectl get`.
+pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
+    let parsed = match args::parse(rest, FLAGS) {
+        Ok(parsed) => parsed,
+        Err(e) => return usage_error("get", &e),
+    };
+    let mut out = Output::default();
+    let format = match Format::parse(&parsed) {
+        Ok(format) => format,
+        Err(message) => {
+            out.fail(message);
+            return out;
+        }
+    };
+    let request = match resolve_request(&parsed) {
+        Ok(request) => request,
+        Err(message) => {
+            out.fail(message);
+            return out;
+        }
+    };
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let all_namespaces = parsed.flag("all-namespaces");
+    let (fetched, errors) = match fetch(ctx, &parsed, &request, &namespace, all_namespaces) {
+        Ok(result) => result,
+        Err(message) => {
+            out.fail(message);
+            return out;
+        }
+    };
+    let now = ctx.cluster.now();
+    match &format {
+        Format::Table { wide } => {
+            let options = RenderOptions {
+                wide: *wide,
+                show_labels: parsed.flag("show-labels"),
+                label_columns: parsed
+                    .all("label-columns")
+                    .iter()
+                    .flat_map(|l| l.split(','))
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                no_headers: parsed.flag("no-headers"),
+                ..RenderOptions::default()
+            };
+            let show_kind = parsed.flag("show-kind")
+                || request.several_types
+                || fetched.iter().filter(|f| !f.objects.is_empty()).count() > 1;
+            print_tables(&fetched, &options, show_kind, all_namespaces, now, &mut out);
+        }
+        other => {
+            let objects: Vec<&Object> = fetched
+                .iter()
+                .flat_map(|f| f.objects.iter().map(Arc::as_ref))
+                .collect();
+            let single = request.single_item && objects.len() == 1 && errors.is_empty();
+            match output::print(other, &objects, single) {
+                Ok(text) => out.stdout.push_str(&text),
+                Err(message) => {
+                    out.fail(message);
+                    return out;
+                }
+            }
+        }
+    }
+    let nothing_found = fetched.iter().all(|f| f.objects.is_empty());
+    if nothing_found && errors.is_empty() && matches!(format, Format::Table { .. }) {
+        out.err(no_resources_message(&request, &namespace, all_namespaces));
+    }
+    for error in errors {
+        out.fail(error);
+    }
+    out
+}
+
+/// `No resources found in default namespace.`, or `No resources found`.
+fn no_resources_message(request: &Request, namespace: &str, all_namespaces: bool) -> String {
+    let namespaced = request.targets.iter().all(|(k, _)| k.is_namespaced());
+    if all_namespaces || !namespaced {
+        "No resources found".into()
+    } else {
+        format!("No resources found in {namespace} namespace.")
+    }
+}
+
+/// Turns the positional arguments into kinds and names.
+fn resolve_request(parsed: &Parsed) -> Result<Request, String> {
+    let args = &parsed.positionals;
+    let Some(first) = args.first() else {
+        return Err(NO_TYPE.into());
+    };
+    if args.iter().any(|a| a.contains('/')) {
+        let mut targets: Vec<(Kind, Vec<String>)> = Vec::new();
+        for arg in args {
+            let Some((kind, name)) = arg.split_once('/') else {
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string());
+            };
+            let kind = resolve_kind(kind)?;
+            if name.is_empty() {
+                return Err(
+                    "error: arguments in resource/name form must have a single resource and name"
+                        .to_string(),
+                );
+            }
+            match targets.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, names)) => names.push(name.to_string()),
+                None => targets.push((kind, vec![name.to_string()])),
+            }
+        }
+        let several_types = targets.len() > 1;
+        let single_item = args.len() == 1;
+        return Ok(Request {
+            targets,
+            single_item,
+            several_types,
+        });
+    }
+    let names: Vec<String> = args[1..].to_vec();
+    let mut kinds: Vec<Kind> = Vec::new();
+    let mut several_types = false;
+    for part in first.split(',').filter(|p| !p.is_empty()) {
+        if part.eq_ignore_ascii_case("all") {
+            several_types = true;
+            kinds.extend(
+                ALL.iter()
+                    .filter(|k| !kinds.contains(k))
+                    .copied()
+                    .collect::<Vec<_>>(),
+            );
+            continue;
+        }
+        let kind = resolve_kind(part)?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    several_types |= kinds.len() > 1;
+    let single_item = kinds.len() == 1 && names.len() == 1;
+    Ok(Request {
+        targets: kinds.into_iter().map(|k| (k, names.clone())).collect(),
+        single_item,
+        several_types,
+    })
+}
+
+fn resolve_kind(arg: &str) -> Result<Kind, String> {
+    Kind::from_resource_arg(arg)
+        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{arg}\""))
+}
+
+/// Fetches every requested object, and the NotFound errors for missing names.
+fn fetch(
+    ctx: &Context<'_>,
+    parsed: &Parsed,
+    request: &Request,
+    namespace: &str,
+    all_namespaces: bool,
+) -> Result<(Vec<Fetched>, Vec<String>), String> {
+    let selector =
+        Selector::parse(&parsed.all("selector").join(",")).map_err(|e| format!("error: {e}"))?;
+    let fields = match parsed.value("field-selector") {
+        Some(text) => Some(FieldSelector::parse(text).map_err(|e| format!("error: {e}"))?),
+        None => None,
+    };
+    let ignore_missing = parsed.flag("ignore-not-found");
+    let mut fetched = Vec::new();
+    let mut errors = Vec::new();
+    for (kind, names) in &request.targets {
+        let kind = *kind;
+        if let Some(fields) = &fields {
+            fields.validate_for(kind).map_err(|e| {
+                format!(
+                    "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": {e}",
+                    kind.group(),
+                    kind.version(),
+                    kind.plural(),
+                    parsed.all("selector").join(","),
+                    parsed.value("field-selector").unwrap_or(""),
+                )
+            })?;
+        }
+        let keep =
+            |o: &Object| selector.matches_object(o) && fields.as_ref().is_none_or(|f| f.matches(o));
+        let mut objects = Vec::new();
+        if names.is_empty() {
+            let scope = (kind.is_namespaced() && !all_namespaces).then_some(namespace);
+            let store = ctx.cluster.api().store();
+            objects.extend(store.list(kind, scope).filter(|o| keep(o)).cloned());
+        } else {
+            let ns = if kind.is_namespaced() { namespace } else { "" };
+            for name in names {
+                match ctx.cluster.api().get(kind, ns, name) {
+                    Ok(object) if keep(&object) => objects.push(object),
+                    Ok(_) => {}
+                    Err(err) if ignore_missing && err.reason() == "NotFound" => {}
+                    Err(err) => errors.push(format_status(&err, None)),
+                }
+            }
+        }
+        fetched.push(Fetched { kind, objects });
+    }
+    Ok((fetched, errors))
+}
+
+/// One table per kind, a blank line between tables that printed something.
+fn print_tables(
+    fetched: &[Fetched],
+    options: &RenderOptions,
+    show_kind: bool,
+    all_namespaces: bool,
+    now: crate::time::SimTime,
+    out: &mut Output,
+) {
+    for group in fetched.iter().filter(|f| !f.objects.is_empty()) {
+        let objects: Vec<&Object> = group.objects.iter().map(Arc::as_ref).collect();
+        let table = printers::table(group.kind, &objects, now);
+        let options = RenderOptions {
+            with_namespace: all_namespaces && group.kind.is_namespaced(),
+            name_prefix: show_kind.then(|| group.kind.qualified_singular()),
+            ..options.clone()
+        };
+        if !out.stdout.is_empty() && !options.no_headers {
+            out.stdout.push('\n');
+        }
+        out.stdout.push_str(&table.render(&options));
+    }
+}
