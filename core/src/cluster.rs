@@ -71,6 +71,15 @@ impl Cluster {
             let created = api.create(Object::Node(node), now, &WriteOptions::default());
             debug_assert!(created.is_ok(), "{created:?}");
         }
+        let control_plane_ip = kubelets
+            .nodes()
+            .next()
+            .map(|n| n.host_ip.clone())
+            .unwrap_or_default();
+        for object in crate::apiserver::bootstrap::kubernetes_service_objects(&control_plane_ip) {
+            let created = api.create(object, now, &WriteOptions::default());
+            debug_assert!(created.is_ok(), "{created:?}");
+        }
         let controllers: Vec<Box<dyn Controller>> = vec![
             Box::new(NamespaceController),
             Box::new(DeploymentController),

@@ -299,7 +299,7 @@ fn rollout_history_undo_and_status_follow_the_seed() {
             deployment.apps/echo with revision #1
             Pod Template:
               Labels:	app=echo
-            	pod-template-hash=7c4c544f6d
+            	pod-template-hash=559c4867bd
               Annotations:	kubernetes.io/change-cause: kubectl apply --filename=simple-deployment.yaml --record=true
               Containers:
                nginx:
@@ -325,6 +325,7 @@ fn rollout_history_undo_and_status_follow_the_seed() {
             $ kubectl rollout status deployment echo
             Waiting for deployment "echo" rollout to finish: 1 out of 3 new replicas have been updated...
             Waiting for deployment "echo" rollout to finish: 2 out of 3 new replicas have been updated...
+            Waiting for deployment "echo" rollout to finish: 1 old replicas are pending termination...
             deployment "echo" successfully rolled out
             $ kubectl rollout history deployment/echo
             deployment.apps/echo 
@@ -421,10 +422,10 @@ fn get_prints_tables_as_the_seed_shows_them() {
             sunaba-worker2         Ready    <none>          2m49s   v1.33.1   172.18.0.4    <none>        Debian GNU/Linux 12 (bookworm)   6.8.0-sunaba     containerd://2.1.1
             $ kubectl get ns
             NAME              STATUS   AGE
-            default                    2m49s
-            kube-node-lease            2m49s
-            kube-public                2m49s
-            kube-system                2m49s
+            default           Active   2m49s
+            kube-node-lease   Active   2m49s
+            kube-public       Active   2m49s
+            kube-system       Active   2m49s
         "#]],
     );
 }
@@ -447,12 +448,12 @@ fn get_several_types_prefixes_names_and_separates_tables() {
             deployment.apps/echo created
             $ kubectl get pod,replicaset,deployment
             NAME                        READY   STATUS    RESTARTS   AGE
-            pod/echo-7c4c544f6d-76fb4   2/2     Running   0          30s
-            pod/echo-7c4c544f6d-gkjsh   2/2     Running   0          30s
-            pod/echo-7c4c544f6d-jjpls   2/2     Running   0          30s
+            pod/echo-559c4867bd-86m88   2/2     Running   0          30s
+            pod/echo-559c4867bd-bc47j   2/2     Running   0          30s
+            pod/echo-559c4867bd-h4828   2/2     Running   0          30s
 
             NAME                              DESIRED   CURRENT   READY   AGE
-            replicaset.apps/echo-7c4c544f6d   3         3         3       30s
+            replicaset.apps/echo-559c4867bd   3         3         3       30s
 
             NAME                   READY   UP-TO-DATE   AVAILABLE   AGE
             deployment.apps/echo   3/3     3            3           30s
@@ -460,27 +461,36 @@ fn get_several_types_prefixes_names_and_separates_tables() {
             NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES                                                   SELECTOR
             echo   3/3     3            3           30s   nginx,echo   gihyodocker/nginx-proxy:latest,gihyodocker/echo:latest   app=echo
             $ kubectl get rs -o name
-            replicaset.apps/echo-7c4c544f6d
+            replicaset.apps/echo-559c4867bd
             $ kubectl get all
             NAME                        READY   STATUS    RESTARTS   AGE
-            pod/echo-7c4c544f6d-76fb4   2/2     Running   0          30s
-            pod/echo-7c4c544f6d-gkjsh   2/2     Running   0          30s
-            pod/echo-7c4c544f6d-jjpls   2/2     Running   0          30s
+            pod/echo-559c4867bd-86m88   2/2     Running   0          30s
+            pod/echo-559c4867bd-bc47j   2/2     Running   0          30s
+            pod/echo-559c4867bd-h4828   2/2     Running   0          30s
+
+            NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+            service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   30s
 
             NAME                   READY   UP-TO-DATE   AVAILABLE   AGE
             deployment.apps/echo   3/3     3            3           30s
 
             NAME                              DESIRED   CURRENT   READY   AGE
-            replicaset.apps/echo-7c4c544f6d   3         3         3       30s
+            replicaset.apps/echo-559c4867bd   3         3         3       30s
             $ kubectl get deploy/echo svc/kubernetes
             NAME                   READY   UP-TO-DATE   AVAILABLE   AGE
             deployment.apps/echo   3/3     3            3           30s
-            stderr: Error from server (NotFound): services "kubernetes" not found
-            exit: 1
+
+            NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+            service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   30s
             $ kubectl get svc,ep -A
-            stderr: No resources found
+            NAMESPACE   NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+            default     service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   30s
+
+            NAMESPACE   NAME                   ENDPOINTS         AGE
+            default     endpoints/kubernetes   172.18.0.2:6443   30s
             $ kubectl get endpointslices
-            stderr: No resources found in default namespace.
+            NAME         ADDRESSTYPE   PORTS   ENDPOINTS    AGE
+            kubernetes   IPv4          6443    172.18.0.2   30s
         "#]],
     );
 }
@@ -503,10 +513,10 @@ fn get_selects_by_labels_and_fields() {
             replicaset.apps/echo-summer created
             $ kubectl get pod -l release=spring
             NAME                READY   STATUS    RESTARTS   AGE
-            echo-spring-cb5pj   2/2     Running   0          30s
+            echo-spring-plsdb   2/2     Running   0          30s
             $ kubectl get pod -l 'release in (summer)' --no-headers
-            echo-summer-76fb4   2/2   Running   0     30s
-            echo-summer-gkjsh   2/2   Running   0     30s
+            echo-summer-86m88   2/2   Running   0     30s
+            echo-summer-h4828   2/2   Running   0     30s
             $ kubectl get pod -l release=autumn
             stderr: No resources found in default namespace.
             $ kubectl get pod -l 'release in (summer'
@@ -550,6 +560,8 @@ fn get_structured_outputs() {
             spec:
               finalizers:
               - kubernetes
+            status:
+              phase: Active
             $ kubectl get ns default kube-public -o json
             {
                 "apiVersion": "v1",
@@ -567,6 +579,9 @@ fn get_structured_outputs() {
                             "finalizers": [
                                 "kubernetes"
                             ]
+                        },
+                        "status": {
+                            "phase": "Active"
                         }
                     },
                     {
@@ -582,6 +597,9 @@ fn get_structured_outputs() {
                             "finalizers": [
                                 "kubernetes"
                             ]
+                        },
+                        "status": {
+                            "phase": "Active"
                         }
                     }
                 ],
@@ -626,23 +644,173 @@ fn get_shows_crash_loops_pull_errors_and_events() {
             pod/typo created
             $ kubectl get pods
             NAME    READY   STATUS             RESTARTS      AGE
-            crash   0/1     CrashLoopBackOff   3 (29s ago)   60s
+            crash   0/1     CrashLoopBackOff   3 (27s ago)   60s
             typo    0/1     ImagePullBackOff   0             60s
             $ kubectl get events
             LAST SEEN   TYPE      REASON      OBJECT      MESSAGE
             60s         Normal    Scheduled   pod/crash   Successfully assigned default/crash to sunaba-worker
-            59s         Normal    Pulling     pod/crash   Pulling image "busybox"
+            28s         Normal    Pulling     pod/crash   Pulling image "busybox"
             59s         Normal    Pulled      pod/crash   Successfully pulled image "busybox" in 353ms (353ms including waiting). Image size: 2155404 bytes.
-            29s         Normal    Created     pod/crash   Created container: c
-            29s         Normal    Started     pod/crash   Started container c
-            29s         Normal    Pulled      pod/crash   Container image "busybox" already present on machine
-            29s         Warning   BackOff     pod/crash   Back-off restarting failed container c in pod crash_default(69630f75-93d1-48c3-817e-f96181daa383)
+            27s         Normal    Created     pod/crash   Created container: c
+            27s         Normal    Started     pod/crash   Started container c
+            27s         Normal    Pulled      pod/crash   Successfully pulled image "busybox" in 480ms (480ms including waiting). Image size: 2155404 bytes.
+            27s         Warning   BackOff     pod/crash   Back-off restarting failed container c in pod crash_default(134f7096-9181-45ce-87dc-930b302278a8)
             60s         Normal    Scheduled   pod/typo    Successfully assigned default/typo to sunaba-worker2
             27s         Normal    Pulling     pod/typo    Pulling image "nginxx:1.25"
             26s         Warning   Failed      pod/typo    Failed to pull image "nginxx:1.25": rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/nginxx:1.25": failed to resolve reference "docker.io/library/nginxx:1.25": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed
             26s         Warning   Failed      pod/typo    Error: ErrImagePull
             25s         Normal    BackOff     pod/typo    Back-off pulling image "nginxx:1.25"
             25s         Warning   Failed      pod/typo    Error: ImagePullBackOff
+        "#]],
+    );
+}
+
+#[test]
+fn the_api_server_defaults_and_validates_what_is_applied() {
+    let deployment = seed::manifest("simple-deployment.yaml").expect("seed");
+    check(
+        "$ kubectl apply -f mismatch.yaml
+         $ kubectl apply -f badname.yaml
+         $ kubectl apply -f simple-deployment.yaml
+         $ kubectl apply -f reselect.yaml
+         $ kubectl apply -f nginx.yaml
+         $ kubectl get pod nginx -o yaml",
+        &[
+            (
+                "mismatch.yaml",
+                &deployment.replace(
+                    "      labels:\n        app: echo",
+                    "      labels:\n        app: other",
+                ),
+            ),
+            (
+                "badname.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Echo\nspec:\n  containers:\n  - name: c\n    image: nginx\n    ports:\n    - containerPort: 80\n    - containerPort: 0\n",
+            ),
+            ("reselect.yaml", &deployment.replace("app: echo", "app: echo2")),
+            (
+                "nginx.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nginx\nspec:\n  containers:\n  - name: nginx\n    image: nginx:1.27\n",
+            ),
+        ],
+        expect![[r#"
+            $ kubectl apply -f mismatch.yaml
+            stderr: The Deployment "echo" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`
+            exit: 1
+            $ kubectl apply -f badname.yaml
+            stderr: The Pod "Echo" is invalid: 
+            stderr: * metadata.name: Invalid value: "Echo": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
+            stderr: * spec.containers[0].ports[1].containerPort: Invalid value: 0: must be between 1 and 65535, inclusive
+            exit: 1
+            $ kubectl apply -f simple-deployment.yaml
+            deployment.apps/echo created
+            $ kubectl apply -f reselect.yaml
+            stderr: The Deployment "echo" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"echo2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable
+            exit: 1
+            $ kubectl apply -f nginx.yaml
+            pod/nginx created
+            $ kubectl get pod nginx -o yaml
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              annotations:
+                kubectl.kubernetes.io/last-applied-configuration: |
+                  {"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{},"name":"nginx","namespace":"default"},"spec":{"containers":[{"image":"nginx:1.27","name":"nginx"}]}}
+              creationTimestamp: "2026-01-01T00:00:00Z"
+              generation: 1
+              name: nginx
+              namespace: default
+              resourceVersion: "45"
+              uid: 8176daf8-00a0-4f50-8bd8-ff7a0385cdbc
+            spec:
+              containers:
+              - image: nginx:1.27
+                imagePullPolicy: IfNotPresent
+                name: nginx
+                resources: {}
+                terminationMessagePath: /dev/termination-log
+                terminationMessagePolicy: File
+                volumeMounts:
+                - mountPath: /var/run/secrets/kubernetes.io/serviceaccount
+                  name: kube-api-access-cn86h
+                  readOnly: true
+              dnsPolicy: ClusterFirst
+              enableServiceLinks: true
+              nodeName: sunaba-worker
+              preemptionPolicy: PreemptLowerPriority
+              priority: 0
+              restartPolicy: Always
+              schedulerName: default-scheduler
+              securityContext: {}
+              serviceAccount: default
+              serviceAccountName: default
+              terminationGracePeriodSeconds: 30
+              tolerations:
+              - effect: NoExecute
+                key: node.kubernetes.io/not-ready
+                operator: Exists
+                tolerationSeconds: 300
+              - effect: NoExecute
+                key: node.kubernetes.io/unreachable
+                operator: Exists
+                tolerationSeconds: 300
+              volumes:
+              - name: kube-api-access-cn86h
+                projected:
+                  defaultMode: 420
+                  sources:
+                  - serviceAccountToken:
+                      expirationSeconds: 3607
+                      path: token
+                  - configMap:
+                      items:
+                      - key: ca.crt
+                        path: ca.crt
+                      name: kube-root-ca.crt
+                  - downwardAPI:
+                      items:
+                      - fieldRef:
+                          apiVersion: v1
+                          fieldPath: metadata.namespace
+                        path: namespace
+            status:
+              conditions:
+              - lastTransitionTime: "2026-01-01T00:00:00Z"
+                status: "False"
+                type: PodReadyToStartContainers
+              - lastTransitionTime: "2026-01-01T00:00:00Z"
+                status: "True"
+                type: Initialized
+              - lastTransitionTime: "2026-01-01T00:00:00Z"
+                message: 'containers with unready status: [nginx]'
+                reason: ContainersNotReady
+                status: "False"
+                type: Ready
+              - lastTransitionTime: "2026-01-01T00:00:00Z"
+                message: 'containers with unready status: [nginx]'
+                reason: ContainersNotReady
+                status: "False"
+                type: ContainersReady
+              - lastTransitionTime: "2026-01-01T00:00:00Z"
+                status: "True"
+                type: PodScheduled
+              containerStatuses:
+              - image: nginx:1.27
+                imageID: ""
+                lastState: {}
+                name: nginx
+                ready: false
+                restartCount: 0
+                started: false
+                state:
+                  waiting:
+                    reason: ContainerCreating
+              hostIP: 172.18.0.3
+              hostIPs:
+              - ip: 172.18.0.3
+              phase: Pending
+              qosClass: BestEffort
+              startTime: "2026-01-01T00:00:00Z"
         "#]],
     );
 }

@@ -7,8 +7,11 @@
 
 mod admission;
 pub mod binding;
+pub mod bootstrap;
+pub mod defaults;
 pub mod delete;
 pub mod events;
+pub mod validation;
 
 use std::sync::Arc;
 
@@ -16,23 +19,6 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::api::kinds::Kind;
 use crate::api::{FieldError, Object, StatusError};
-use shim::{defaults, validation};
-
-/// TEMPORARY: stands in for api::defaults and api::validation while they are written.
-mod shim {
-    pub mod defaults {
-        pub fn apply_defaults(_: &mut crate::api::Object) {}
-    }
-    pub mod validation {
-        use crate::api::{FieldError, Object};
-        pub fn validate_create(_: &Object) -> Vec<FieldError> {
-            Vec::new()
-        }
-        pub fn validate_update(_: &Object, _: &Object) -> Vec<FieldError> {
-            Vec::new()
-        }
-    }
-}
 use crate::network::ipam::{NodePortAllocator, ServiceIpAllocator};
 use crate::rand::Rng;
 use crate::store::{ObjectKey, Store};

@@ -80,8 +80,9 @@ fn merge_list(live: &[Value], last: &[Value], desired: &[Value], key: &str, fiel
                     &live_item,
                     &find(last, &k).unwrap_or(Value::Null),
                     item,
-                    "",
+                    // The item's own fields see the list's name as their parent.
                     field,
+                    "",
                 ),
                 None => item.clone(),
             }
@@ -131,6 +132,13 @@ mod tests {
             json!({"containers": [{"name": "nginx", "image": "nginx:1.26", "terminationMessagePath": "/dev/termination-log",
                 "volumeMounts": [{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": "kube-api-access-x"}]}]})
         );
+    }
+
+    #[test]
+    fn container_ports_merge_by_container_port_and_keep_defaults() {
+        let live = json!({"containers": [{"name": "c", "ports": [{"containerPort": 80, "protocol": "TCP"}]}]});
+        let last = json!({"containers": [{"name": "c", "ports": [{"containerPort": 80}]}]});
+        assert_eq!(three_way(&live, &last, &last), live);
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub const BACKOFF_RESET_MS: i64 = 2 * MAX_BACKOFF_MS;
 pub const SANDBOX_MS: i64 = 400;
 /// How long a server takes to exit on SIGTERM.
 pub const SERVER_STOP_MS: i64 = 100;
+/// How long an `Always` pull of an image the node already has takes: the
+/// registry is asked for the manifest, and no layer downloads.
+pub const REPULL_MILLIS: i64 = 480;
 
 /// A line a container wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,6 +84,8 @@ enum Stage {
     },
     /// Create and start at the time given.
     Starting { at: SimTime },
+    /// A restart: pull as the image pull policy says, then create and start.
+    Repull { at: SimTime },
     /// Running its process; the next scripted step is due at `next_at`.
     Running { pc: usize, next_at: Option<SimTime> },
     /// In CrashLoopBackOff until the time given.
@@ -392,7 +397,13 @@ impl ContainerWorker {
     /// When the next container in order may begin: once this one has started, or has given up for now.
     fn gate_for_next(&self) -> Option<SimTime> {
         match (&self.stage, &self.state) {
-            (Stage::Blocked | Stage::Pulling { .. } | Stage::Starting { .. }, _) => None,
+            (
+                Stage::Blocked
+                | Stage::Pulling { .. }
+                | Stage::Starting { .. }
+                | Stage::Repull { .. },
+                _,
+            ) => None,
             (_, State::Running { started_at }) => Some(*started_at),
             (_, State::Terminated(t)) => Some(t.finished_at),
             (Stage::PullFailed { backoff_at, .. }, _) => Some(backoff_at.plus_millis(-1000)),
@@ -434,7 +445,7 @@ impl ContainerWorker {
             } else {
                 *retry_at
             }),
-            Stage::Starting { at } => Some(*at),
+            Stage::Starting { at } | Stage::Repull { at } => Some(*at),
             Stage::Running { next_at, .. } => *next_at,
             Stage::BackOff { restart_at } => Some(*restart_at),
             Stage::Stopping { exit_at, .. } => Some(*exit_at),
@@ -528,6 +539,10 @@ impl ContainerWorker {
                 self.start(at, env, events);
                 true
             }
+            Stage::Repull { at } if at <= now => {
+                self.begin_pull(at, env, events);
+                true
+            }
             Stage::Running {
                 pc,
                 next_at: Some(at),
@@ -536,7 +551,7 @@ impl ContainerWorker {
                 true
             }
             Stage::BackOff { restart_at } if restart_at <= now => {
-                self.stage = Stage::Starting { at: restart_at };
+                self.stage = Stage::Repull { at: restart_at };
                 true
             }
             Stage::Stopping { exit_at, code } if exit_at <= now => {
@@ -554,9 +569,9 @@ impl ContainerWorker {
             }
             _ => {
                 if let State::Terminated(t) = &self.state {
-                    if self.stage != Stage::Done
-                        && !matches!(self.stage, Stage::BackOff { .. } | Stage::Starting { .. })
-                    {
+                    // The process ended and nothing is decided yet (a restart
+                    // already under way pulls or starts with the state still Terminated).
+                    if matches!(self.stage, Stage::Running { next_at: None, .. }) {
                         let t = t.clone();
                         self.after_exit(t, policy, pod_label, events);
                         return true;
@@ -590,7 +605,12 @@ impl ContainerWorker {
             }
             ("Always", _) | (_, false) => {
                 events.push(self.event(at, false, "Pulling", format!("Pulling image {image:?}")));
-                let millis = images::find(&image).map_or(1_200, |i| images::pull_millis(i.size));
+                // A present image only has its manifest checked; a missing one downloads.
+                let millis = match images::find(&image) {
+                    Some(_) if present => REPULL_MILLIS,
+                    Some(found) => images::pull_millis(found.size),
+                    None => 1_200,
+                };
                 self.stage = Stage::Pulling {
                     done_at: at.plus_millis(millis),
                     started: at,
@@ -662,12 +682,6 @@ impl ContainerWorker {
         if self.runs > 0 {
             self.restart_count += 1;
             self.previous_logs = std::mem::take(&mut self.logs);
-            events.push(self.event(
-                at,
-                false,
-                "Pulled",
-                format!("Container image {image:?} already present on machine"),
-            ));
         }
         self.runs += 1;
         let id = container_id(env.pod, &self.spec.name, self.runs);
@@ -840,7 +854,7 @@ impl ContainerWorker {
         if self.crash_backoff_ms == 0 {
             // The first restart is immediate; the back-off starts counting from here.
             self.crash_backoff_ms = INITIAL_BACKOFF_MS;
-            self.stage = Stage::Starting { at };
+            self.stage = Stage::Repull { at };
             return;
         }
         let backoff = self.crash_backoff_ms;
