@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{Namespace, NamespaceSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::api::decode::{self, DecodeError};
-use crate::api::{Object, StatusError};
+use crate::api::{Kind, Object, StatusError};
 use crate::apiserver::{ApiServer, WriteOptions};
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoints::EndpointsController;
@@ -19,6 +19,7 @@ use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::{Controller, Driver};
 use crate::kubelet::Kubelets;
 use crate::scheduler::Scheduler;
+use crate::store::ObjectKey;
 use crate::time::SimTime;
 
 /// The namespaces every cluster starts with.
@@ -120,6 +121,31 @@ impl Cluster {
         self.driver
             .get::<Kubelets>()
             .unwrap_or_else(|| unreachable_kubelets())
+    }
+
+    /// A container's runtime state, to change (a shell writing files).
+    pub fn container_mut(
+        &mut self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+    ) -> Option<&mut crate::kubelet::ContainerWorker> {
+        self.driver
+            .get_mut::<Kubelets>()?
+            .worker_mut(namespace, pod)?
+            .container_mut(container)
+    }
+
+    /// An attached terminal closed a container's stdin: its interactive
+    /// shell exits with `code`, and the kubelet applies the restart policy.
+    pub fn close_stdin(&mut self, namespace: &str, pod: &str, container: &str, code: i32) {
+        let now = self.now;
+        if let Some(worker) = self.container_mut(namespace, pod, container) {
+            worker.stdin_closed(now, code);
+        }
+        self.driver
+            .enqueue::<Kubelets>(ObjectKey::new(Kind::Pod, namespace, pod));
+        self.settle();
     }
 
     /// Creates an object now, then lets the controllers react.

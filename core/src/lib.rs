@@ -18,7 +18,9 @@ pub mod rand;
 pub mod resources;
 pub mod scheduler;
 pub mod seed;
+pub mod shell;
 pub mod store;
+pub mod terminal;
 pub mod time;
 
 pub use cluster::{Cluster, ClusterConfig};

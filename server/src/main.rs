@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
+use sunaba_server::shell::ShellConfig;
 use sunaba_server::{ServeConfig, Server};
 
 /// Sunaba: a Kubernetes playground.
@@ -21,6 +22,15 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
+    /// The playground's terminal (kubectl and container shells) in this terminal.
+    Shell {
+        /// Seed every random choice (names, IPs, load balancing) for a repeatable session.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker nodes besides the control plane.
+        #[arg(long)]
+        workers: Option<usize>,
+    },
 }
 
 #[tokio::main]
@@ -28,6 +38,10 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve { addr } => serve(ServeConfig { addr }).await,
+        Command::Shell { seed, workers } => {
+            let code = sunaba_server::shell::run(&ShellConfig { seed, workers });
+            std::process::ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1))
+        }
     }
 }
 

@@ -2,6 +2,10 @@
 //! cluster from `sunaba-core` inside the browser tab.
 
 pub mod app;
+pub mod components;
+pub mod services;
+pub mod state;
+pub mod tutorial;
 
 pub use app::App;
 

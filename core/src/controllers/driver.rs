@@ -84,6 +84,18 @@ impl Driver {
         })
     }
 
+    /// Queues a key for the controller of type `T`, for a change the store
+    /// does not show (a terminal closing a container's stdin).
+    pub fn enqueue<T: Controller>(&mut self, key: ObjectKey) {
+        let index = self.controllers.iter().position(|c| {
+            let any: &dyn std::any::Any = c.as_ref();
+            any.is::<T>()
+        });
+        if let Some(index) = index {
+            self.queues[index].push(key);
+        }
+    }
+
     /// The time of the earliest pending timer, if any.
     pub fn next_timer(&self) -> Option<SimTime> {
         self.timers.peek().map(|Reverse((at, ..))| *at)

@@ -5,13 +5,24 @@
 
 pub mod apply;
 pub mod args;
+pub mod create;
 pub mod delete;
+pub mod describe;
 pub mod errors;
+pub mod exec;
+pub mod expose;
 pub mod get;
+pub mod go_json;
+pub mod label;
 pub mod logs;
 pub mod manifests;
 pub mod merge;
+pub mod print_flags;
+pub mod resource_args;
 pub mod rollout;
+pub mod run;
+pub mod scale;
+pub mod set;
 pub mod version;
 pub mod yaml;
 
@@ -26,6 +37,28 @@ pub struct Output {
     pub stderr: String,
     /// The exit code.
     pub exit_code: i32,
+    /// Set by `exec -it`, `run -it` and `attach`: the terminal should now
+    /// connect to a shell in a container.
+    pub attach: Option<Attach>,
+}
+
+/// A terminal session a command asks for: which container, which shell,
+/// and what happens when it ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attach {
+    /// The container.
+    pub target: crate::shell::Target,
+    /// The shell program (`sh`, `bash`).
+    pub program: String,
+    /// With a TTY: a prompt and echo.
+    pub tty: bool,
+    /// The shell is the container's main process (`run -it`, `attach`):
+    /// leaving it ends the container.
+    pub main_process: bool,
+    /// `run --rm`: delete the pod when the session ends.
+    pub remove_pod: bool,
+    /// What kubectl prints when the session ends, if anything.
+    pub session_hint: Option<String>,
 }
 
 impl Output {
@@ -52,7 +85,8 @@ impl Output {
 pub trait Files {
     /// A file's text, or None when it does not exist.
     fn read(&self, path: &str) -> Option<String>;
-    /// A directory's entries (names, not paths), or None when it is not a directory.
+    /// A directory's entries (names, not paths), or None when it is not a
+    /// directory; `.` is the working directory.
     fn list(&self, dir: &str) -> Option<Vec<String>>;
 }
 
@@ -119,12 +153,21 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         return out;
     };
     match command.as_str() {
+        "annotate" => label::run_annotate(ctx, rest),
         "apply" => apply::run(ctx, rest, args),
-        "create" => apply::run_create(ctx, rest, args),
+        "attach" => exec::run_attach(ctx, rest),
+        "exec" => exec::run(ctx, rest),
+        "run" => run::run(ctx, rest),
+        "create" => create::run(ctx, rest, args),
         "delete" => delete::run(ctx, rest),
+        "expose" => expose::run(ctx, rest),
+        "describe" => describe::run(ctx, rest),
         "get" => get::run(ctx, rest),
+        "label" => label::run_label(ctx, rest),
         "logs" => logs::run(ctx, rest),
         "rollout" => rollout::run(ctx, rest),
+        "scale" => scale::run(ctx, rest),
+        "set" => set::run(ctx, rest),
         "version" => version::run(ctx, rest),
         other => unknown_command(other),
     }

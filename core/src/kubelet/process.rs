@@ -128,9 +128,11 @@ fn run_argv(
             args: argv[1..].to_vec(),
         };
     }
+    let only_options = argv[1..].iter().all(|a| a.starts_with('-') && a != "-c");
     match (name, argv.get(1).map(String::as_str)) {
-        ("sh" | "bash", Some("-c")) => script(argv.get(2).map_or("", String::as_str), env),
-        ("sh" | "bash", None) => shell_without_script(interactive),
+        ("sh" | "bash" | "ash", Some("-c")) => script(argv.get(2).map_or("", String::as_str), env),
+        // `bash -il`, `sh -i`: an interactive shell reading its stdin.
+        ("sh" | "bash" | "ash", _) if only_options => shell_without_script(interactive),
         _ => script(
             &argv.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" "),
             env,

@@ -134,6 +134,8 @@ pub struct ContainerWorker {
     pub process: Option<Process>,
     /// Files its scripts created (for exec probes), in this run.
     pub files: BTreeSet<String>,
+    /// What shells wrote into files (`echo hi > /tmp/x`), in this run.
+    pub written: BTreeMap<String, String>,
     /// Ready, by its readiness probe (or by running, without one).
     pub ready: bool,
     readiness: Option<ProbeState>,
@@ -375,6 +377,7 @@ impl ContainerWorker {
             pull_backoff_ms: 0,
             runs: 0,
             files: BTreeSet::new(),
+            written: BTreeMap::new(),
             ready: false,
             readiness: None,
             liveness: None,
@@ -720,6 +723,7 @@ impl ContainerWorker {
         self.started = true;
         self.state = State::Running { started_at: at };
         self.files.clear();
+        self.written.clear();
         self.ready = self.spec.readiness_probe.is_none();
         self.readiness = self
             .spec
@@ -803,6 +807,16 @@ impl ContainerWorker {
             pc,
             next_at: Some(at.plus_millis(1000)),
         };
+    }
+
+    /// The attached terminal closed the main process's stdin (an interactive
+    /// shell's `exit`): a running process ends with `code`, as `sh` does at EOF.
+    pub fn stdin_closed(&mut self, at: SimTime, code: i32) {
+        if matches!(self.state, State::Running { .. })
+            && matches!(self.stage, Stage::Running { next_at: None, .. })
+        {
+            self.exit(at, code, None);
+        }
     }
 
     fn exit(&mut self, at: SimTime, code: i32, message: Option<String>) {

@@ -31,12 +31,22 @@ pub fn resolv_conf(namespace: &str) -> String {
 /// five dots is tried with each search suffix first, then as it is.
 /// An IP address resolves to itself. None is NXDOMAIN.
 pub fn resolve(store: &Store, namespace: &str, name: &str) -> Option<Vec<Ipv4Addr>> {
+    resolve_with_name(store, namespace, name).map(|(_, addresses)| addresses)
+}
+
+/// Like [`resolve`], with the fully qualified name that answered
+/// (`echo.default.svc.cluster.local`), as nslookup prints it.
+pub fn resolve_with_name(
+    store: &Store,
+    namespace: &str,
+    name: &str,
+) -> Option<(String, Vec<Ipv4Addr>)> {
     if let Ok(ip) = name.parse::<Ipv4Addr>() {
-        return Some(vec![ip]);
+        return Some((name.to_string(), vec![ip]));
     }
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     if name == "localhost" {
-        return Some(vec![Ipv4Addr::LOCALHOST]);
+        return Some((name, vec![Ipv4Addr::LOCALHOST]));
     }
     let dots = name.matches('.').count();
     let mut candidates: Vec<String> = Vec::new();
@@ -48,7 +58,9 @@ pub fn resolve(store: &Store, namespace: &str, name: &str) -> Option<Vec<Ipv4Add
         );
     }
     candidates.push(name);
-    candidates.iter().find_map(|fqdn| lookup(store, fqdn))
+    candidates
+        .into_iter()
+        .find_map(|fqdn| lookup(store, &fqdn).map(|a| (fqdn, a)))
 }
 
 /// Answers one fully qualified name.

@@ -1,0 +1,208 @@
+//! The learner's terminal, the same in the browser and in `sunaba shell`:
+//! a host prompt that runs `kubectl` and a few shell commands over the
+//! editor's (or the disk's) files, and, after `exec -it` or `run -it`, a
+//! session in a container's shell until it exits.
+
+use crate::apiserver::DeleteOptions;
+use crate::kubectl::{self, Attach, Files, Output};
+use crate::shell::ContainerShell;
+use crate::store::ObjectKey;
+use crate::Cluster;
+
+/// The host prompt.
+pub const HOST_PROMPT: &str = "$ ";
+
+/// A terminal: at the host prompt, or inside a container.
+#[derive(Clone, Debug, Default)]
+pub struct Terminal {
+    session: Option<Session>,
+}
+
+#[derive(Clone, Debug)]
+struct Session {
+    shell: ContainerShell,
+    attach: Attach,
+}
+
+impl Terminal {
+    /// A terminal at the host prompt.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The prompt to show now.
+    pub fn prompt(&self) -> String {
+        match &self.session {
+            Some(session) => session.shell.prompt(),
+            None => HOST_PROMPT.into(),
+        }
+    }
+
+    /// Whether lines go to a container's shell.
+    pub fn in_container(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Runs one line typed at the prompt.
+    pub fn run_line(&mut self, cluster: &mut Cluster, files: &dyn Files, line: &str) -> Output {
+        match self.session.as_mut() {
+            Some(session) => {
+                let result = session.shell.run_line(cluster, line);
+                let mut out = Output {
+                    stdout: result.stdout,
+                    stderr: result.stderr,
+                    exit_code: result.status,
+                    attach: None,
+                };
+                if let Some(code) = result.exited {
+                    self.end_session(cluster, code, &mut out);
+                }
+                out
+            }
+            None => {
+                let mut out = run_host_line(cluster, files, line);
+                if let Some(attach) = out.attach.take() {
+                    self.begin_session(cluster, attach, &mut out);
+                }
+                out
+            }
+        }
+    }
+
+    fn begin_session(&mut self, cluster: &Cluster, attach: Attach, out: &mut Output) {
+        match ContainerShell::start(cluster, attach.target.clone(), &attach.program, attach.tty) {
+            Ok(shell) => self.session = Some(Session { shell, attach }),
+            Err(err) => out.fail(kubectl::exec::start_error_message(&err)),
+        }
+    }
+
+    /// The shell exited: the container's main process ends with it, and
+    /// `--rm` deletes the pod, as kubectl does after the stream closes.
+    fn end_session(&mut self, cluster: &mut Cluster, code: i32, out: &mut Output) {
+        let Some(Session { attach, .. }) = self.session.take() else {
+            return;
+        };
+        let target = &attach.target;
+        if attach.main_process {
+            cluster.close_stdin(&target.namespace, &target.pod, &target.container, code);
+        }
+        if let Some(hint) = &attach.session_hint {
+            out.out(hint);
+        }
+        if attach.remove_pod {
+            let key = ObjectKey::new(crate::api::Kind::Pod, &target.namespace, &target.pod);
+            if cluster.delete(&key, &DeleteOptions::default()).is_ok() {
+                out.out(format!("pod \"{}\" deleted", target.pod));
+            }
+        }
+        if code != 0 {
+            if attach.main_process {
+                out.err(format!(
+                    "pod {}/{} terminated (Error)",
+                    target.namespace, target.pod
+                ));
+            } else {
+                out.err(format!("command terminated with exit code {code}"));
+            }
+        }
+        out.exit_code = code;
+    }
+}
+
+/// One line at the host prompt: `kubectl …`, or `ls`, `cat`, `sleep`, `echo`, `clear`.
+fn run_host_line(cluster: &mut Cluster, files: &dyn Files, line: &str) -> Output {
+    let mut out = Output::default();
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return out;
+    }
+    let words = match kubectl::args::split_words(line) {
+        Ok(words) => words,
+        Err(_) => {
+            out.err("bash: unexpected EOF while looking for matching quote");
+            out.exit_code = 2;
+            return out;
+        }
+    };
+    let Some((program, args)) = words.split_first() else {
+        return out;
+    };
+    match program.as_str() {
+        "kubectl" | "k" => {
+            let mut ctx = kubectl::Context { cluster, files };
+            kubectl::run(&mut ctx, args)
+        }
+        "ls" => host_ls(files, args),
+        "cat" => host_cat(files, args),
+        "sleep" => {
+            match args
+                .first()
+                .and_then(|s| s.trim_end_matches('s').parse::<f64>().ok())
+            {
+                Some(seconds) if seconds >= 0.0 => {
+                    cluster.advance((seconds.min(86_400.0) * 1000.0) as i64)
+                }
+                _ => out.fail("sleep: missing operand"),
+            }
+            out
+        }
+        "echo" => {
+            out.out(args.join(" "));
+            out
+        }
+        "clear" => {
+            out.stdout.push_str("\u{1b}[H\u{1b}[2J");
+            out
+        }
+        "curl" | "wget" => {
+            let host = args
+                .iter()
+                .find(|a| !a.starts_with('-'))
+                .and_then(|u| crate::network::traffic::Url::parse(u).ok())
+                .map(|u| u.host)
+                .unwrap_or_default();
+            out.err(format!(
+                "curl: (6) Could not resolve host: {host}\n(Cluster names resolve only inside the cluster: try `kubectl run -it --rm debug --image=curlimages/curl -- sh`.)"
+            ));
+            out.exit_code = 6;
+            out
+        }
+        other => {
+            out.err(format!("bash: {other}: command not found"));
+            out.exit_code = 127;
+            out
+        }
+    }
+}
+
+fn host_ls(files: &dyn Files, args: &[String]) -> Output {
+    let mut out = Output::default();
+    let dir = args
+        .iter()
+        .find(|a| !a.starts_with('-'))
+        .map_or(".", String::as_str);
+    match files.list(dir) {
+        Some(mut names) => {
+            names.sort();
+            for name in names {
+                out.out(name);
+            }
+        }
+        None if files.read(dir).is_some() => out.out(dir),
+        None => out.fail(format!(
+            "ls: cannot access '{dir}': No such file or directory"
+        )),
+    }
+    out
+}
+
+fn host_cat(files: &dyn Files, args: &[String]) -> Output {
+    let mut out = Output::default();
+    for path in args.iter().filter(|a| !a.starts_with('-')) {
+        match files.read(path) {
+            Some(text) => out.stdout.push_str(&text),
+            None => out.fail(format!("cat: {path}: No such file or directory")),
+        }
+    }
+    out
+}

@@ -1,0 +1,196 @@
+//! The terminal, end to end: the seed's chapter typed line by line, with
+//! the prompts a learner sees, through `kubectl exec -it` and `kubectl run
+//! -it --rm` into container shells. `# advance N` moves the clock.
+
+use std::collections::BTreeMap;
+
+use expect_test::{expect, Expect};
+use sunaba_core::kubectl::Files;
+use sunaba_core::terminal::Terminal;
+use sunaba_core::{seed, Cluster, ClusterConfig};
+
+struct SeedFiles(BTreeMap<String, String>);
+
+impl Files for SeedFiles {
+    fn read(&self, path: &str) -> Option<String> {
+        self.0.get(path.trim_start_matches("./")).cloned()
+    }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        (dir == "." || dir == "./").then(|| self.0.keys().cloned().collect())
+    }
+}
+
+fn check(script: &str, expected: Expect) {
+    let mut cluster = Cluster::new(ClusterConfig::default());
+    let files = SeedFiles(
+        seed::SEED_MANIFESTS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect(),
+    );
+    let mut terminal = Terminal::new();
+    let mut screen = String::new();
+    for line in script.lines().map(str::trim_start) {
+        if let Some(seconds) = line.strip_prefix("# advance ") {
+            let seconds: i64 = seconds.trim_end_matches('s').parse().expect("seconds");
+            cluster.advance(seconds * 1000);
+            continue;
+        }
+        let line = line.strip_prefix("> ").unwrap_or(line);
+        screen.push_str(&format!("{}{line}\n", terminal.prompt()));
+        let out = terminal.run_line(&mut cluster, &files, line);
+        screen.push_str(&out.stdout);
+        for err in out.stderr.lines() {
+            screen.push_str(&format!("[stderr] {err}\n"));
+        }
+    }
+    expected.assert_eq(&screen);
+}
+
+#[test]
+fn exec_into_nginx_and_look_around() {
+    check(
+        "> kubectl apply -f simple-pod.yaml
+         # advance 30s
+         > kubectl exec -it simple-echo sh -c nginx
+         > kubectl exec -it simple-echo -c nginx -- sh
+         > hostname
+         > cat /etc/resolv.conf
+         > ls /etc/nginx/conf.d
+         > wget -qO- http://localhost:8080/
+         > echo $BACKEND_HOST && nosuchtool
+         > cd /etc/nginx; pwd; cd /nope
+         > exit 0
+         > kubectl exec simple-echo -c echo -- ls /nope",
+        expect![[r#"
+            $ kubectl apply -f simple-pod.yaml
+            pod/simple-echo created
+            $ kubectl exec -it simple-echo sh -c nginx
+            [stderr] error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead
+            [stderr] See 'kubectl exec -h' for help and examples
+            $ kubectl exec -it simple-echo -c nginx -- sh
+            / # hostname
+            simple-echo
+            / # cat /etc/resolv.conf
+            search default.svc.cluster.local svc.cluster.local cluster.local
+            nameserver 10.96.0.10
+            options ndots:5
+            / # ls /etc/nginx/conf.d
+            default.conf
+            / # wget -qO- http://localhost:8080/
+            Hello Docker!!/ # echo $BACKEND_HOST && nosuchtool
+            localhost:8080
+            [stderr] sh: nosuchtool: not found
+            / # cd /etc/nginx; pwd; cd /nope
+            /etc/nginx
+            [stderr] sh: cd: can't cd to /nope: No such file or directory
+            /etc/nginx # exit 0
+            $ kubectl exec simple-echo -c echo -- ls /nope
+            [stderr] ls: /nope: No such file or directory
+            [stderr] command terminated with exit code 1
+        "#]],
+    );
+}
+
+#[test]
+fn a_debug_pod_curls_the_service_and_only_summer_answers() {
+    check(
+        "> kubectl apply -f simple-replicaset-with-label.yaml
+         > kubectl apply -f simple-service.yaml
+         # advance 30s
+         > kubectl run -i --rm --tty debug --image=gihyodocker/fundamental:0.1.0 --restart=Never -- bash -il
+         > curl http://echo/
+         > curl http://echo.default
+         > curl http://echo.default.svc.local
+         > nslookup echo
+         > exit
+         > kubectl get pods -l app=echo
+         > kubectl logs -l release=spring -c echo
+         > kubectl logs -l release=summer -c echo --prefix",
+        expect![[r#"
+            $ kubectl apply -f simple-replicaset-with-label.yaml
+            replicaset.apps/echo-spring created
+            replicaset.apps/echo-summer created
+            $ kubectl apply -f simple-service.yaml
+            service/echo created
+            $ kubectl run -i --rm --tty debug --image=gihyodocker/fundamental:0.1.0 --restart=Never -- bash -il
+            [stderr] If you don't see a command prompt, try pressing enter.
+            debug:/# curl http://echo/
+            Hello Docker!!debug:/# curl http://echo.default
+            Hello Docker!!debug:/# curl http://echo.default.svc.local
+            [stderr] curl: (6) Could not resolve host: echo.default.svc.local
+            debug:/# nslookup echo
+            Server:		10.96.0.10
+            Address:	10.96.0.10:53
+
+            Name:	echo.default.svc.cluster.local
+            Address: 10.97.180.111
+
+            debug:/# exit
+            pod "debug" deleted
+            $ kubectl get pods -l app=echo
+            NAME                READY   STATUS    RESTARTS   AGE
+            echo-spring-plsdb   2/2     Running   0          32s
+            echo-summer-86m88   2/2     Running   0          32s
+            echo-summer-h4828   2/2     Running   0          32s
+            $ kubectl logs -l release=spring -c echo
+            2026/01/01 00:00:02 start server
+            $ kubectl logs -l release=summer -c echo --prefix
+            [pod/echo-summer-86m88/echo] 2026/01/01 00:00:02 start server
+            [pod/echo-summer-86m88/echo] 2026/01/01 00:00:32 received request
+            [pod/echo-summer-86m88/echo] 2026/01/01 00:00:32 received request
+            [pod/echo-summer-h4828/echo] 2026/01/01 00:00:02 start server
+        "#]],
+    );
+}
+
+#[test]
+fn busybox_shell_pipes_redirects_variables_and_errors() {
+    check(
+        "> kubectl run box --image=busybox --restart=Never -- sleep 3600
+         # advance 10s
+         > kubectl exec box -- sh -c 'echo hi > /tmp/x; echo there >> /tmp/x; cat /tmp/x | wc -l; ls /tmp'
+         > kubectl exec -it box -- sh
+         > export A=1; echo \"$A-$HOSTNAME\"; false; echo $?
+         > env | grep KUBERNETES_SERVICE_HOST
+         > tail -n 1 /etc/hosts
+         > cat /etc/hosts | tail -n 1
+         > echo 'unterminated
+         > wget -q -O - http://kubernetes.default.svc.cluster.local:8080/
+         > exit 3
+         > kubectl exec box -- curl http://x
+         > kubectl run web --image=hashicorp/http-echo -- -text=hi
+         # advance 10s
+         > kubectl exec -it web -- sh",
+        expect![[r#"
+            $ kubectl run box --image=busybox --restart=Never -- sleep 3600
+            pod/box created
+            $ kubectl exec box -- sh -c 'echo hi > /tmp/x; echo there >> /tmp/x; cat /tmp/x | wc -l; ls /tmp'
+            2
+            x
+            $ kubectl exec -it box -- sh
+            / # export A=1; echo "$A-$HOSTNAME"; false; echo $?
+            1-box
+            1
+            / # env | grep KUBERNETES_SERVICE_HOST
+            KUBERNETES_SERVICE_HOST=10.96.0.1
+            / # tail -n 1 /etc/hosts
+            10.244.1.2	box
+            / # cat /etc/hosts | tail -n 1
+            10.244.1.2	box
+            / # echo 'unterminated
+            [stderr] sh: syntax error: unterminated quoted string
+            / # wget -q -O - http://kubernetes.default.svc.cluster.local:8080/
+            [stderr] wget: can't connect to remote host (10.96.0.1): Connection refused
+            / # exit 3
+            [stderr] command terminated with exit code 3
+            $ kubectl exec box -- curl http://x
+            [stderr] error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "827d6ff3f8f4e53edbae30610d438f3555349949e62bf8a057fb50337299956f": OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown
+            $ kubectl run web --image=hashicorp/http-echo -- -text=hi
+            pod/web created
+            $ kubectl exec -it web -- sh
+            [stderr] error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "40ce2d05a7105d45d41774b638b62170aa431a480031f1ffd4ef58fc54a78c22": OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown
+        "#]],
+    );
+}

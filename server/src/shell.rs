@@ -1,0 +1,150 @@
+//! `sunaba shell`: the playground's terminal in a real terminal. The same
+//! `sunaba_core::terminal::Terminal` as the browser's runs it; this module
+//! only supplies the disk's files (with the tutorial's manifests as a
+//! fallback), the wall clock, and line editing on a TTY.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use sunaba_core::kubectl::{Files, Output};
+use sunaba_core::terminal::Terminal;
+use sunaba_core::time::SimTime;
+use sunaba_core::{seed, Cluster, ClusterConfig};
+
+/// What `sunaba shell` was asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct ShellConfig {
+    /// The randomness seed; by default one from the clock.
+    pub seed: Option<u64>,
+    /// Worker nodes besides the control plane.
+    pub workers: Option<usize>,
+}
+
+/// The files `kubectl -f` reads: the working directory's, then the seed's
+/// manifests under their tutorial names. A real file always wins.
+pub struct DiskFiles {
+    root: PathBuf,
+}
+
+impl DiskFiles {
+    /// Files relative to `root`.
+    pub fn new(root: PathBuf) -> Self {
+        Self { root }
+    }
+}
+
+impl Files for DiskFiles {
+    fn read(&self, path: &str) -> Option<String> {
+        let on_disk = self.root.join(path);
+        if on_disk.is_file() {
+            return std::fs::read_to_string(on_disk).ok();
+        }
+        seed::manifest(path.trim_start_matches("./")).map(str::to_string)
+    }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        let on_disk = self.root.join(dir);
+        let mut names: Vec<String> = std::fs::read_dir(&on_disk)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        if matches!(dir, "." | "./" | "") {
+            for (name, _) in seed::SEED_MANIFESTS {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_string());
+                }
+            }
+        }
+        names.sort();
+        Some(names)
+    }
+}
+
+/// The wall clock as simulated time.
+fn wall_clock() -> SimTime {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    SimTime(millis)
+}
+
+/// Runs the shell until `exit` or end of input; returns the last exit code.
+pub fn run(config: &ShellConfig) -> i32 {
+    let start = wall_clock();
+    let mut cluster_config = ClusterConfig {
+        start,
+        seed: config
+            .seed
+            .unwrap_or_else(|| u64::try_from(start.millis()).unwrap_or(0)),
+        ..ClusterConfig::default()
+    };
+    if let Some(workers) = config.workers {
+        cluster_config.workers = workers;
+    }
+    let mut cluster = Cluster::new(cluster_config);
+    let files = DiskFiles::new(PathBuf::from("."));
+    let mut terminal = Terminal::new();
+    if std::io::stdin().is_terminal() {
+        interactive(&mut cluster, &files, &mut terminal)
+    } else {
+        piped(&mut cluster, &files, &mut terminal)
+    }
+}
+
+/// One command per line, no prompt and no echo, simulated time only.
+fn piped(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal) -> i32 {
+    let mut code = 0;
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        if !terminal.in_container() && line.trim() == "exit" {
+            break;
+        }
+        code = print(&terminal.run_line(cluster, files, &line));
+    }
+    code
+}
+
+/// Line editing and history on a TTY; the clock follows real time.
+fn interactive(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal) -> i32 {
+    let mut editor = match rustyline::DefaultEditor::new() {
+        Ok(editor) => editor,
+        Err(_) => return piped(cluster, files, terminal),
+    };
+    let mut code = 0;
+    let mut last = Instant::now();
+    loop {
+        let line = match editor.readline(&terminal.prompt()) {
+            Ok(line) => line,
+            Err(rustyline::error::ReadlineError::Interrupted) => continue,
+            Err(_) => break,
+        };
+        follow_wall_clock(cluster, &mut last);
+        if !terminal.in_container() && line.trim() == "exit" {
+            break;
+        }
+        if !line.trim().is_empty() {
+            let _ = editor.add_history_entry(line.as_str());
+        }
+        code = print(&terminal.run_line(cluster, files, &line));
+    }
+    code
+}
+
+/// Moves the simulated clock on by the real time since the last line.
+fn follow_wall_clock(cluster: &mut Cluster, last: &mut Instant) {
+    let elapsed = last.elapsed();
+    *last = Instant::now();
+    cluster.advance(i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX));
+}
+
+/// Writes a command's output to the real stdout and stderr.
+fn print(out: &Output) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.stdout.as_bytes());
+    let _ = stdout.flush();
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(out.stderr.as_bytes());
+    out.exit_code
+}

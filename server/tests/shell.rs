@@ -1,0 +1,65 @@
+//! `sunaba shell` as a learner pipes the seed's chapter into it: one
+//! command per line, no prompt, stdout and stderr kept apart.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn sunaba_shell(input: &str) -> (String, String, i32) {
+    let dir = std::env::temp_dir().join(format!("sunaba-shell-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sunaba"))
+        .args(["shell", "--seed", "7"])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("sunaba runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    let output = child.wait_with_output().expect("sunaba ends");
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn the_seed_chapter_runs_from_a_pipe() {
+    let (stdout, stderr, code) = sunaba_shell(
+        "kubectl apply -f simple-replicaset-with-label.yaml\n\
+         kubectl apply -f simple-service.yaml\n\
+         sleep 30\n\
+         kubectl get pod -l app=echo -l release=summer --no-headers\n\
+         kubectl run -i --rm --tty debug --image=gihyodocker/fundamental:0.1.0 --restart=Never -- bash -il\n\
+         curl http://echo/\n\
+         exit\n\
+         kubectl get pod nope\n",
+    );
+    assert!(stdout.starts_with("replicaset.apps/echo-spring created\nreplicaset.apps/echo-summer created\nservice/echo created\n"), "{stdout}");
+    assert_eq!(stdout.matches("echo-summer-").count(), 2, "{stdout}");
+    assert!(stdout.contains("Hello Docker!!"), "{stdout}");
+    assert!(stdout.contains("pod \"debug\" deleted\n"), "{stdout}");
+    assert!(!stdout.contains("$ "), "no prompt when piped: {stdout}");
+    assert!(
+        stderr.contains("If you don't see a command prompt, try pressing enter.\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with("Error from server (NotFound): pods \"nope\" not found\n"),
+        "{stderr}"
+    );
+    assert_eq!(code, 1, "the last command failed");
+}
+
+#[test]
+fn a_file_in_the_directory_wins_over_the_seed() {
+    let (stdout, _, _) = sunaba_shell("ls\ncat simple-pod.yaml\n");
+    assert!(stdout.contains("simple-deployment.yaml\n"), "{stdout}");
+    assert!(stdout.contains("name: simple-echo"), "{stdout}");
+}

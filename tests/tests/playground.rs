@@ -1,0 +1,132 @@
+//! The playground in headless Chromium, as a learner uses it: type a
+//! command, see the pod appear in the cluster view, reload and find
+//! everything still there, and open a share link.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use sunaba_server::{ServeConfig, Server};
+use sunaba_tests::browser::Browser;
+
+const ENTER: &str = "\u{E007}";
+
+async fn serve() -> String {
+    let server = Server::bind(&ServeConfig {
+        addr: "127.0.0.1:0".parse().expect("a valid address"),
+    })
+    .await
+    .expect("bind a loopback port");
+    let url = server.url().expect("a bound address");
+    tokio::spawn(server.run());
+    url
+}
+
+async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+async fn type_line(client: &Client, line: &str) {
+    let input = wait_for(client, r#"[data-testid="terminal-input"]"#).await;
+    input
+        .send_keys(&format!("{line}{ENTER}"))
+        .await
+        .expect("type into the terminal");
+}
+
+async fn terminal_text(client: &Client) -> String {
+    wait_for(client, r#"[data-testid="terminal"]"#)
+        .await
+        .text()
+        .await
+        .expect("terminal text")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_shows_its_pod_and_survives_a_reload() {
+    let url = serve().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client.goto(&url).await.expect("open the playground");
+    type_line(client, "kubectl apply -f simple-pod.yaml").await;
+    wait_for(client, r#"[data-testid="pod-simple-echo"]"#).await;
+    assert!(terminal_text(client).await.contains("pod/simple-echo created"));
+    // The pod runs on real time: ContainerCreating, then Running within seconds.
+    wait_for(client, r#"[data-testid="pod-simple-echo"].ok"#).await;
+    type_line(client, "kubectl get pods").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//pre[contains(., 'simple-echo   2/2     Running')]"))
+        .await
+        .expect("kubectl get pods shows it running");
+
+    client.refresh().await.expect("reload");
+    wait_for(client, r#"[data-testid="pod-simple-echo"]"#).await;
+    let text = terminal_text(client).await;
+    assert!(text.contains("$ kubectl apply -f simple-pod.yaml"), "{text}");
+    assert!(text.contains("pod/simple-echo created"), "{text}");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
+    let url = serve().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client.goto(&url).await.expect("open the playground");
+    wait_for(client, r#"[data-testid="tab-simple-service.yaml"]"#)
+        .await
+        .click()
+        .await
+        .expect("open the service tab");
+    wait_for(client, r#"[data-testid="apply"]"#)
+        .await
+        .click()
+        .await
+        .expect("apply");
+    wait_for(client, r#"[data-testid="service-echo"]"#).await;
+    assert!(terminal_text(client).await.contains("$ kubectl apply -f simple-service.yaml"));
+
+    // A link carrying one file, as Share writes it: base64url of JSON.
+    let files = r#"[["mine.yaml","apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared\n"]]"#;
+    let payload = base64url(files.as_bytes());
+    client
+        .goto(&format!("{url}#files={payload}"))
+        .await
+        .expect("open the link");
+    client.refresh().await.expect("load the link");
+    let notice = wait_for(client, r#"[data-testid="notice"]"#).await;
+    assert_eq!(notice.text().await.expect("text"), "Opened 1 shared file(s).");
+    wait_for(client, r#"[data-testid="tab-mine.yaml"]"#).await;
+
+    client
+        .goto(&format!("{url}#files=%%%not-base64"))
+        .await
+        .expect("open a bad link");
+    client.refresh().await.expect("load the bad link");
+    let notice = wait_for(client, r#"[data-testid="notice"]"#).await;
+    let text = notice.text().await.expect("text");
+    assert!(text.starts_with("Could not open the shared link"), "{text}");
+    wait_for(client, r#"[data-testid="editor"]"#).await;
+    browser.close().await;
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}

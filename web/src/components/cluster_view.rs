@@ -1,0 +1,446 @@
+//! The live picture of the cluster, in SVG: the nodes holding their pods
+//! holding their containers (the seed's 5.4), then Deployments →
+//! ReplicaSets → Pods and Services → the pods they send traffic to. The
+//! picture is a plain value built from the store (`picture`), rebuilt only
+//! when the store's resourceVersion moves, and drawn by a pure function.
+
+use std::collections::BTreeMap;
+
+use yew::prelude::*;
+
+use sunaba_core::api::selector::Selector;
+use sunaba_core::api::{Kind, Object};
+use sunaba_core::kubectl::get::printers::pod_summary;
+use sunaba_core::Cluster;
+
+/// A container as drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerBox {
+    /// Its name.
+    pub name: String,
+    /// `running`, `waiting` or `terminated`.
+    pub state: &'static str,
+    /// Whether it is ready.
+    pub ready: bool,
+}
+
+/// A pod as drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodBox {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// kubectl's STATUS.
+    pub status: String,
+    /// READY as `n/m`.
+    pub ready: String,
+    /// RESTARTS.
+    pub restarts: String,
+    /// Its containers.
+    pub containers: Vec<ContainerBox>,
+}
+
+/// A node and its pods.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeBox {
+    /// Its name.
+    pub name: String,
+    /// Whether it runs the control plane.
+    pub control_plane: bool,
+    /// The pods bound to it.
+    pub pods: Vec<PodBox>,
+}
+
+/// A Deployment (or a ReplicaSet without one) and what it owns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkloadBox {
+    /// `deployment/echo` or `replicaset/echo-summer`.
+    pub name: String,
+    /// `3/3` ready.
+    pub ready: String,
+    /// Its ReplicaSets with their pods (a bare ReplicaSet lists itself).
+    pub replica_sets: Vec<(String, Vec<String>)>,
+}
+
+/// A Service and the pods it selects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceBox {
+    /// Its name.
+    pub name: String,
+    /// Its ClusterIP.
+    pub cluster_ip: String,
+    /// The pods behind it, and whether each is ready.
+    pub pods: Vec<(String, bool)>,
+}
+
+/// Everything the view draws.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Picture {
+    /// The nodes, control plane first.
+    pub nodes: Vec<NodeBox>,
+    /// Pods no node has yet.
+    pub pending: Vec<PodBox>,
+    /// Deployments and ReplicaSets.
+    pub workloads: Vec<WorkloadBox>,
+    /// Services.
+    pub services: Vec<ServiceBox>,
+}
+
+/// Builds the picture from the cluster's store.
+pub fn picture(cluster: &Cluster) -> Picture {
+    let store = cluster.api().store();
+    let now = cluster.now();
+    let mut nodes: Vec<NodeBox> = store
+        .list(Kind::Node, None)
+        .map(|n| NodeBox {
+            name: n.name().to_string(),
+            control_plane: n
+                .metadata()
+                .labels
+                .as_ref()
+                .is_some_and(|l| l.contains_key("node-role.kubernetes.io/control-plane")),
+            pods: Vec::new(),
+        })
+        .collect();
+    nodes.sort_by_key(|n| !n.control_plane);
+    let mut pending = Vec::new();
+    for object in store.list(Kind::Pod, None) {
+        let Object::Pod(pod) = object.as_ref() else {
+            continue;
+        };
+        let summary = pod_summary(pod, now);
+        let statuses = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.clone())
+            .unwrap_or_default();
+        let containers = pod
+            .spec
+            .as_ref()
+            .map(|s| s.containers.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| {
+                let status = statuses.iter().find(|s| s.name == c.name);
+                let state = status.and_then(|s| s.state.clone()).unwrap_or_default();
+                ContainerBox {
+                    name: c.name,
+                    state: if state.running.is_some() {
+                        "running"
+                    } else if state.terminated.is_some() {
+                        "terminated"
+                    } else {
+                        "waiting"
+                    },
+                    ready: status.is_some_and(|s| s.ready),
+                }
+            })
+            .collect();
+        let drawn = PodBox {
+            namespace: object.namespace().to_string(),
+            name: object.name().to_string(),
+            status: summary.status,
+            ready: format!("{}/{}", summary.ready, summary.total),
+            restarts: sunaba_core::kubectl::get::table::cell_text(&summary.restarts),
+            containers,
+        };
+        let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+        match node.and_then(|n| nodes.iter_mut().find(|b| b.name == n)) {
+            Some(node) => node.pods.push(drawn),
+            None => pending.push(drawn),
+        }
+    }
+    Picture {
+        nodes,
+        pending,
+        workloads: workloads(cluster),
+        services: services(cluster),
+    }
+}
+
+fn workloads(cluster: &Cluster) -> Vec<WorkloadBox> {
+    let store = cluster.api().store();
+    let pods_of = |uid: &str| -> Vec<String> {
+        store
+            .dependents_of(uid)
+            .filter(|k| k.kind == Kind::Pod)
+            .map(|k| k.name.clone())
+            .collect()
+    };
+    let replica_sets_of = |uid: &str| -> Vec<(String, Vec<String>)> {
+        store
+            .dependents_of(uid)
+            .filter(|k| k.kind == Kind::ReplicaSet)
+            .filter_map(|k| store.get(k))
+            .map(|rs| (rs.name().to_string(), pods_of(rs.uid())))
+            .collect()
+    };
+    let mut drawn = Vec::new();
+    for object in store.list(Kind::Deployment, None) {
+        let Object::Deployment(d) = object.as_ref() else {
+            continue;
+        };
+        let wanted = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        let ready = d
+            .status
+            .as_ref()
+            .and_then(|s| s.ready_replicas)
+            .unwrap_or(0);
+        drawn.push(WorkloadBox {
+            name: format!("deployment/{}", object.name()),
+            ready: format!("{ready}/{wanted}"),
+            replica_sets: replica_sets_of(object.uid()),
+        });
+    }
+    for object in store.list(Kind::ReplicaSet, None) {
+        let Object::ReplicaSet(rs) = object.as_ref() else {
+            continue;
+        };
+        let owned = rs
+            .metadata
+            .owner_references
+            .as_ref()
+            .is_some_and(|o| o.iter().any(|r| r.controller == Some(true)));
+        if owned {
+            continue;
+        }
+        let wanted = rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+        let ready = rs
+            .status
+            .as_ref()
+            .and_then(|s| s.ready_replicas)
+            .unwrap_or(0);
+        drawn.push(WorkloadBox {
+            name: format!("replicaset/{}", object.name()),
+            ready: format!("{ready}/{wanted}"),
+            replica_sets: vec![(object.name().to_string(), pods_of(object.uid()))],
+        });
+    }
+    drawn
+}
+
+fn services(cluster: &Cluster) -> Vec<ServiceBox> {
+    let store = cluster.api().store();
+    let mut drawn = Vec::new();
+    for object in store.list(Kind::Service, None) {
+        let Object::Service(svc) = object.as_ref() else {
+            continue;
+        };
+        let spec = svc.spec.clone().unwrap_or_default();
+        let selector: BTreeMap<String, String> = spec.selector.clone().unwrap_or_default();
+        let pods = if selector.is_empty() {
+            Vec::new()
+        } else {
+            let selector = Selector::from_map(&selector);
+            store
+                .list(Kind::Pod, Some(object.namespace()))
+                .filter(|p| selector.matches_object(p))
+                .map(|p| {
+                    let ready = match p.as_ref() {
+                        Object::Pod(pod) => sunaba_core::controllers::pod_util::is_ready(pod),
+                        _ => false,
+                    };
+                    (p.name().to_string(), ready)
+                })
+                .collect()
+        };
+        drawn.push(ServiceBox {
+            name: object.name().to_string(),
+            cluster_ip: spec.cluster_ip.unwrap_or_default(),
+            pods,
+        });
+    }
+    drawn
+}
+
+/// The colour class of a pod's STATUS.
+pub fn status_class(status: &str) -> &'static str {
+    match status {
+        "Running" | "Completed" => "ok",
+        "ContainerCreating" | "Pending" | "PodInitializing" | "Terminating" => "busy",
+        // `Init:0/1` is progress; `Init:ErrImagePull` and the like are not.
+        s if s
+            .strip_prefix("Init:")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit())) =>
+        {
+            "busy"
+        }
+        _ => "bad",
+    }
+}
+
+/// The picture's props.
+#[derive(Properties, PartialEq)]
+pub struct ClusterViewProps {
+    /// What to draw.
+    pub picture: Picture,
+}
+
+const NODE_WIDTH: i32 = 250;
+const POD_HEIGHT: i32 = 58;
+const GAP: i32 = 14;
+
+/// The cluster view panel.
+#[function_component(ClusterView)]
+pub fn cluster_view(props: &ClusterViewProps) -> Html {
+    let picture = &props.picture;
+    let tallest = picture
+        .nodes
+        .iter()
+        .map(|n| n.pods.len())
+        .max()
+        .unwrap_or(0) as i32;
+    let node_height = 44 + tallest.max(1) * (POD_HEIGHT + 8);
+    let width = picture.nodes.len() as i32 * (NODE_WIDTH + GAP) + GAP;
+    let height = node_height + 2 * GAP;
+    html! {
+        <section class="panel cluster-view" data-testid="cluster-view" aria-label="Cluster">
+            <svg class="nodes-picture" role="img" aria-label="Nodes, pods and containers"
+                viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}>
+                <rect class="cluster" x="2" y="2" width={(width - 4).to_string()} height={(height - 4).to_string()} rx="12" />
+                { for picture.nodes.iter().enumerate().map(|(i, node)| draw_node(node, GAP + i as i32 * (NODE_WIDTH + GAP), GAP, node_height)) }
+            </svg>
+            if !picture.pending.is_empty() {
+                <p class="pending" data-testid="pending-pods">
+                    { "Not scheduled: " }
+                    { for picture.pending.iter().map(|p| html! { <span class="chip bad">{ format!("{} ({})", p.name, p.status) }</span> }) }
+                </p>
+            }
+            <div class="relations">
+                <div class="workloads" data-testid="workloads">
+                    <h3>{ "Workloads" }</h3>
+                    { for picture.workloads.iter().map(draw_workload) }
+                </div>
+                <div class="services" data-testid="services">
+                    <h3>{ "Services" }</h3>
+                    { for picture.services.iter().map(draw_service) }
+                </div>
+            </div>
+        </section>
+    }
+}
+
+fn draw_node(node: &NodeBox, x: i32, y: i32, height: i32) -> Html {
+    html! {
+        <g class="node" data-testid={format!("node-{}", node.name)}>
+            <rect x={x.to_string()} y={y.to_string()} width={NODE_WIDTH.to_string()} height={height.to_string()} rx="10" />
+            <text class="node-name" x={(x + 12).to_string()} y={(y + 24).to_string()}>{ &node.name }</text>
+            if node.control_plane {
+                <text class="node-role" x={(x + NODE_WIDTH - 12).to_string()} y={(y + 24).to_string()} text-anchor="end">{ "control-plane" }</text>
+            }
+            { for node.pods.iter().enumerate().map(|(i, pod)| draw_pod(pod, x + 10, y + 40 + i as i32 * (POD_HEIGHT + 8))) }
+        </g>
+    }
+}
+
+fn draw_pod(pod: &PodBox, x: i32, y: i32) -> Html {
+    let class = classes!("pod", status_class(&pod.status));
+    let width = NODE_WIDTH - 20;
+    html! {
+        <g class={class} data-testid={format!("pod-{}", pod.name)}>
+            <title>{ format!("{}/{}: {} {} restarts {}", pod.namespace, pod.name, pod.status, pod.ready, pod.restarts) }</title>
+            <rect x={x.to_string()} y={y.to_string()} width={width.to_string()} height={POD_HEIGHT.to_string()} rx="8" />
+            <text class="pod-name" x={(x + 8).to_string()} y={(y + 17).to_string()}>{ shorten(&pod.name, 30) }</text>
+            <text class="pod-status" x={(x + 8).to_string()} y={(y + 33).to_string()}>
+                { format!("{}  {}  ↻{}", pod.status, pod.ready, pod.restarts) }
+            </text>
+            { for pod.containers.iter().enumerate().map(|(i, c)| {
+                let cx = x + 8 + i as i32 * 72;
+                html! {
+                    <g class={classes!("container", c.state, c.ready.then_some("ready"))} data-testid={format!("container-{}-{}", pod.name, c.name)}>
+                        <rect x={cx.to_string()} y={(y + 39).to_string()} width="66" height="14" rx="3" />
+                        <text x={(cx + 4).to_string()} y={(y + 50).to_string()}>{ shorten(&c.name, 10) }</text>
+                    </g>
+                }
+            }) }
+        </g>
+    }
+}
+
+fn draw_workload(workload: &WorkloadBox) -> Html {
+    html! {
+        <div class="workload" data-testid={format!("workload-{}", workload.name)}>
+            <div class="owner">{ &workload.name }<span class="count">{ &workload.ready }</span></div>
+            <ul>
+                { for workload.replica_sets.iter().map(|(rs, pods)| html! {
+                    <li>
+                        <span class="rs">{ format!("replicaset/{rs}") }</span>
+                        <ul>{ for pods.iter().map(|p| html! { <li class="pod-ref">{ format!("pod/{p}") }</li> }) }</ul>
+                    </li>
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+fn draw_service(service: &ServiceBox) -> Html {
+    html! {
+        <div class="service" data-testid={format!("service-{}", service.name)}>
+            <div class="owner">{ format!("service/{}", service.name) }<span class="count">{ &service.cluster_ip }</span></div>
+            <ul>
+                { for service.pods.iter().map(|(p, ready)| html! {
+                    <li class={classes!("pod-ref", (!ready).then_some("not-ready"))}>{ format!("→ pod/{p}") }</li>
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+        format!("{kept}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sunaba_core::{seed, ClusterConfig};
+
+    #[test]
+    fn the_picture_nests_pods_in_nodes_and_links_workloads_and_services() {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        for name in ["simple-replicaset-with-label.yaml", "simple-service.yaml"] {
+            for result in cluster
+                .create_manifests(seed::manifest(name).expect("seed"))
+                .expect("decodes")
+            {
+                result.expect("created");
+            }
+        }
+        cluster.advance(30_000);
+        let drawn = picture(&cluster);
+        assert_eq!(drawn.nodes.len(), 3);
+        assert!(drawn.nodes[0].control_plane);
+        assert!(
+            drawn.nodes[0].pods.is_empty(),
+            "the control plane is tainted"
+        );
+        let pods: Vec<&PodBox> = drawn.nodes.iter().flat_map(|n| &n.pods).collect();
+        assert_eq!(pods.len(), 3);
+        assert!(pods
+            .iter()
+            .all(|p| p.status == "Running" && p.ready == "2/2"));
+        assert_eq!(pods[0].containers.len(), 2);
+        let echo = drawn
+            .services
+            .iter()
+            .find(|s| s.name == "echo")
+            .expect("echo");
+        assert_eq!(echo.pods.len(), 2, "only the summer pods");
+        assert_eq!(drawn.workloads.len(), 2);
+    }
+
+    #[test]
+    fn status_colours_follow_kubectls_status() {
+        assert_eq!(status_class("Running"), "ok");
+        assert_eq!(status_class("ContainerCreating"), "busy");
+        assert_eq!(status_class("CrashLoopBackOff"), "bad");
+        assert_eq!(status_class("Init:0/1"), "busy");
+        assert_eq!(status_class("Init:ErrImagePull"), "bad");
+    }
+}

@@ -1,0 +1,7 @@
+//! The playground's panels, each a component with its data in `*Props` and
+//! its callbacks out.
+
+pub mod cluster_view;
+pub mod editor;
+pub mod terminal;
+pub mod tutorial;

@@ -1,0 +1,246 @@
+//! The terminal panel: scrollback above, the prompt and an input line
+//! below. Enter runs the line; Up and Down walk the history; Tab completes
+//! commands, resource types and file names; Ctrl-L clears; Ctrl-C drops the
+//! line.
+
+use web_sys::{HtmlInputElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::state::TermLine;
+
+/// What the terminal shows and where its lines go.
+#[derive(Properties, PartialEq)]
+pub struct TerminalProps {
+    /// The scrollback.
+    pub lines: Vec<TermLine>,
+    /// The prompt before the input.
+    pub prompt: String,
+    /// Lines typed before, oldest first.
+    pub history: Vec<String>,
+    /// Names Tab can complete to (files, objects).
+    pub completions: Vec<String>,
+    /// Runs a line.
+    pub on_run: Callback<String>,
+    /// Clears the screen (Ctrl-L).
+    pub on_clear: Callback<()>,
+}
+
+/// The terminal panel.
+#[function_component(TerminalPanel)]
+pub fn terminal_panel(props: &TerminalProps) -> Html {
+    let input = use_state(String::new);
+    let history_index = use_state(|| None::<usize>);
+    let input_ref = use_node_ref();
+    let end_ref = use_node_ref();
+
+    {
+        let end_ref = end_ref.clone();
+        use_effect_with(props.lines.len(), move |_| {
+            if let Some(end) = end_ref.cast::<web_sys::Element>() {
+                end.scroll_into_view();
+            }
+        });
+    }
+
+    let onkeydown = {
+        let input = input.clone();
+        let history_index = history_index.clone();
+        let history = props.history.clone();
+        let completions = props.completions.clone();
+        let on_run = props.on_run.clone();
+        let on_clear = props.on_clear.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            let key = event.key();
+            match (key.as_str(), event.ctrl_key()) {
+                ("Enter", _) => {
+                    on_run.emit((*input).clone());
+                    input.set(String::new());
+                    history_index.set(None);
+                }
+                ("ArrowUp", _) => {
+                    event.prevent_default();
+                    let next = match *history_index {
+                        None => history.len().checked_sub(1),
+                        Some(i) => Some(i.saturating_sub(1)),
+                    };
+                    if let Some(i) = next {
+                        input.set(history[i].clone());
+                        history_index.set(Some(i));
+                    }
+                }
+                ("ArrowDown", _) => {
+                    event.prevent_default();
+                    match *history_index {
+                        Some(i) if i + 1 < history.len() => {
+                            input.set(history[i + 1].clone());
+                            history_index.set(Some(i + 1));
+                        }
+                        _ => {
+                            input.set(String::new());
+                            history_index.set(None);
+                        }
+                    }
+                }
+                ("Tab", _) => {
+                    event.prevent_default();
+                    if let Some(completed) = complete(&input, &completions) {
+                        input.set(completed);
+                    }
+                }
+                ("l", true) => {
+                    event.prevent_default();
+                    on_clear.emit(());
+                }
+                ("c", true) => {
+                    event.prevent_default();
+                    input.set(String::new());
+                }
+                _ => {}
+            }
+        })
+    };
+    let oninput = {
+        let input = input.clone();
+        Callback::from(move |event: InputEvent| {
+            let target: HtmlInputElement = event.target_unchecked_into();
+            input.set(target.value());
+        })
+    };
+    let focus = {
+        let input_ref = input_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(element) = input_ref.cast::<HtmlInputElement>() {
+                let _ = element.focus();
+            }
+        })
+    };
+
+    html! {
+        <section class="panel terminal" data-testid="terminal" aria-label="Terminal" onclick={focus}>
+            <div class="scrollback" role="log" aria-live="polite">
+                { for props.lines.iter().map(render_line) }
+                <div ref={end_ref}></div>
+            </div>
+            <label class="prompt-line">
+                <span class="prompt" data-testid="prompt">{ &props.prompt }</span>
+                <input
+                    ref={input_ref}
+                    data-testid="terminal-input"
+                    aria-label="Command"
+                    autocomplete="off"
+                    autocapitalize="off"
+                    spellcheck="false"
+                    value={(*input).clone()}
+                    {oninput}
+                    {onkeydown}
+                />
+            </label>
+        </section>
+    }
+}
+
+fn render_line(line: &TermLine) -> Html {
+    match line {
+        TermLine::Input(text) => html! { <pre class="line input">{ text }</pre> },
+        TermLine::Out(text) => html! { <pre class="line out">{ text }</pre> },
+        TermLine::Err(text) => html! { <pre class="line err">{ text }</pre> },
+    }
+}
+
+/// Completes the last word of a line from kubectl's commands, resource
+/// types and the given names: the longest common prefix of the matches.
+pub fn complete(line: &str, names: &[String]) -> Option<String> {
+    let start = line.rfind(' ').map_or(0, |i| i + 1);
+    let word = &line[start..];
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let completing_command = words.first() == Some(&"kubectl")
+        && (words.len() == 1 || (words.len() == 2 && !line.ends_with(' ')));
+    let candidates: Vec<String> = if !line.contains(' ') {
+        ["kubectl", "clear", "ls", "cat", "sleep"]
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    } else if completing_command {
+        sunaba_core::kubectl::COMMANDS
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    } else {
+        RESOURCE_TYPES
+            .iter()
+            .map(|s| s.to_string())
+            .chain(names.iter().cloned())
+            .collect()
+    };
+    let matches: Vec<&String> = candidates.iter().filter(|c| c.starts_with(word)).collect();
+    let first = matches.first()?;
+    let common = matches.iter().skip(1).fold(first.len(), |len, m| {
+        first
+            .chars()
+            .zip(m.chars())
+            .take(len)
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    let mut completed = format!("{}{}", &line[..start], &first[..common]);
+    if matches.len() == 1 {
+        completed.push(' ');
+    }
+    (completed != line).then_some(completed)
+}
+
+const RESOURCE_TYPES: &[&str] = &[
+    "pods",
+    "replicasets",
+    "deployments",
+    "services",
+    "endpoints",
+    "nodes",
+    "namespaces",
+    "events",
+    "configmaps",
+    "secrets",
+    "all",
+    "deployment/",
+    "pod/",
+    "service/",
+    "--selector",
+    "--filename",
+    "--output",
+    "--all-namespaces",
+    "--show-labels",
+    "--record",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_completes_commands_types_and_names() {
+        assert_eq!(complete("kub", &[]), Some("kubectl ".into()));
+        assert_eq!(complete("kubectl app", &[]), Some("kubectl apply ".into()));
+        assert_eq!(
+            complete("kubectl ap", &[]),
+            None,
+            "api-resources, api-versions, apply"
+        );
+        assert_eq!(
+            complete("kubectl get dep", &[]),
+            Some("kubectl get deployment".into())
+        );
+        let names = vec![
+            "simple-pod.yaml".to_string(),
+            "simple-service.yaml".to_string(),
+        ];
+        assert_eq!(
+            complete("kubectl apply -f simple-p", &names),
+            Some("kubectl apply -f simple-pod.yaml ".into())
+        );
+        assert_eq!(
+            complete("kubectl apply -f simple-", &names),
+            None,
+            "no longer common prefix to add"
+        );
+    }
+}

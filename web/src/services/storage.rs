@@ -1,0 +1,95 @@
+//! The browser's localStorage and the page's `#hash`, for saving the
+//! session and for share links. Everything that can fail here fails
+//! quietly into `None`: a browser without storage still runs the playground.
+//! Natively (component tests) there is no browser: nothing is stored.
+
+use crate::state::Saved;
+
+/// The localStorage key of the saved session.
+const KEY: &str = "sunaba/session/v1";
+
+#[cfg(target_arch = "wasm32")]
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok()?
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn storage() -> Option<web_sys::Storage> {
+    None
+}
+
+#[cfg(target_arch = "wasm32")]
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn window() -> Option<web_sys::Window> {
+    None
+}
+
+/// The saved session, if there is a readable one.
+pub fn load() -> Option<Result<Saved, String>> {
+    let text = storage()?.get_item(KEY).ok()??;
+    Some(serde_json::from_str(&text).map_err(|e| format!("the saved session is damaged ({e})")))
+}
+
+/// Saves the session; false when the browser refused (private mode, quota).
+pub fn save(saved: &Saved) -> bool {
+    let Ok(text) = serde_json::to_string(saved) else {
+        return false;
+    };
+    storage().is_some_and(|s| s.set_item(KEY, &text).is_ok())
+}
+
+/// Forgets the saved session.
+pub fn clear() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(KEY);
+    }
+}
+
+/// The `files=` payload of the page's `#hash`, if any.
+pub fn shared_payload() -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    hash.strip_prefix("#files=").map(str::to_string)
+}
+
+/// Removes the `#hash` (after a share link was opened).
+pub fn clear_hash() {
+    if let Some(window) = window() {
+        if let Ok(history) = window.history() {
+            let path = window.location().pathname().unwrap_or_else(|_| "/".into());
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+        }
+    }
+}
+
+/// The page's address with a share payload, for the clipboard.
+pub fn share_url(payload: &str) -> Option<String> {
+    let location = window()?.location();
+    let base = format!("{}{}", location.origin().ok()?, location.pathname().ok()?);
+    Some(format!("{base}#files={payload}"))
+}
+
+/// Asks the learner to confirm (Reset); false without a window.
+pub fn confirm(message: &str) -> bool {
+    window()
+        .and_then(|w| w.confirm_with_message(message).ok())
+        .unwrap_or(false)
+}
+
+/// Copies text to the clipboard, quietly doing nothing where that is not allowed.
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(window) = window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Asks for a line of text (Rename), None when cancelled.
+pub fn prompt(message: &str, default: &str) -> Option<String> {
+    window()?
+        .prompt_with_message_and_default(message, default)
+        .ok()
+        .flatten()
+}

@@ -1,0 +1,462 @@
+//! The playground's state as plain data, with no web APIs: the cluster, the
+//! terminal and its scrollback, the editor's files, and the log that makes
+//! all of it survive a reload. The engine is deterministic, so a session is
+//! saved as its seed, its start time and what the learner did, and restored
+//! by doing it again.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sunaba_core::kubectl::Files;
+use sunaba_core::terminal::Terminal;
+use sunaba_core::time::SimTime;
+use sunaba_core::{seed, Cluster, ClusterConfig};
+
+/// How much scrollback the terminal keeps.
+const SCROLLBACK_LINES: usize = 5_000;
+
+/// The editor's files, in tab order, and which one is open.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorFiles {
+    /// File names and texts, in tab order.
+    pub files: Vec<(String, String)>,
+    /// The open tab's index.
+    pub active: usize,
+}
+
+impl EditorFiles {
+    /// The tutorial's five manifests, under the seed's names.
+    pub fn seed() -> Self {
+        Self {
+            files: seed::SEED_MANIFESTS
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+            active: 0,
+        }
+    }
+
+    /// The open file's name and text.
+    pub fn current(&self) -> Option<&(String, String)> {
+        self.files.get(self.active)
+    }
+
+    /// Replaces the open file's text.
+    pub fn edit(&mut self, text: String) {
+        if let Some(file) = self.files.get_mut(self.active) {
+            file.1 = text;
+        }
+    }
+
+    /// Adds a file with a free name like `untitled-2.yaml` and opens it.
+    pub fn create(&mut self) -> String {
+        let name = (1..)
+            .map(|n| {
+                if n == 1 {
+                    "untitled.yaml".to_string()
+                } else {
+                    format!("untitled-{n}.yaml")
+                }
+            })
+            .find(|n| !self.files.iter().any(|(f, _)| f == n))
+            .unwrap_or_default();
+        self.files.push((name.clone(), String::new()));
+        self.active = self.files.len() - 1;
+        name
+    }
+
+    /// Renames the open file; refuses an empty name, a path, or a name in use.
+    pub fn rename(&mut self, new_name: &str) -> Result<(), String> {
+        let new_name = new_name.trim();
+        if new_name.is_empty() || new_name.contains('/') {
+            return Err(format!("\"{new_name}\" is not a file name"));
+        }
+        if self
+            .files
+            .iter()
+            .enumerate()
+            .any(|(i, (n, _))| n == new_name && i != self.active)
+        {
+            return Err(format!("a file named \"{new_name}\" already exists"));
+        }
+        if let Some(file) = self.files.get_mut(self.active) {
+            file.0 = new_name.to_string();
+        }
+        Ok(())
+    }
+
+    /// Deletes the open file.
+    pub fn delete(&mut self) {
+        if self.active < self.files.len() {
+            self.files.remove(self.active);
+            self.active = self.active.min(self.files.len().saturating_sub(1));
+        }
+    }
+}
+
+impl Files for EditorFiles {
+    fn read(&self, path: &str) -> Option<String> {
+        let path = path.trim_start_matches("./");
+        self.files
+            .iter()
+            .find(|(n, _)| n == path)
+            .map(|(_, t)| t.clone())
+    }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        matches!(dir, "." | "./" | "").then(|| {
+            let mut names: Vec<String> = self.files.iter().map(|(n, _)| n.clone()).collect();
+            names.sort();
+            names
+        })
+    }
+}
+
+/// One line of the terminal's scrollback.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TermLine {
+    /// The prompt and what was typed.
+    Input(String),
+    /// Standard output.
+    Out(String),
+    /// Standard error.
+    Err(String),
+}
+
+/// What the learner did, in order: enough to rebuild the session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// The clock reached this many milliseconds since the start.
+    Clock(i64),
+    /// A line typed at the terminal, with the files it could read.
+    Line {
+        /// The line.
+        line: String,
+        /// The editor's files at that moment, when the line reads files.
+        files: Option<Vec<(String, String)>>,
+    },
+}
+
+/// A session as saved: the seed, the start, and the steps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    /// The format's version.
+    pub version: u32,
+    /// The cluster's seed.
+    pub seed: u64,
+    /// The cluster's start time.
+    pub start: i64,
+    /// What happened.
+    pub steps: Vec<Step>,
+    /// The editor as it is now.
+    pub editor: EditorFiles,
+    /// The terminal's command history.
+    pub history: Vec<String>,
+    /// Finished tutorial steps.
+    pub tutorial_done: Vec<String>,
+}
+
+/// The version of [`Saved`] this code writes.
+pub const SAVED_VERSION: u32 = 1;
+
+/// The whole playground.
+pub struct Playground {
+    /// The simulated cluster.
+    pub cluster: Cluster,
+    /// The terminal (host prompt or a container's shell).
+    pub terminal: Terminal,
+    /// The editor's files.
+    pub editor: EditorFiles,
+    /// What the terminal shows.
+    pub scrollback: Vec<TermLine>,
+    /// Lines typed, oldest first.
+    pub history: Vec<String>,
+    /// Finished tutorial steps, by id.
+    pub tutorial_done: Vec<String>,
+    seed: u64,
+    start: SimTime,
+    steps: Vec<Step>,
+}
+
+impl Playground {
+    /// A fresh playground: a new cluster, the seed's files, an empty terminal.
+    pub fn new(seed: u64, start: SimTime) -> Self {
+        let cluster = Cluster::new(ClusterConfig {
+            seed,
+            start,
+            ..ClusterConfig::default()
+        });
+        let mut playground = Self {
+            cluster,
+            terminal: Terminal::new(),
+            editor: EditorFiles::seed(),
+            scrollback: Vec::new(),
+            history: Vec::new(),
+            tutorial_done: Vec::new(),
+            seed,
+            start,
+            steps: Vec::new(),
+        };
+        playground.greet();
+        playground
+    }
+
+    fn greet(&mut self) {
+        self.scrollback.push(TermLine::Out(
+            "Welcome to Sunaba: a Kubernetes cluster runs in this tab. Try `kubectl get nodes`."
+                .into(),
+        ));
+    }
+
+    /// Runs a line typed at the prompt and records it.
+    pub fn run_line(&mut self, line: &str) {
+        self.record_clock();
+        let reads_files = line.contains("-f") || line.contains("--filename");
+        self.steps.push(Step::Line {
+            line: line.to_string(),
+            files: reads_files.then(|| self.editor.files.clone()),
+        });
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && !self.terminal.in_container() {
+            self.history.push(trimmed.to_string());
+        }
+        self.scrollback
+            .push(TermLine::Input(format!("{}{line}", self.terminal.prompt())));
+        if trimmed == "clear" && !self.terminal.in_container() {
+            self.scrollback.clear();
+            return;
+        }
+        let out = self
+            .terminal
+            .run_line(&mut self.cluster, &self.editor, line);
+        self.scrollback.extend(
+            out.stdout
+                .lines()
+                .map(|l| TermLine::Out(l.to_string()))
+                .chain(out.stderr.lines().map(|l| TermLine::Err(l.to_string()))),
+        );
+        let excess = self.scrollback.len().saturating_sub(SCROLLBACK_LINES);
+        self.scrollback.drain(..excess);
+    }
+
+    /// Moves the clock on by real time that passed.
+    pub fn tick(&mut self, millis: i64) {
+        if millis > 0 {
+            self.cluster.advance(millis);
+        }
+    }
+
+    fn record_clock(&mut self) {
+        let elapsed = self.cluster.now().millis_since(self.start);
+        let last = self.steps.iter().rev().find_map(|s| match s {
+            Step::Clock(at) => Some(*at),
+            Step::Line { .. } => None,
+        });
+        if last != Some(elapsed) {
+            self.steps.push(Step::Clock(elapsed));
+        }
+    }
+
+    /// The session as it should be saved.
+    pub fn save(&mut self) -> Saved {
+        self.record_clock();
+        Saved {
+            version: SAVED_VERSION,
+            seed: self.seed,
+            start: self.start.millis(),
+            steps: self.steps.clone(),
+            editor: self.editor.clone(),
+            history: self.history.clone(),
+            tutorial_done: self.tutorial_done.clone(),
+        }
+    }
+
+    /// Rebuilds a saved session by replaying it on a cluster with the same seed.
+    pub fn restore(saved: &Saved) -> Result<Self, String> {
+        if saved.version != SAVED_VERSION {
+            return Err(format!(
+                "saved session has version {}, this Sunaba reads {SAVED_VERSION}",
+                saved.version
+            ));
+        }
+        let mut playground = Self::new(saved.seed, SimTime(saved.start));
+        for step in &saved.steps {
+            match step {
+                Step::Clock(at) => {
+                    let target = SimTime(saved.start).plus_millis(*at);
+                    let now = playground.cluster.now();
+                    playground.tick(target.millis_since(now));
+                }
+                Step::Line { line, files } => {
+                    if let Some(files) = files {
+                        playground.editor.files = files.clone();
+                    }
+                    playground.run_line(line);
+                }
+            }
+        }
+        playground.editor = saved.editor.clone();
+        playground.editor.active = playground
+            .editor
+            .active
+            .min(playground.editor.files.len().saturating_sub(1));
+        playground.history = saved.history.clone();
+        playground.tutorial_done = saved.tutorial_done.clone();
+        Ok(playground)
+    }
+}
+
+/// A share link's payload: the editor's files, as URL-safe base64 of JSON.
+pub fn share_payload(files: &EditorFiles) -> String {
+    let map: BTreeMap<&str, &str> = files
+        .files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let json = serde_json::to_string(&files.files).unwrap_or_default();
+    let _ = map;
+    base64url_encode(json.as_bytes())
+}
+
+/// The files a share link carries, or why it cannot be read.
+pub fn read_share_payload(payload: &str) -> Result<EditorFiles, String> {
+    const LIMIT: usize = 2 * 1024 * 1024;
+    if payload.len() > LIMIT {
+        return Err("the shared link is too large to open".into());
+    }
+    let bytes = base64url_decode(payload).ok_or("the shared link is damaged (not base64)")?;
+    let text = String::from_utf8(bytes).map_err(|_| "the shared link is damaged (not UTF-8)")?;
+    let files: Vec<(String, String)> =
+        serde_json::from_str(&text).map_err(|e| format!("the shared link is damaged ({e})"))?;
+    if files.is_empty() {
+        return Err("the shared link carries no files".into());
+    }
+    if files
+        .iter()
+        .any(|(n, _)| n.trim().is_empty() || n.contains('/') || n.len() > 255)
+    {
+        return Err("the shared link names a file Sunaba cannot open".into());
+    }
+    Ok(EditorFiles { files, active: 0 })
+}
+
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Base64 with the URL-safe alphabet and no padding.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = (u32::from(chunk[0]) << 16)
+            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*chunk.get(2).unwrap_or(&0));
+        let count = chunk.len() + 1;
+        for i in 0..count {
+            out.push(BASE64URL[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes URL-safe base64 (padding optional); None on any other character.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut values = Vec::with_capacity(text.len());
+    for c in text.trim_end_matches('=').bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        values.push(u32::from(value));
+    }
+    if values.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(values.len() * 3 / 4);
+    for chunk in values.chunks(4) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, v)| acc | (v << (18 - 6 * i)));
+        for i in 0..chunk.len() - 1 {
+            out.push(((n >> (16 - 8 * i)) & 0xff) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_is_rebuilt_by_replaying_it() {
+        let mut original = Playground::new(7, SimTime::TEST_EPOCH);
+        original.run_line("kubectl apply -f simple-pod.yaml");
+        original.tick(30_000);
+        original
+            .editor
+            .edit("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n".into());
+        original.run_line("kubectl apply -f simple-pod.yaml");
+        original.run_line("kubectl get pods,ns");
+        let saved = original.save();
+        let json = serde_json::to_string(&saved).expect("serialises");
+        let restored =
+            Playground::restore(&serde_json::from_str(&json).expect("parses")).expect("restores");
+        assert_eq!(restored.scrollback, original.scrollback);
+        assert_eq!(restored.cluster.now(), original.cluster.now());
+        assert_eq!(restored.editor, original.editor);
+        assert_eq!(restored.history, original.history);
+        assert!(
+            restored
+                .scrollback
+                .iter()
+                .any(|l| matches!(l, TermLine::Out(t) if t.starts_with("namespace/team ") && t.contains(" Active "))),
+            "{:#?}",
+            restored.scrollback
+        );
+    }
+
+    #[test]
+    fn share_links_round_trip_and_bad_ones_are_refused() {
+        let files = EditorFiles::seed();
+        let payload = share_payload(&files);
+        assert_eq!(read_share_payload(&payload), Ok(files));
+        assert!(read_share_payload("not base64!").is_err());
+        assert!(read_share_payload(&base64url_encode(b"{\"x\":1}")).is_err());
+        assert!(read_share_payload(&base64url_encode(b"[[\"../etc/passwd\",\"x\"]]")).is_err());
+        assert!(read_share_payload(&base64url_encode(b"[]")).is_err());
+    }
+
+    #[test]
+    fn base64url_matches_the_rfc_vectors() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url_encode(plain.as_bytes()), encoded);
+            assert_eq!(base64url_decode(encoded).as_deref(), Some(plain.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn files_are_created_renamed_and_deleted() {
+        let mut files = EditorFiles::seed();
+        assert_eq!(files.create(), "untitled.yaml");
+        assert_eq!(files.create(), "untitled-2.yaml");
+        assert!(files.rename("simple-pod.yaml").is_err());
+        assert!(files.rename("a/b").is_err());
+        assert_eq!(files.rename("mine.yaml"), Ok(()));
+        assert_eq!(files.read("mine.yaml"), Some(String::new()));
+        files.delete();
+        assert_eq!(files.read("mine.yaml"), None);
+        assert_eq!(files.files.len(), 6);
+    }
+}
