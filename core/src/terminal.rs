@@ -4,6 +4,7 @@
 //! session in a container's shell until it exits.
 
 use crate::apiserver::DeleteOptions;
+use crate::kubectl::follow::Follow;
 use crate::kubectl::{self, Attach, Files, Output};
 use crate::shell::ContainerShell;
 use crate::store::ObjectKey;
@@ -16,6 +17,7 @@ pub const HOST_PROMPT: &str = "$ ";
 #[derive(Clone, Debug, Default)]
 pub struct Terminal {
     session: Option<Session>,
+    running: Option<Follow>,
 }
 
 #[derive(Clone, Debug)]
@@ -30,12 +32,39 @@ impl Terminal {
         Self::default()
     }
 
-    /// The prompt to show now.
+    /// The prompt to show now (none while a command is still running).
     pub fn prompt(&self) -> String {
-        match &self.session {
-            Some(session) => session.shell.prompt(),
-            None => HOST_PROMPT.into(),
+        match (&self.session, &self.running) {
+            (_, Some(_)) => String::new(),
+            (Some(session), None) => session.shell.prompt(),
+            (None, None) => HOST_PROMPT.into(),
         }
+    }
+
+    /// Whether a command is still running (`logs -f`, `get -w`).
+    pub fn is_busy(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// What the running command printed since the last poll; it may end.
+    pub fn poll(&mut self, cluster: &Cluster) -> Output {
+        let Some(running) = self.running.as_mut() else {
+            return Output::default();
+        };
+        let (out, ended) = running.poll(cluster);
+        if ended {
+            self.running = None;
+        }
+        out
+    }
+
+    /// Ctrl-C: stops the running command, as kubectl stops on SIGINT.
+    pub fn interrupt(&mut self) -> Output {
+        let mut out = Output::default();
+        if self.running.take().is_some() {
+            out.out("^C");
+        }
+        out
     }
 
     /// Whether lines go to a container's shell.
@@ -43,8 +72,12 @@ impl Terminal {
         self.session.is_some()
     }
 
-    /// Runs one line typed at the prompt.
+    /// Runs one line typed at the prompt. A line typed while a command is
+    /// still running goes nowhere (that command reads no input).
     pub fn run_line(&mut self, cluster: &mut Cluster, files: &dyn Files, line: &str) -> Output {
+        if self.is_busy() {
+            return Output::default();
+        }
         match self.session.as_mut() {
             Some(session) => {
                 let result = session.shell.run_line(cluster, line);
@@ -52,7 +85,7 @@ impl Terminal {
                     stdout: result.stdout,
                     stderr: result.stderr,
                     exit_code: result.status,
-                    attach: None,
+                    ..Output::default()
                 };
                 if let Some(code) = result.exited {
                     self.end_session(cluster, code, &mut out);
@@ -64,6 +97,7 @@ impl Terminal {
                 if let Some(attach) = out.attach.take() {
                     self.begin_session(cluster, attach, &mut out);
                 }
+                self.running = out.follow.take();
                 out
             }
         }

@@ -86,3 +86,118 @@ fn a_one_megabyte_manifest_of_a_thousand_objects_decodes() {
     let objects = decode_manifests(&text).expect("decodes");
     assert_eq!(objects.len(), 1_000);
 }
+
+/// Lines a learner (or a cat on the keyboard) might type; none may panic.
+const ODD_LINES: &[&str] = &[
+    "kubectl get pods 'unbalanced",
+    "kubectl \"get",
+    "kubectl get --",
+    "kubectl get pods -o",
+    "kubectl get pods -n",
+    "kubectl get pods -l 'a in (b'",
+    "kubectl --namespace",
+    "kubectl get pods -o jsonpath='{.items[?(@.x==\"'",
+    "kubectl get pods -o custom-columns=:",
+    "kubectl exec",
+    "kubectl exec -it",
+    "kubectl exec x --",
+    "kubectl run",
+    "kubectl run x --image=",
+    "kubectl run x --image=busybox --port=notaport",
+    "kubectl logs -f",
+    "kubectl rollout",
+    "kubectl rollout undo",
+    "kubectl scale deploy/x --replicas=-5",
+    "kubectl apply -f",
+    "kubectl apply -f /",
+    "kubectl delete all --all -A",
+    "kubectl get pods --tail=abc",
+    "kubectl \u{0}\u{1}\u{7f}",
+    "\u{1b}[A\u{1b}[B",
+    "日本語のコマンド",
+    "kubectl get ポッド",
+    ";;;",
+    "&& ||",
+    "kubectl get pods -w -o yaml",
+];
+
+#[test]
+fn odd_command_lines_get_errors_not_panics() {
+    use sunaba_core::kubectl::Files;
+    use sunaba_core::terminal::Terminal;
+
+    struct NoFiles;
+    impl Files for NoFiles {
+        fn read(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn list(&self, _: &str) -> Option<Vec<String>> {
+            None
+        }
+    }
+    let mut cluster = Cluster::new(ClusterConfig::default());
+    let mut terminal = Terminal::new();
+    let long = format!("kubectl get pods {}", "x".repeat(1024 * 1024));
+    for line in ODD_LINES.iter().copied().chain([long.as_str()]) {
+        let out = terminal.run_line(&mut cluster, &NoFiles, line);
+        let _ = terminal.poll(&cluster);
+        let _ = terminal.interrupt();
+        assert!(
+            out.exit_code != 0
+                || !out.stdout.is_empty()
+                || !out.stderr.is_empty()
+                || line.starts_with(';')
+                || line.starts_with("\u{1b}"),
+            "{line:?} said nothing"
+        );
+    }
+    assert_eq!(cluster.api().store().count(Kind::Pod), 0);
+}
+
+#[test]
+fn odd_lines_inside_a_container_shell_get_the_shells_errors() {
+    use sunaba_core::shell::{ContainerShell, Target};
+
+    let mut cluster = Cluster::new(ClusterConfig::default());
+    for result in cluster
+        .create_manifests(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: box\nspec:\n  containers:\n  - name: box\n    image: busybox\n    command: [sleep, '3600']\n",
+        )
+        .expect("decodes")
+    {
+        result.expect("created");
+    }
+    cluster.advance(20_000);
+    let target = Target {
+        namespace: "default".into(),
+        pod: "box".into(),
+        container: "box".into(),
+    };
+    let mut shell = ContainerShell::start(&cluster, target, "sh", true).expect("sh starts");
+    let long = "echo ".to_string() + &"y".repeat(1024 * 1024);
+    for line in [
+        "echo 'open",
+        "| wc",
+        "&&",
+        "cat <",
+        "echo > ",
+        "cd ../../../../..",
+        "ls -lR /proc/self/../../..",
+        "$(rm -rf /)",
+        "`reboot`",
+        "curl http://[::1]:99999/",
+        "wget http://",
+        "nslookup",
+        "sleep -1",
+        "sleep 1e12",
+        "head -n -5 /etc/hosts",
+        "exit 999999999999",
+        long.as_str(),
+    ] {
+        let _ = shell.run_line(&mut cluster, line);
+    }
+    assert_eq!(
+        shell.run_line(&mut cluster, "echo 'open").stderr,
+        "sh: syntax error: unterminated quoted string\n"
+    );
+}

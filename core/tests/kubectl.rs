@@ -3547,3 +3547,124 @@ fn changes_read_files_work_locally_and_print_several_objects() {
         "#]],
     );
 }
+
+#[test]
+fn wait_runs_the_clock_until_conditions_hold_or_time_out() {
+    check(
+        "$ kubectl apply -f simple-deployment.yaml
+         $ kubectl wait --for=condition=Available deployment/echo --timeout=60s
+         $ kubectl wait --for=condition=Ready pod -l app=echo
+         $ kubectl wait --for=jsonpath={.status.readyReplicas}=3 deploy echo
+         $ kubectl apply -f broken.yaml
+         $ kubectl wait --for=condition=Ready pod/typo --timeout=5s
+         $ kubectl delete deployment echo --wait=false
+         $ kubectl wait --for=delete pod -l app=echo --timeout=2m
+         $ kubectl wait pod/typo
+         $ kubectl wait --for=condition=Ready pod/nope
+         $ kubectl wait --for=delete
+         $ kubectl wait --for=delete pod/typo --timeout=abc",
+        &[(
+            "broken.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: typo\nspec:\n  containers:\n  - name: c\n    image: nginxx:1.25\n",
+        )],
+        expect![[r#"
+            $ kubectl apply -f simple-deployment.yaml
+            deployment.apps/echo created
+            $ kubectl wait --for=condition=Available deployment/echo --timeout=60s
+            deployment.apps/echo condition met
+            $ kubectl wait --for=condition=Ready pod -l app=echo
+            pod/echo-559c4867bd-86m88 condition met
+            pod/echo-559c4867bd-bc47j condition met
+            pod/echo-559c4867bd-h4828 condition met
+            $ kubectl wait --for=jsonpath={.status.readyReplicas}=3 deploy echo
+            deployment.apps/echo condition met
+            $ kubectl apply -f broken.yaml
+            pod/typo created
+            $ kubectl wait --for=condition=Ready pod/typo --timeout=5s
+            stderr: error: timed out waiting for the condition on pods/typo
+            exit: 1
+            $ kubectl delete deployment echo --wait=false
+            deployment.apps "echo" deleted
+            $ kubectl wait --for=delete pod -l app=echo --timeout=2m
+            pod/echo-559c4867bd-86m88 condition met
+            pod/echo-559c4867bd-bc47j condition met
+            pod/echo-559c4867bd-h4828 condition met
+            $ kubectl wait pod/typo
+            stderr: error: unrecognized condition: ""
+            exit: 1
+            $ kubectl wait --for=condition=Ready pod/nope
+            stderr: Error from server (NotFound): pods "nope" not found
+            exit: 1
+            $ kubectl wait --for=delete
+            stderr: error: You must provide one or more resources by argument or filename.
+            stderr: Example resource specifications include:
+            stderr:    '-f rsrc.yaml'
+            stderr:    '--filename=rsrc.json'
+            stderr:    '<resource> <name>'
+            stderr:    '<resource>'
+            exit: 1
+            $ kubectl wait --for=delete pod/typo --timeout=abc
+            stderr: Error: invalid argument "abc" for "--timeout" flag: time: invalid duration "abc"
+            stderr: See 'kubectl wait --help' for usage.
+            exit: 1
+        "#]],
+    );
+}
+
+#[test]
+fn api_resources_versions_and_cluster_info() {
+    check(
+        "$ kubectl api-resources
+         $ kubectl api-resources --api-group=apps -o wide
+         $ kubectl api-resources --namespaced=false -o name
+         $ kubectl api-resources -o yaml
+         $ kubectl api-versions
+         $ kubectl cluster-info",
+        &[],
+        expect![[r#"
+            $ kubectl api-resources
+            NAME                     SHORTNAMES   APIVERSION                     NAMESPACED   KIND
+            configmaps               cm           v1                             true         ConfigMap
+            endpoints                ep           v1                             true         Endpoints
+            events                   ev           v1                             true         Event
+            namespaces               ns           v1                             false        Namespace
+            nodes                    no           v1                             false        Node
+            persistentvolumeclaims   pvc          v1                             true         PersistentVolumeClaim
+            pods                     po           v1                             true         Pod
+            secrets                               v1                             true         Secret
+            serviceaccounts          sa           v1                             true         ServiceAccount
+            services                 svc          v1                             true         Service
+            deployments              deploy       apps/v1                        true         Deployment
+            replicasets              rs           apps/v1                        true         ReplicaSet
+            ingresses                ing          networking.k8s.io/v1           true         Ingress
+            networkpolicies          netpol       networking.k8s.io/v1           true         NetworkPolicy
+            clusterrolebindings                   rbac.authorization.k8s.io/v1   false        ClusterRoleBinding
+            clusterroles                          rbac.authorization.k8s.io/v1   false        ClusterRole
+            rolebindings                          rbac.authorization.k8s.io/v1   true         RoleBinding
+            roles                                 rbac.authorization.k8s.io/v1   true         Role
+            endpointslices                        discovery.k8s.io/v1            true         EndpointSlice
+            $ kubectl api-resources --api-group=apps -o wide
+            NAME          SHORTNAMES   APIVERSION   NAMESPACED   KIND         VERBS                                                          CATEGORIES
+            deployments   deploy       apps/v1      true         Deployment   [create delete deletecollection get list patch update watch]   all
+            replicasets   rs           apps/v1      true         ReplicaSet   [create delete deletecollection get list patch update watch]   all
+            $ kubectl api-resources --namespaced=false -o name
+            namespaces
+            nodes
+            clusterrolebindings.rbac.authorization.k8s.io
+            clusterroles.rbac.authorization.k8s.io
+            $ kubectl api-resources -o yaml
+            stderr: error: --output yaml is not available
+            exit: 1
+            $ kubectl api-versions
+            apps/v1
+            discovery.k8s.io/v1
+            networking.k8s.io/v1
+            rbac.authorization.k8s.io/v1
+            v1
+            $ kubectl cluster-info
+            Kubernetes control plane is running at https://127.0.0.1:6443
+
+            To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.
+        "#]],
+    );
+}

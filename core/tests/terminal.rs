@@ -1,6 +1,8 @@
 //! The terminal, end to end: the seed's chapter typed line by line, with
 //! the prompts a learner sees, through `kubectl exec -it` and `kubectl run
-//! -it --rm` into container shells. `# advance N` moves the clock.
+//! -it --rm` into container shells. `# advance N` moves the clock a second
+//! at a time, printing what a running command (`logs -f`, `get -w`) prints;
+//! `> ^C` stops it; `>> ` types in a second terminal on the same cluster.
 
 use std::collections::BTreeMap;
 
@@ -30,11 +32,27 @@ fn check(script: &str, expected: Expect) {
             .collect(),
     );
     let mut terminal = Terminal::new();
+    let mut second = Terminal::new();
     let mut screen = String::new();
     for line in script.lines().map(str::trim_start) {
         if let Some(seconds) = line.strip_prefix("# advance ") {
+            // Time passes a second at a time; a running command prints as it goes.
             let seconds: i64 = seconds.trim_end_matches('s').parse().expect("seconds");
-            cluster.advance(seconds * 1000);
+            for _ in 0..seconds {
+                cluster.advance(1000);
+                let out = terminal.poll(&cluster);
+                screen.push_str(&out.stdout);
+            }
+            continue;
+        }
+        if let Some(line) = line.strip_prefix(">> ") {
+            // Another terminal on the same cluster: its output is not on this screen.
+            let out = second.run_line(&mut cluster, &files, line);
+            assert_eq!(out.exit_code, 0, "{line}: {}", out.stderr);
+            continue;
+        }
+        if line == "> ^C" {
+            screen.push_str(&terminal.interrupt().stdout);
             continue;
         }
         let line = line.strip_prefix("> ").unwrap_or(line);
@@ -191,6 +209,67 @@ fn busybox_shell_pipes_redirects_variables_and_errors() {
             pod/web created
             $ kubectl exec -it web -- sh
             [stderr] error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec "40ce2d05a7105d45d41774b638b62170aa431a480031f1ffd4ef58fc54a78c22": OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown
+        "#]],
+    );
+}
+
+#[test]
+fn logs_follow_and_get_watch_stream_until_interrupted() {
+    check(
+        "> kubectl get pods -w
+         >> kubectl apply -f simple-pod.yaml
+         # advance 3s
+         > ^C
+         > kubectl get pods --watch --output-watch-events
+         >> kubectl delete pod simple-echo --wait=false
+         # advance 2s
+         > ^C
+         > kubectl run loop --image=busybox -- sh -c 'while true; do echo tick; sleep 2; done'
+         # advance 5s
+         > kubectl logs -f loop
+         # advance 4s
+         > kubectl get pods
+         > ^C
+         > kubectl run once --image=busybox --restart=Never -- sh -c 'echo hi; sleep 3; echo bye'
+         # advance 3s
+         > kubectl logs -f once
+         # advance 6s
+         > kubectl get pod once",
+        expect![[r#"
+            $ kubectl get pods -w
+            NAME          READY   STATUS    RESTARTS   AGE
+            simple-echo   0/2     Pending   0          1s
+            simple-echo   0/2     Pending   0          1s
+            simple-echo   0/2     ContainerCreating   0          1s
+            simple-echo   0/2     ContainerCreating   0          1s
+            simple-echo   1/2     ContainerCreating   0          2s
+            simple-echo   2/2     Running             0          3s
+            ^C
+            $ kubectl get pods --watch --output-watch-events
+            EVENT   NAME          READY   STATUS    RESTARTS   AGE
+            ADDED   simple-echo   2/2     Running   0          3s
+            MODIFIED   simple-echo   2/2     Terminating   0          4s
+            MODIFIED   simple-echo   0/2     Completed     0          4s
+            DELETED    simple-echo   0/2     Completed     0          4s
+            ^C
+            $ kubectl run loop --image=busybox -- sh -c 'while true; do echo tick; sleep 2; done'
+            pod/loop created
+            $ kubectl logs -f loop
+            tick
+            tick
+            tick
+            tick
+            tick
+            kubectl get pods
+            ^C
+            $ kubectl run once --image=busybox --restart=Never -- sh -c 'echo hi; sleep 3; echo bye'
+            pod/once created
+            $ kubectl logs -f once
+            hi
+            bye
+            $ kubectl get pod once
+            NAME   READY   STATUS      RESTARTS   AGE
+            once   0/1     Completed   0          9s
         "#]],
     );
 }

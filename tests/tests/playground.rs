@@ -54,21 +54,28 @@ async fn a_command_shows_its_pod_and_survives_a_reload() {
     client.goto(&url).await.expect("open the playground");
     type_line(client, "kubectl apply -f simple-pod.yaml").await;
     wait_for(client, r#"[data-testid="pod-simple-echo"]"#).await;
-    assert!(terminal_text(client).await.contains("pod/simple-echo created"));
+    assert!(terminal_text(client)
+        .await
+        .contains("pod/simple-echo created"));
     // The pod runs on real time: ContainerCreating, then Running within seconds.
     wait_for(client, r#"[data-testid="pod-simple-echo"].ok"#).await;
     type_line(client, "kubectl get pods").await;
     client
         .wait()
         .at_most(Duration::from_secs(10))
-        .for_element(Locator::XPath("//pre[contains(., 'simple-echo   2/2     Running')]"))
+        .for_element(Locator::XPath(
+            "//pre[contains(., 'simple-echo   2/2     Running')]",
+        ))
         .await
         .expect("kubectl get pods shows it running");
 
     client.refresh().await.expect("reload");
     wait_for(client, r#"[data-testid="pod-simple-echo"]"#).await;
     let text = terminal_text(client).await;
-    assert!(text.contains("$ kubectl apply -f simple-pod.yaml"), "{text}");
+    assert!(
+        text.contains("$ kubectl apply -f simple-pod.yaml"),
+        "{text}"
+    );
     assert!(text.contains("pod/simple-echo created"), "{text}");
     browser.close().await;
 }
@@ -90,7 +97,9 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
         .await
         .expect("apply");
     wait_for(client, r#"[data-testid="service-echo"]"#).await;
-    assert!(terminal_text(client).await.contains("$ kubectl apply -f simple-service.yaml"));
+    assert!(terminal_text(client)
+        .await
+        .contains("$ kubectl apply -f simple-service.yaml"));
 
     // A link carrying one file, as Share writes it: base64url of JSON.
     let files = r#"[["mine.yaml","apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared\n"]]"#;
@@ -101,7 +110,10 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
         .expect("open the link");
     client.refresh().await.expect("load the link");
     let notice = wait_for(client, r#"[data-testid="notice"]"#).await;
-    assert_eq!(notice.text().await.expect("text"), "Opened 1 shared file(s).");
+    assert_eq!(
+        notice.text().await.expect("text"),
+        "Opened 1 shared file(s)."
+    );
     wait_for(client, r#"[data-testid="tab-mine.yaml"]"#).await;
 
     client
@@ -117,8 +129,7 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
 }
 
 fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
         let n = (u32::from(chunk[0]) << 16)

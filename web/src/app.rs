@@ -36,6 +36,8 @@ pub enum Msg {
     Apply,
     /// Ctrl-L.
     ClearScreen,
+    /// Ctrl-C while a command runs.
+    Interrupt,
     /// Copy a link that carries the files.
     Share,
     /// Start over with a fresh cluster.
@@ -133,6 +135,11 @@ impl Component for App {
                 self.playground.scrollback.clear();
                 true
             }
+            Msg::Interrupt => {
+                self.playground.interrupt();
+                self.save();
+                true
+            }
             Msg::Share => {
                 let payload = share_payload(&self.playground.editor);
                 match crate::services::storage::share_url(&payload) {
@@ -215,6 +222,8 @@ impl Component for App {
                     completions={completions}
                     on_run={link.callback(Msg::Run)}
                     on_clear={link.callback(|_| Msg::ClearScreen)}
+                    on_interrupt={link.callback(|_| Msg::Interrupt)}
+                    busy={p.terminal.is_busy()}
                 />
                 <TutorialPanel done={p.tutorial_done.clone()} on_run={link.callback(Msg::Run)} />
             </main>
@@ -229,7 +238,8 @@ impl App {
         self.last_tick = now;
         let clock_before = self.playground.cluster.now().millis() / 1000;
         self.playground.tick(elapsed);
-        let mut changed = self.refresh_picture();
+        let mut changed = self.playground.poll();
+        changed |= self.refresh_picture();
         changed |= update_progress(&mut self.playground);
         if now - self.saved_at > 5_000.0 {
             self.save();

@@ -128,6 +128,8 @@ pub enum TermLine {
 pub enum Step {
     /// The clock reached this many milliseconds since the start.
     Clock(i64),
+    /// Ctrl-C stopped a running command.
+    Interrupt,
     /// A line typed at the terminal, with the files it could read.
     Line {
         /// The line.
@@ -208,8 +210,12 @@ impl Playground {
         ));
     }
 
-    /// Runs a line typed at the prompt and records it.
+    /// Runs a line typed at the prompt and records it. While a command is
+    /// still running (`logs -f`), lines go nowhere.
     pub fn run_line(&mut self, line: &str) {
+        if self.terminal.is_busy() {
+            return;
+        }
         self.record_clock();
         let reads_files = line.contains("-f") || line.contains("--filename");
         self.steps.push(Step::Line {
@@ -229,6 +235,32 @@ impl Playground {
         let out = self
             .terminal
             .run_line(&mut self.cluster, &self.editor, line);
+        self.show(&out);
+    }
+
+    /// What a running command printed since the last call; true if anything
+    /// changed on screen.
+    pub fn poll(&mut self) -> bool {
+        if !self.terminal.is_busy() {
+            return false;
+        }
+        let out = self.terminal.poll(&self.cluster);
+        let printed = !out.stdout.is_empty() || !out.stderr.is_empty();
+        self.show(&out);
+        printed || !self.terminal.is_busy()
+    }
+
+    /// Ctrl-C: stops a running command.
+    pub fn interrupt(&mut self) {
+        if self.terminal.is_busy() {
+            self.record_clock();
+            self.steps.push(Step::Interrupt);
+            let out = self.terminal.interrupt();
+            self.show(&out);
+        }
+    }
+
+    fn show(&mut self, out: &sunaba_core::kubectl::Output) {
         self.scrollback.extend(
             out.stdout
                 .lines()
@@ -250,7 +282,7 @@ impl Playground {
         let elapsed = self.cluster.now().millis_since(self.start);
         let last = self.steps.iter().rev().find_map(|s| match s {
             Step::Clock(at) => Some(*at),
-            Step::Line { .. } => None,
+            Step::Line { .. } | Step::Interrupt => None,
         });
         if last != Some(elapsed) {
             self.steps.push(Step::Clock(elapsed));
@@ -286,7 +318,9 @@ impl Playground {
                     let target = SimTime(saved.start).plus_millis(*at);
                     let now = playground.cluster.now();
                     playground.tick(target.millis_since(now));
+                    playground.poll();
                 }
+                Step::Interrupt => playground.interrupt(),
                 Step::Line { line, files } => {
                     if let Some(files) = files {
                         playground.editor.files = files.clone();
@@ -416,6 +450,32 @@ mod tests {
                 .any(|l| matches!(l, TermLine::Out(t) if t.starts_with("namespace/team ") && t.contains(" Active "))),
             "{:#?}",
             restored.scrollback
+        );
+    }
+
+    #[test]
+    fn a_followed_log_streams_on_poll_and_stops_on_interrupt() {
+        let mut p = Playground::new(5, SimTime::TEST_EPOCH);
+        p.run_line(
+            "kubectl run loop --image=busybox -- sh -c 'while true; do echo tick; sleep 1; done'",
+        );
+        p.tick(3_000);
+        p.run_line("kubectl logs -f loop");
+        let printed = p.scrollback.len();
+        assert!(p.terminal.is_busy());
+        p.run_line("kubectl get pods");
+        assert_eq!(p.scrollback.len(), printed, "no input while a command runs");
+        p.tick(2_000);
+        assert!(p.poll());
+        assert!(p.scrollback.len() > printed);
+        p.interrupt();
+        assert_eq!(p.scrollback.last(), Some(&TermLine::Out("^C".into())));
+        assert!(!p.terminal.is_busy());
+        let restored = Playground::restore(&p.save()).expect("restores");
+        assert!(!restored.terminal.is_busy());
+        assert_eq!(
+            restored.scrollback.last(),
+            Some(&TermLine::Out("^C".into()))
         );
     }
 

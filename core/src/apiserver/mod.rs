@@ -11,6 +11,7 @@ pub mod bootstrap;
 pub mod defaults;
 pub mod delete;
 pub mod events;
+pub mod patch;
 pub mod validation;
 
 use std::sync::Arc;
@@ -403,7 +404,14 @@ fn keep_status(object: &mut Object, current: &Object) {
 
 fn clear_status_on_create(object: &mut Object) {
     match object {
-        Object::Pod(o) => o.status = None,
+        // The pod strategy's PrepareForCreate: Pending, with its QoS class.
+        Object::Pod(o) => {
+            o.status = Some(k8s_openapi::api::core::v1::PodStatus {
+                phase: Some("Pending".into()),
+                qos_class: Some(crate::kubelet::status::qos_class(o).into()),
+                ..Default::default()
+            })
+        }
         Object::ReplicaSet(o) => o.status = None,
         Object::Deployment(o) => o.status = None,
         Object::Service(o) => o.status = Some(Default::default()),

@@ -7,6 +7,7 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::args::{self, Flag, Parsed};
 use super::errors::format_status;
+use super::follow::{Follow, LogStream};
 use super::{usage_error, Context, Output};
 use crate::api::selector::Selector;
 use crate::api::{Kind, Object, StatusError};
@@ -62,13 +63,21 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         let prefix = parsed.flag("prefix") || (selector_mode && containers.len() > 1);
         for container in containers {
             match container_log(ctx, &pod, &container, parsed.flag("previous")) {
-                Ok(lines) => print_lines(
-                    &mut out,
-                    &lines,
-                    tail,
-                    &parsed,
-                    prefix.then(|| format!("[pod/{}/{container}] ", name(&pod))),
-                ),
+                Ok(lines) => {
+                    let prefix = prefix.then(|| format!("[pod/{}/{container}] ", name(&pod)));
+                    print_lines(&mut out, &lines, tail, &parsed, prefix.clone());
+                    if parsed.flag("follow") && !parsed.flag("previous") {
+                        follow_stream(
+                            ctx,
+                            &pod,
+                            &container,
+                            lines.len(),
+                            prefix,
+                            &parsed,
+                            &mut out,
+                        );
+                    }
+                }
                 Err(err) => {
                     out.fail(format_status(&err, None));
                     return out;
@@ -77,6 +86,38 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         }
     }
     out
+}
+
+/// Adds a container to what `logs -f` goes on printing.
+fn follow_stream(
+    ctx: &Context<'_>,
+    pod: &Pod,
+    container: &str,
+    printed: usize,
+    prefix: Option<String>,
+    parsed: &Parsed,
+    out: &mut Output,
+) {
+    let namespace = pod.metadata.namespace.clone().unwrap_or_default();
+    let container_id = ctx
+        .cluster
+        .kubelets()
+        .worker(&namespace, name(pod))
+        .and_then(|w| w.container(container))
+        .and_then(|c| c.container_id.clone());
+    let stream = LogStream {
+        namespace,
+        pod: name(pod).to_string(),
+        container: container.to_string(),
+        container_id,
+        printed,
+        prefix,
+        timestamps: parsed.flag("timestamps"),
+    };
+    match out.follow.get_or_insert_with(|| Follow::Logs(Vec::new())) {
+        Follow::Logs(streams) => streams.push(stream),
+        Follow::Watch(_) => {}
+    }
 }
 
 fn name(pod: &Pod) -> &str {
@@ -282,7 +323,8 @@ fn print_lines(
     }
 }
 
-fn rfc3339_nano(line: &LogLine) -> String {
+/// A log line's time as `--timestamps` prints it (RFC 3339 with nanoseconds).
+pub fn rfc3339_nano(line: &LogLine) -> String {
     let ts = line.at.to_time().0;
     k8s_openapi::jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%S.%fZ", ts).unwrap_or_default()
 }

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 /// The strategic-merge key of a list at a field name, given its parent's field name.
-fn merge_key(field: &str, parent: &str) -> Option<&'static str> {
+pub(crate) fn merge_key(field: &str, parent: &str) -> Option<&'static str> {
     match field {
         "containers"
         | "initContainers"

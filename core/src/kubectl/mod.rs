@@ -3,14 +3,17 @@
 //! arguments into plain data first (`args`), then acts; printers and
 //! formatters are pure functions beside their commands.
 
+pub mod api_resources;
 pub mod apply;
 pub mod args;
+pub mod cluster_info;
 pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod errors;
 pub mod exec;
 pub mod expose;
+pub mod follow;
 pub mod get;
 pub mod go_json;
 pub mod label;
@@ -24,6 +27,7 @@ pub mod run;
 pub mod scale;
 pub mod set;
 pub mod version;
+pub mod wait;
 pub mod yaml;
 
 use crate::Cluster;
@@ -40,6 +44,8 @@ pub struct Output {
     /// Set by `exec -it`, `run -it` and `attach`: the terminal should now
     /// connect to a shell in a container.
     pub attach: Option<Attach>,
+    /// Set by `logs -f` and `get -w`: the command goes on printing.
+    pub follow: Option<follow::Follow>,
 }
 
 /// A terminal session a command asks for: which container, which shell,
@@ -154,7 +160,11 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
     };
     match command.as_str() {
         "annotate" => label::run_annotate(ctx, rest),
+        "api-resources" => api_resources::run(ctx, rest),
+        "api-versions" => api_resources::run_versions(ctx, rest),
         "apply" => apply::run(ctx, rest, args),
+        "cluster-info" => cluster_info::run(ctx, rest),
+        "wait" => wait::run(ctx, rest),
         "attach" => exec::run_attach(ctx, rest),
         "exec" => exec::run(ctx, rest),
         "run" => run::run(ctx, rest),

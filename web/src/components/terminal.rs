@@ -23,6 +23,10 @@ pub struct TerminalProps {
     pub on_run: Callback<String>,
     /// Clears the screen (Ctrl-L).
     pub on_clear: Callback<()>,
+    /// Stops the running command (Ctrl-C).
+    pub on_interrupt: Callback<()>,
+    /// A command is still running: no prompt, and Ctrl-C stops it.
+    pub busy: bool,
 }
 
 /// The terminal panel.
@@ -49,6 +53,8 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
         let completions = props.completions.clone();
         let on_run = props.on_run.clone();
         let on_clear = props.on_clear.clone();
+        let on_interrupt = props.on_interrupt.clone();
+        let busy = props.busy;
         Callback::from(move |event: KeyboardEvent| {
             let key = event.key();
             match (key.as_str(), event.ctrl_key()) {
@@ -93,6 +99,9 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
                 }
                 ("c", true) => {
                     event.prevent_default();
+                    if busy {
+                        on_interrupt.emit(());
+                    }
                     input.set(String::new());
                 }
                 _ => {}

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use super::args::{self, Flag, Parsed};
 use super::errors::format_status;
+use super::follow::{Follow, Watch};
 use super::{usage_error, Context, Output};
 use crate::api::selector::{FieldSelector, Selector};
 use crate::api::{Kind, Object};
@@ -94,18 +95,15 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         }
     };
     let now = ctx.cluster.now();
+    if parsed.flag("watch") || parsed.flag("watch-only") {
+        return watch(ctx, &parsed, &request, &format, fetched, errors, out);
+    }
     match &format {
         Format::Table { wide } => {
             let options = RenderOptions {
                 wide: *wide,
                 show_labels: parsed.flag("show-labels"),
-                label_columns: parsed
-                    .all("label-columns")
-                    .iter()
-                    .flat_map(|l| l.split(','))
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect(),
+                label_columns: label_columns(&parsed),
                 no_headers: parsed.flag("no-headers"),
                 ..RenderOptions::default()
             };
@@ -137,6 +135,90 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         out.fail(error);
     }
     out
+}
+
+/// `get -w`: the table (unless `--watch-only`), then a row per change.
+fn watch(
+    ctx: &Context<'_>,
+    parsed: &Parsed,
+    request: &Request,
+    format: &Format,
+    fetched: Vec<Fetched>,
+    errors: Vec<String>,
+    mut out: Output,
+) -> Output {
+    let [(kind, names)] = request.targets.as_slice() else {
+        out.fail("error: you may only specify a single resource type");
+        return out;
+    };
+    let Format::Table { wide } = format else {
+        out.fail(
+            "error: --watch is only supported with the default and wide output formats in Sunaba",
+        );
+        return out;
+    };
+    for error in errors {
+        out.fail(error);
+    }
+    if out.exit_code != 0 {
+        return out;
+    }
+    let all_namespaces = parsed.flag("all-namespaces");
+    let namespace = parsed.value("namespace").unwrap_or("default").to_string();
+    let options = RenderOptions {
+        wide: *wide,
+        with_namespace: all_namespaces && kind.is_namespaced(),
+        show_labels: parsed.flag("show-labels"),
+        label_columns: label_columns(parsed),
+        ..RenderOptions::default()
+    };
+    let event_column = parsed.flag("output-watch-events");
+    let mut widths = Vec::new();
+    let objects: Vec<&Object> = fetched
+        .iter()
+        .flat_map(|f| f.objects.iter().map(Arc::as_ref))
+        .collect();
+    // With nothing listed, the header waits for the first row.
+    let header_printed = !parsed.flag("watch-only") && !objects.is_empty();
+    if header_printed {
+        {
+            let table = printers::table(*kind, &objects, ctx.cluster.now());
+            let mut cells = table.to_cells(&options);
+            if event_column {
+                for (i, line) in cells.iter_mut().enumerate() {
+                    line.insert(0, if i == 0 { "EVENT" } else { "ADDED" }.to_string());
+                }
+            }
+            out.stdout
+                .push_str(&table::tabwriter_remembering(&cells, &mut widths));
+        }
+    }
+    let selector = Selector::parse(&parsed.all("selector").join(",")).unwrap_or_default();
+    out.follow = Some(Follow::Watch(Watch {
+        kind: *kind,
+        namespace: (kind.is_namespaced() && !all_namespaces).then_some(namespace),
+        name: names.first().cloned(),
+        selector,
+        fields: parsed
+            .value("field-selector")
+            .and_then(|f| FieldSelector::parse(f).ok()),
+        resource_version: ctx.cluster.api().store().resource_version(),
+        options,
+        widths,
+        event_column,
+        header_printed,
+    }));
+    out
+}
+
+fn label_columns(parsed: &Parsed) -> Vec<String> {
+    parsed
+        .all("label-columns")
+        .iter()
+        .flat_map(|l| l.split(','))
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// `No resources found in default namespace.`, or `No resources found`.

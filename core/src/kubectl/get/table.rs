@@ -154,6 +154,11 @@ impl Table {
     pub fn render(&self, options: &RenderOptions) -> String {
         tabwriter(&self.to_cells(options))
     }
+
+    /// Renders the Table and remembers its column widths for rows printed later.
+    pub fn render_remembering(&self, options: &RenderOptions, widths: &mut Vec<usize>) -> String {
+        tabwriter_remembering(&self.to_cells(options), widths)
+    }
 }
 
 /// `-L app.kubernetes.io/name` gives the header `NAME`.
@@ -189,12 +194,29 @@ pub fn cell_text(cell: &Value) -> String {
 /// Go's `text/tabwriter` as kubectl configures it (min width 6, padding 3,
 /// spaces): every cell but a line's last is padded to its column's width.
 pub fn tabwriter(lines: &[Vec<String>]) -> String {
+    tabwriter_remembering(lines, &mut Vec::new())
+}
+
+/// [`tabwriter`] with kubectl's `RememberWidths`: columns are at least as
+/// wide as `widths` says, and `widths` keeps the widest seen, so rows
+/// printed later (`get -w`) line up with the table above them.
+pub fn tabwriter_remembering(lines: &[Vec<String>], remembered: &mut Vec<usize>) -> String {
     let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; columns];
     for line in lines {
         // The last cell of a line is not tab-terminated, so it takes no part in alignment.
         for (i, cell) in line.iter().enumerate().take(line.len().saturating_sub(1)) {
             widths[i] = widths[i].max(display_width(cell) + 3).max(6);
+        }
+    }
+    for (i, width) in widths.iter_mut().enumerate() {
+        match remembered.get_mut(i) {
+            Some(seen) if *width > 0 || *seen > 0 => {
+                *width = (*width).max(*seen);
+                *seen = *width;
+            }
+            Some(_) => {}
+            None => remembered.push(*width),
         }
     }
     let mut out = String::new();
