@@ -2344,7 +2344,7 @@ fn set_image_rolls_out_and_records_the_change_cause() {
             stderr: error: all resources must be specified before image changes: x
             exit: 1
             $ kubectl set image deploy/echo nginx=
-            stderr: error: failed to patch image update to pod template: Deployment "echo" is invalid: spec.template.spec.containers[0].image: Required value
+            stderr: error: failed to patch image update to pod template: Deployment.apps "echo" is invalid: spec.template.spec.containers[0].image: Required value
             exit: 1
             $ kubectl set
             stderr: Configure application resources.
@@ -3174,7 +3174,7 @@ fn create_generators_create_and_report_errors() {
             stderr: error: failed to create secret secrets "creds" already exists
             exit: 1
             $ kubectl create deployment Web --image=nginx
-            stderr: error: failed to create deployment: Deployment "Web" is invalid: metadata.name: Invalid value: "Web": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
+            stderr: error: failed to create deployment: Deployment.apps "Web" is invalid: metadata.name: Invalid value: "Web": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
             exit: 1
             $ kubectl create deployment x
             stderr: E0101 00:00:30.000000    4242 run.go:72] "command failed" err="required flag(s) \"image\" not set"

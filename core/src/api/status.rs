@@ -144,7 +144,7 @@ impl StatusError {
         Self::new(409, "Conflict", message, Self::details(kind, name))
     }
 
-    /// 422: `The Deployment "x" is invalid: spec.selector: Required value`.
+    /// 422: `Deployment.apps "x" is invalid: spec.selector: Required value`.
     pub fn invalid(kind: Kind, name: &str, errors: Vec<FieldError>) -> Self {
         let joined = match errors.as_slice() {
             [one] => one.to_text(),
@@ -156,7 +156,13 @@ impl StatusError {
                     .join(", ")
             ),
         };
-        let message = format!("{} {name:?} is invalid: {joined}", kind.name());
+        // The server qualifies the kind by group (`Deployment.apps`); kubectl
+        // prints `The Deployment "x" is invalid` from the details' kind.
+        let qualified = match kind.group() {
+            "" => kind.name().to_string(),
+            group => format!("{}.{group}", kind.name()),
+        };
+        let message = format!("{qualified} {name:?} is invalid: {joined}");
         let mut details = Self::details(kind, name).unwrap_or_default();
         details.kind = Some(kind.name().to_string());
         details.causes = Some(
@@ -253,7 +259,7 @@ mod tests {
         );
         assert_eq!(
             invalid.message(),
-            r#"Deployment "echo" is invalid: spec.selector: Required value"#
+            r#"Deployment.apps "echo" is invalid: spec.selector: Required value"#
         );
         assert_eq!(invalid.code(), 422);
     }

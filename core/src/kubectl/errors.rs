@@ -46,7 +46,11 @@ pub fn format_status(err: &StatusError, source: Option<(Verb, &str)>) -> String 
 /// `The Deployment "echo" is invalid: spec.selector: Required value`, or one `* ` line per cause.
 fn format_invalid(err: &StatusError) -> String {
     let causes = err.causes();
-    let head = err.message().split(" is invalid: ").next().unwrap_or("");
+    let details = err.status().details.as_ref();
+    let head = match details.and_then(|d| d.kind.as_deref().zip(d.name.as_deref())) {
+        Some((kind, name)) => format!("{kind} {name:?}"),
+        None => "request".to_string(),
+    };
     match causes {
         [] => err.message().to_string(),
         [one] => format!(
