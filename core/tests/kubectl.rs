@@ -251,7 +251,7 @@ fn logs_default_the_container_and_explain_waiting_ones() {
             $ kubectl logs simple-echo -c echo --timestamps --prefix
             [pod/simple-echo/echo] 2026-01-01T00:00:02.185Z 2026/01/01 00:00:02 start server
             $ kubectl logs nope
-            stderr: Error from server (NotFound): pods "nope" not found
+            stderr: error: error from server (NotFound): pods "nope" not found in namespace "default"
             exit: 1
             $ kubectl logs
             stderr: error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.
@@ -520,7 +520,7 @@ fn get_selects_by_labels_and_fields() {
             $ kubectl get pod -l release=autumn
             stderr: No resources found in default namespace.
             $ kubectl get pod -l 'release in (summer'
-            stderr: error: unable to parse requirement: found '', expected: ')'
+            stderr: Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "release in (summer", field selector "": unable to parse requirement: found '', expected: ')'
             exit: 1
             $ kubectl get rs --field-selector metadata.name=echo-summer
             NAME          DESIRED   CURRENT   READY   AGE
@@ -3636,17 +3636,17 @@ fn api_resources_versions_and_cluster_info() {
             services                 svc          v1                             true         Service
             deployments              deploy       apps/v1                        true         Deployment
             replicasets              rs           apps/v1                        true         ReplicaSet
+            endpointslices                        discovery.k8s.io/v1            true         EndpointSlice
             ingresses                ing          networking.k8s.io/v1           true         Ingress
             networkpolicies          netpol       networking.k8s.io/v1           true         NetworkPolicy
             clusterrolebindings                   rbac.authorization.k8s.io/v1   false        ClusterRoleBinding
             clusterroles                          rbac.authorization.k8s.io/v1   false        ClusterRole
             rolebindings                          rbac.authorization.k8s.io/v1   true         RoleBinding
             roles                                 rbac.authorization.k8s.io/v1   true         Role
-            endpointslices                        discovery.k8s.io/v1            true         EndpointSlice
             $ kubectl api-resources --api-group=apps -o wide
-            NAME          SHORTNAMES   APIVERSION   NAMESPACED   KIND         VERBS                                                          CATEGORIES
-            deployments   deploy       apps/v1      true         Deployment   [create delete deletecollection get list patch update watch]   all
-            replicasets   rs           apps/v1      true         ReplicaSet   [create delete deletecollection get list patch update watch]   all
+            NAME          SHORTNAMES   APIVERSION   NAMESPACED   KIND         VERBS                                                        CATEGORIES
+            deployments   deploy       apps/v1      true         Deployment   create,delete,deletecollection,get,list,patch,update,watch   all
+            replicasets   rs           apps/v1      true         ReplicaSet   create,delete,deletecollection,get,list,patch,update,watch   all
             $ kubectl api-resources --namespaced=false -o name
             namespaces
             nodes

@@ -1,10 +1,13 @@
 //! `sunaba-server`: the native Sunaba. It serves the playground's web bundle
-//! and, in later layers, the Kubernetes API over the same simulated cluster;
-//! `sunaba shell` runs the playground's terminal in a real one.
+//! and, on the same port, a Kubernetes API over a simulated cluster, so the
+//! real kubectl works against it; `sunaba shell` runs the playground's
+//! terminal in a real one.
 //!
 //! This crate is glue: the cluster lives in `sunaba-core`.
 
+pub mod api;
 pub mod assets;
+pub mod cluster;
 pub mod serve;
 pub mod shell;
 

@@ -1,8 +1,12 @@
 //! The `sunaba` command line.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use sunaba_server::api::kubeconfig;
+use sunaba_server::cluster::Clock;
+use sunaba_server::serve::wall_clock_cluster;
 use sunaba_server::shell::ShellConfig;
 use sunaba_server::{ServeConfig, Server};
 
@@ -16,9 +20,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the playground in the browser.
+    /// Serve the playground in the browser, and its Kubernetes API for kubectl.
     Serve {
         /// The address to listen on. Loopback by default; 0.0.0.0 only when you mean it.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Write a kubeconfig for this server to PATH (then `KUBECONFIG=PATH kubectl get nodes`).
+        #[arg(long, value_name = "PATH")]
+        write_kubeconfig: Option<PathBuf>,
+        /// Seed every random choice (names, IPs, load balancing) for a repeatable cluster.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Print a kubeconfig that points kubectl at `sunaba serve`.
+    Kubeconfig {
+        /// The address `sunaba serve` listens on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
@@ -37,7 +53,15 @@ enum Command {
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { addr } => serve(ServeConfig { addr }).await,
+        Command::Serve {
+            addr,
+            write_kubeconfig,
+            seed,
+        } => serve(ServeConfig { addr }, write_kubeconfig, seed).await,
+        Command::Kubeconfig { addr } => {
+            print!("{}", kubeconfig::kubeconfig(addr));
+            std::process::ExitCode::SUCCESS
+        }
         Command::Shell { seed, workers } => {
             let code = sunaba_server::shell::run(&ShellConfig { seed, workers });
             std::process::ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1))
@@ -45,8 +69,12 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-async fn serve(config: ServeConfig) -> std::process::ExitCode {
-    let server = match Server::bind(&config).await {
+async fn serve(
+    config: ServeConfig,
+    write_kubeconfig: Option<PathBuf>,
+    seed: Option<u64>,
+) -> std::process::ExitCode {
+    let server = match Server::bind_with(&config, wall_clock_cluster(seed), Clock::Wall).await {
         Ok(server) => server,
         Err(err) => {
             eprintln!("error: cannot listen on {}: {err}", config.addr);
@@ -56,6 +84,24 @@ async fn serve(config: ServeConfig) -> std::process::ExitCode {
     match server.url() {
         Ok(url) => println!("Sunaba is serving the playground at {url}"),
         Err(err) => eprintln!("error: {err}"),
+    }
+    if let Some(path) = write_kubeconfig {
+        let written = server
+            .local_addr()
+            .and_then(|addr| kubeconfig::write(&path, addr));
+        match written {
+            Ok(()) => println!(
+                "kubectl can reach it with: KUBECONFIG={} kubectl get nodes",
+                path.display()
+            ),
+            Err(err) => {
+                eprintln!(
+                    "error: cannot write the kubeconfig to {}: {err}",
+                    path.display()
+                );
+                return std::process::ExitCode::FAILURE;
+            }
+        }
     }
     if let Err(err) = server.run().await {
         eprintln!("error: {err}");

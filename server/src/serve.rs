@@ -1,6 +1,9 @@
-//! `sunaba serve`: the HTTP server that offers the playground.
+//! `sunaba serve`: the HTTP server that offers the playground's web bundle
+//! and, on the same port, the Kubernetes API ([`crate::api`]) over one
+//! simulated cluster whose clock follows real time.
 
 use std::net::SocketAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::{
     extract::Path,
@@ -9,9 +12,13 @@ use axum::{
     routing::get,
     Router,
 };
+use sunaba_core::time::SimTime;
+use sunaba_core::ClusterConfig;
 use tokio::net::TcpListener;
 
+use crate::api::{self, Api};
 use crate::assets;
+use crate::cluster::{Clock, ClusterHandle};
 
 /// What `sunaba serve` was asked to do.
 #[derive(Clone, Debug)]
@@ -32,16 +39,43 @@ impl Default for ServeConfig {
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    cluster: ClusterHandle,
 }
 
 impl Server {
-    /// Binds the listening socket, so the caller learns the real address (port 0 picks one).
+    /// Binds the listening socket, so the caller learns the real address
+    /// (port 0 picks one), and starts a cluster that begins now, seeded
+    /// from the clock, with its clock following real time.
     pub async fn bind(config: &ServeConfig) -> std::io::Result<Self> {
+        Self::bind_with(config, wall_clock_cluster(None), Clock::Wall).await
+    }
+
+    /// Binds the listening socket and starts a cluster built from `cluster`,
+    /// whose clock moves as `clock` says (tests use [`Clock::Manual`]).
+    pub async fn bind_with(
+        config: &ServeConfig,
+        cluster: ClusterConfig,
+        clock: Clock,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
+        let cluster = ClusterHandle::start(cluster, clock)?;
         Ok(Self {
             listener,
-            router: router(),
+            router: router(Api {
+                cluster: cluster.clone(),
+            }),
+            cluster,
         })
+    }
+
+    /// The handle on the served cluster: to read it, or to move a manual clock.
+    pub fn cluster(&self) -> ClusterHandle {
+        self.cluster.clone()
+    }
+
+    /// The kubeconfig that points kubectl at this server.
+    pub fn kubeconfig(&self) -> std::io::Result<String> {
+        Ok(api::kubeconfig::kubeconfig(self.local_addr()?))
     }
 
     /// The address the server listens on.
@@ -60,10 +94,25 @@ impl Server {
     }
 }
 
-fn router() -> Router {
+/// The cluster `sunaba serve` runs: two workers, starting now, seeded by `seed` or the clock.
+pub fn wall_clock_cluster(seed: Option<u64>) -> ClusterConfig {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    ClusterConfig {
+        start: SimTime(millis),
+        seed: seed.unwrap_or_else(|| u64::try_from(millis).unwrap_or(0)),
+        ..ClusterConfig::default()
+    }
+}
+
+/// The web bundle's routes and the API's. Static routes (`/version`,
+/// `/api`, …) take precedence over the bundle's `/{file}`.
+fn router(api: Api) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/{file}", get(bundle_file))
+        .merge(api::router(api))
 }
 
 async fn index() -> Response {

@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use sunaba_core::kubectl::{Files, Output};
@@ -96,12 +97,26 @@ pub fn run(config: &ShellConfig) -> i32 {
 /// One command per line, no prompt and no echo, simulated time only.
 fn piped(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal) -> i32 {
     let mut code = 0;
-    for line in std::io::stdin().lock().lines() {
-        let Ok(line) = line else { break };
+    let mut stdin = std::io::stdin().lock();
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        match stdin.read_until(b'\n', &mut bytes) {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        // Invalid UTF-8 becomes U+FFFD, as a terminal would show it.
+        let line = String::from_utf8_lossy(&bytes);
+        let line = line.trim_end_matches(['\n', '\r']).to_string();
         if !terminal.in_container() && line.trim() == "exit" {
             break;
         }
         code = print(&terminal.run_line(cluster, files, &line));
+        if terminal.is_busy() {
+            // Nobody can press Ctrl-C on a pipe: print what there is and go on.
+            print(&terminal.poll(cluster));
+            let _ = terminal.interrupt();
+        }
     }
     code
 }
@@ -128,8 +143,31 @@ fn interactive(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal
             let _ = editor.add_history_entry(line.as_str());
         }
         code = print(&terminal.run_line(cluster, files, &line));
+        if terminal.is_busy() {
+            follow(cluster, terminal, &mut last);
+        }
     }
     code
+}
+
+/// Streams a running command (`logs -f`, `get -w`) until it ends or Ctrl-C.
+fn follow(cluster: &mut Cluster, terminal: &mut Terminal, last: &mut Instant) {
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+    static HANDLER: std::sync::Once = std::sync::Once::new();
+    HANDLER.call_once(|| {
+        let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+    });
+    INTERRUPTED.store(false, Ordering::SeqCst);
+    while terminal.is_busy() {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        follow_wall_clock(cluster, last);
+        print(&terminal.poll(cluster));
+        if INTERRUPTED.swap(false, Ordering::SeqCst) {
+            // The TTY already echoed `^C`; end its line.
+            let _ = terminal.interrupt();
+            println!();
+        }
+    }
 }
 
 /// Moves the simulated clock on by the real time since the last line.

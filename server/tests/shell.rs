@@ -5,6 +5,10 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn sunaba_shell(input: &str) -> (String, String, i32) {
+    sunaba_shell_bytes(input.as_bytes())
+}
+
+fn sunaba_shell_bytes(input: &[u8]) -> (String, String, i32) {
     let dir = std::env::temp_dir().join(format!("sunaba-shell-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_sunaba"))
@@ -19,7 +23,7 @@ fn sunaba_shell(input: &str) -> (String, String, i32) {
         .stdin
         .take()
         .expect("stdin")
-        .write_all(input.as_bytes())
+        .write_all(input)
         .expect("write");
     let output = child.wait_with_output().expect("sunaba ends");
     (
@@ -62,4 +66,16 @@ fn a_file_in_the_directory_wins_over_the_seed() {
     let (stdout, _, _) = sunaba_shell("ls\ncat simple-pod.yaml\n");
     assert!(stdout.contains("simple-deployment.yaml\n"), "{stdout}");
     assert!(stdout.contains("name: simple-echo"), "{stdout}");
+}
+
+#[test]
+fn invalid_utf8_and_control_characters_do_not_stop_the_shell() {
+    let (stdout, stderr, code) =
+        sunaba_shell_bytes(b"kubectl get \xff\xfe pods\n\x00\x07\nkubectl version\n");
+    assert!(
+        stderr.contains("error: the server doesn't have a resource type"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("Server Version: v1.33.1"), "{stdout}");
+    assert_eq!(code, 0, "the last line succeeded");
 }

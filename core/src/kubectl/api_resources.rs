@@ -17,17 +17,13 @@ const FLAGS: &[Flag] = &[
     Flag::bool("cached", None),
 ];
 
-/// The order the API server lists its groups in (core first).
-const GROUP_ORDER: &[&str] = &[
-    "",
-    "apps",
-    "networking.k8s.io",
-    "rbac.authorization.k8s.io",
-    "discovery.k8s.io",
-];
-
-/// The verbs kubectl shows with `-o wide`.
-const VERBS: &str = "[create delete deletecollection get list patch update watch]";
+/// The verbs kubectl shows with `-o wide`, comma-joined as it prints them.
+fn verbs(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Namespace => "create,delete,get,list,patch,update,watch",
+        _ => "create,delete,deletecollection,get,list,patch,update,watch",
+    }
+}
 
 /// Runs `kubectl api-resources`.
 pub fn run(_ctx: &mut Context<'_>, rest: &[String]) -> Output {
@@ -81,7 +77,7 @@ pub fn run(_ctx: &mut Context<'_>, rest: &[String]) -> Output {
             kind.name().to_string(),
         ];
         if wide {
-            line.push(VERBS.to_string());
+            line.push(verbs(kind).to_string());
             line.push(categories(kind).to_string());
         }
         lines.push(line);
@@ -90,7 +86,7 @@ pub fn run(_ctx: &mut Context<'_>, rest: &[String]) -> Output {
     out
 }
 
-/// The kinds in discovery order, filtered by `--api-group` and `--namespaced`.
+/// The kinds in kubectl's order, filtered by `--api-group` and `--namespaced`.
 fn listed_kinds(group: Option<&str>, namespaced: Option<&str>) -> Vec<Kind> {
     let mut kinds: Vec<Kind> = Kind::ALL
         .iter()
@@ -102,13 +98,8 @@ fn listed_kinds(group: Option<&str>, namespaced: Option<&str>) -> Vec<Kind> {
             None => true,
         })
         .collect();
-    kinds.sort_by_key(|k| {
-        let rank = GROUP_ORDER
-            .iter()
-            .position(|g| *g == k.group())
-            .unwrap_or(GROUP_ORDER.len());
-        (rank, k.plural())
-    });
+    // kubectl sorts by group (the core group first, as "") and then by name.
+    kinds.sort_by_key(|k| (k.group(), k.plural()));
     kinds
 }
 

@@ -160,7 +160,14 @@ fn target_pods(
         .cluster
         .api()
         .get(kind, namespace, &object_name)
-        .map_err(|e| format_status(&e, None))?;
+        .map_err(|e| match e.reason() {
+            // kubectl's log helper wraps the lookup's NotFound in its own words.
+            "NotFound" => format!(
+                "error: error from server (NotFound): {} in namespace \"{namespace}\"",
+                e.message()
+            ),
+            _ => format_status(&e, None),
+        })?;
     if let Some(pod) = as_pod(&object) {
         return Ok(vec![pod.clone()]);
     }

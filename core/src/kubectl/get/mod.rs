@@ -304,10 +304,16 @@ fn fetch(
     namespace: &str,
     all_namespaces: bool,
 ) -> Result<(Vec<Fetched>, Vec<String>), String> {
-    let selector =
-        Selector::parse(&parsed.all("selector").join(",")).map_err(|e| format!("error: {e}"))?;
+    // kubectl sends selectors as they are; the API server parses them and
+    // answers a bad one with BadRequest.
+    let first_kind = request.targets.first().map_or(Kind::Pod, |(k, _)| *k);
+    let selector = Selector::parse(&parsed.all("selector").join(","))
+        .map_err(|e| unable_to_find(first_kind, parsed, &e.to_string()))?;
     let fields = match parsed.value("field-selector") {
-        Some(text) => Some(FieldSelector::parse(text).map_err(|e| format!("error: {e}"))?),
+        Some(text) => Some(
+            FieldSelector::parse(text)
+                .map_err(|e| unable_to_find(first_kind, parsed, &e.to_string()))?,
+        ),
         None => None,
     };
     let ignore_missing = parsed.flag("ignore-not-found");
@@ -316,16 +322,9 @@ fn fetch(
     for (kind, names) in &request.targets {
         let kind = *kind;
         if let Some(fields) = &fields {
-            fields.validate_for(kind).map_err(|e| {
-                format!(
-                    "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": {e}",
-                    kind.group(),
-                    kind.version(),
-                    kind.plural(),
-                    parsed.all("selector").join(","),
-                    parsed.value("field-selector").unwrap_or(""),
-                )
-            })?;
+            fields
+                .validate_for(kind)
+                .map_err(|e| unable_to_find(kind, parsed, &e.to_string()))?;
         }
         let keep =
             |o: &Object| selector.matches_object(o) && fields.as_ref().is_none_or(|f| f.matches(o));
@@ -348,6 +347,18 @@ fn fetch(
         fetched.push(Fetched { kind, objects });
     }
     Ok((fetched, errors))
+}
+
+/// The API server's answer to a list with a selector it cannot use.
+fn unable_to_find(kind: Kind, parsed: &Parsed, why: &str) -> String {
+    format!(
+        "Error from server (BadRequest): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": {why}",
+        kind.group(),
+        kind.version(),
+        kind.plural(),
+        parsed.all("selector").join(","),
+        parsed.value("field-selector").unwrap_or(""),
+    )
 }
 
 /// One table per kind, a blank line between tables that printed something.

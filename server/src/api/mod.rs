@@ -1,0 +1,65 @@
+//! The Kubernetes API that `sunaba serve` offers beside the web bundle, so
+//! the real kubectl works against the playground's cluster:
+//!
+//! - [`discovery`]: `/version`, `/api`, `/apis` (aggregated and legacy);
+//! - [`openapi`]: just enough of `/openapi/v3` for kubectl's validation;
+//! - [`resources`]: get, list, create, update, patch, delete, per
+//!   [`path`], with [`table`] responses, [`watch`] streams, pod [`logs`]
+//!   and the [`scale`] subresource;
+//! - [`status`]: every error as a `Status` with its HTTP code;
+//! - [`kubeconfig`]: the kubeconfig that points kubectl here.
+//!
+//! Handlers are thin: they decode the request, run one job on the cluster
+//! thread ([`crate::cluster::ClusterHandle`]), and encode what core answers.
+
+pub mod discovery;
+pub mod kubeconfig;
+pub mod logs;
+pub mod openapi;
+pub mod path;
+pub mod request;
+pub mod resources;
+pub mod scale;
+pub mod status;
+pub mod table;
+pub mod watch;
+
+use axum::routing::{any, get};
+use axum::Router;
+
+use crate::cluster::ClusterHandle;
+
+/// The API's shared state: the handle on the cluster thread.
+#[derive(Clone)]
+pub struct Api {
+    /// The simulated cluster.
+    pub cluster: ClusterHandle,
+}
+
+/// The API's routes, to merge with the web bundle's.
+pub fn router(api: Api) -> Router {
+    Router::new()
+        .route("/version", get(discovery::get_version))
+        .route("/healthz", get(ok))
+        .route("/livez", get(ok))
+        .route("/readyz", get(ok))
+        .route("/api", get(discovery::get_api))
+        .route("/api/v1", get(discovery::get_core_resources))
+        .route("/api/v1/{*rest}", any(resources::core))
+        .route("/apis", get(discovery::get_apis))
+        .route("/apis/{group}", get(discovery::get_group))
+        .route(
+            "/apis/{group}/{version}",
+            get(discovery::get_group_resources),
+        )
+        .route("/apis/{group}/{version}/{*rest}", any(resources::grouped))
+        .route("/openapi/v2", get(openapi::get_v2))
+        .route("/openapi/v3", get(openapi::get_root))
+        .route("/openapi/v3/{*path}", get(openapi::get_document))
+        .with_state(api)
+}
+
+/// `/healthz` and friends.
+async fn ok() -> &'static str {
+    "ok"
+}

@@ -1,0 +1,401 @@
+//! The Kubernetes API of `sunaba serve` over plain HTTP, without kubectl:
+//! discovery, Status errors with their codes, content negotiation, a watch
+//! stream and a followed log.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use sunaba_core::ClusterConfig;
+use sunaba_server::cluster::{Clock, ClusterHandle};
+use sunaba_server::{ServeConfig, Server};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// A server on a free port with a manual clock.
+async fn start() -> (String, ClusterHandle) {
+    let config = ServeConfig {
+        addr: "127.0.0.1:0".parse().expect("a valid address"),
+    };
+    let server = Server::bind_with(&config, ClusterConfig::default(), Clock::Manual)
+        .await
+        .expect("bind a loopback port");
+    let addr = server.local_addr().expect("a bound address").to_string();
+    let cluster = server.cluster();
+    tokio::spawn(server.run());
+    (addr, cluster)
+}
+
+/// A response: status code, headers (lower-case names) and body.
+struct Reply {
+    code: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+/// Sends one request and reads the whole (non-streaming) response.
+async fn send(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("write the request");
+    let mut raw = Vec::new();
+    stream
+        .read_to_end(&mut raw)
+        .await
+        .expect("read the response");
+    parse(&String::from_utf8_lossy(&raw))
+}
+
+fn parse(raw: &str) -> Reply {
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+    let mut lines = head.lines();
+    let code = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v == "chunked");
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    Reply {
+        code,
+        headers,
+        body,
+    }
+}
+
+/// Joins the chunks of a chunked body.
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// Opens a streaming GET and returns what arrived once `wanted` shows up (or after 10 s).
+async fn stream_until(
+    addr: &str,
+    path: &str,
+    wanted: &str,
+    after_open: impl std::future::Future<Output = ()>,
+) -> String {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("write the request");
+    let mut seen = String::new();
+    let mut buffer = [0u8; 4096];
+    let read = stream.read(&mut buffer).await.expect("the headers arrive");
+    seen.push_str(&String::from_utf8_lossy(&buffer[..read]));
+    after_open.await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !seen.contains(wanted) {
+        let read = tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await;
+        match read {
+            Ok(Ok(n)) if n > 0 => seen.push_str(&String::from_utf8_lossy(&buffer[..n])),
+            _ => break,
+        }
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discovery_answers_legacy_and_aggregated_requests() {
+    let (addr, _) = start().await;
+    let version = send(&addr, "GET", "/version", &[], "").await;
+    assert_eq!(version.code, 200);
+    assert_eq!(version.json()["gitVersion"], "v1.33.1");
+
+    let legacy = send(&addr, "GET", "/apis", &[("Accept", "application/json")], "").await;
+    assert_eq!(legacy.json()["kind"], "APIGroupList");
+    let aggregated = send(
+        &addr,
+        "GET",
+        "/apis",
+        &[(
+            "Accept",
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json",
+        )],
+        "",
+    )
+    .await;
+    assert_eq!(
+        aggregated.header("content-type"),
+        Some("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")
+    );
+    assert_eq!(aggregated.json()["items"][0]["metadata"]["name"], "apps");
+
+    let resources = send(&addr, "GET", "/apis/apps/v1", &[], "").await;
+    assert_eq!(resources.json()["groupVersion"], "apps/v1");
+    let missing = send(&addr, "GET", "/apis/apps/v2", &[], "").await;
+    assert_eq!(missing.code, 404);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_are_status_objects_with_their_http_codes() {
+    let (addr, _) = start().await;
+    let not_found = send(&addr, "GET", "/api/v1/namespaces/default/pods/x", &[], "").await;
+    assert_eq!(not_found.code, 404);
+    let status = not_found.json();
+    assert_eq!(
+        (
+            &status["kind"],
+            &status["status"],
+            &status["reason"],
+            &status["message"],
+            &status["code"]
+        ),
+        (
+            &Value::from("Status"),
+            &Value::from("Failure"),
+            &Value::from("NotFound"),
+            &Value::from("pods \"x\" not found"),
+            &Value::from(404)
+        )
+    );
+
+    let nowhere = send(&addr, "GET", "/api/v1/widgets", &[], "").await;
+    assert_eq!(nowhere.code, 404);
+    assert_eq!(
+        nowhere.json()["message"],
+        "the server could not find the requested resource"
+    );
+
+    let broken = send(
+        &addr,
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        &[],
+        "{",
+    )
+    .await;
+    assert_eq!(
+        (broken.code, broken.json()["reason"].clone()),
+        (400, Value::from("BadRequest"))
+    );
+
+    let config_map = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}"#;
+    let path = "/api/v1/namespaces/default/configmaps";
+    let created = send(
+        &addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        config_map,
+    )
+    .await;
+    assert_eq!(created.code, 201);
+    assert_eq!(created.json()["metadata"]["namespace"], "default");
+    let again = send(
+        &addr,
+        "POST",
+        path,
+        &[("Content-Type", "application/json")],
+        config_map,
+    )
+    .await;
+    assert_eq!(
+        (again.code, again.json()["reason"].clone()),
+        (409, Value::from("AlreadyExists"))
+    );
+
+    let invalid = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Not_Valid"}}"#;
+    let refused = send(&addr, "POST", path, &[], invalid).await;
+    assert_eq!(
+        (refused.code, refused.json()["reason"].clone()),
+        (422, Value::from("Invalid"))
+    );
+
+    let stale =
+        r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","resourceVersion":"1"}}"#;
+    let conflict = send(&addr, "PUT", &format!("{path}/c"), &[], stale).await;
+    assert_eq!(
+        (conflict.code, conflict.json()["reason"].clone()),
+        (409, Value::from("Conflict"))
+    );
+
+    let apply = send(
+        &addr,
+        "PATCH",
+        &format!("{path}/c"),
+        &[("Content-Type", "application/apply-patch+yaml")],
+        config_map,
+    )
+    .await;
+    assert_eq!(apply.code, 415);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_fields_warn_unless_validation_is_strict() {
+    let (addr, _) = start().await;
+    let body = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"w"},"dta":{}}"#;
+    let path = "/api/v1/namespaces/default/configmaps";
+    let strict = send(
+        &addr,
+        "POST",
+        &format!("{path}?fieldValidation=Strict"),
+        &[],
+        body,
+    )
+    .await;
+    assert_eq!(strict.code, 400);
+    let warned = send(&addr, "POST", path, &[], body).await;
+    assert_eq!(warned.code, 201);
+    assert_eq!(
+        warned.header("warning"),
+        Some(r#"299 - "unknown field \"dta\"""#)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tables_are_served_when_asked_for() {
+    let (addr, _) = start().await;
+    let table = send(
+        &addr,
+        "GET",
+        "/api/v1/nodes?limit=500",
+        &[(
+            "Accept",
+            "application/json;as=Table;v=v1;g=meta.k8s.io,application/json",
+        )],
+        "",
+    )
+    .await;
+    let table = table.json();
+    assert_eq!(table["kind"], "Table");
+    assert_eq!(table["columnDefinitions"][0]["name"], "Name");
+    assert_eq!(table["rows"][1]["cells"][0], "sunaba-worker");
+    assert_eq!(
+        table["rows"][1]["object"]["metadata"]["name"],
+        "sunaba-worker"
+    );
+    let list = send(&addr, "GET", "/api/v1/nodes", &[], "").await;
+    assert_eq!(list.json()["kind"], "NodeList");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_streams_the_changes_after_its_version() {
+    let (addr, cluster) = start().await;
+    let version = cluster
+        .call(|c| c.api().store().resource_version())
+        .await
+        .expect("the cluster runs");
+    let path =
+        format!("/api/v1/namespaces/default/configmaps?watch=true&resourceVersion={version}");
+    let create = async {
+        cluster
+            .call(|c| {
+                let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\n";
+                c.create_manifests(text).map(|r| r.len())
+            })
+            .await
+            .expect("the cluster runs")
+            .expect("a valid manifest");
+    };
+    let seen = stream_until(&addr, &path, "watched", create).await;
+    assert!(seen.contains(r#""type":"ADDED""#), "{seen}");
+    assert!(seen.contains(r#""name":"watched""#), "{seen}");
+    assert!(
+        !seen.contains("kube-root-ca.crt"),
+        "only later changes: {seen}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_followed_log_sends_lines_as_they_come() {
+    let (addr, cluster) = start().await;
+    cluster
+        .call(|c| {
+            let text = sunaba_core::seed::manifest("simple-pod.yaml").unwrap_or_default();
+            c.create_manifests(text).map(|r| r.len())
+        })
+        .await
+        .expect("the cluster runs")
+        .expect("a valid manifest");
+    cluster.advance(30_000).await.expect("the cluster runs");
+    let path = "/api/v1/namespaces/default/pods/simple-echo/log?container=echo&follow=true";
+    let request = async {
+        let answered = cluster
+            .call(|c| {
+                c.http_get("default", "simple-echo", "http://localhost:8080/")
+                    .map(|r| r.status)
+            })
+            .await
+            .expect("the cluster runs");
+        assert_eq!(answered, Ok(200));
+    };
+    let seen = stream_until(&addr, path, "received request", request).await;
+    assert!(seen.contains("HTTP/1.1 200 OK"), "{seen}");
+    assert!(seen.contains("start server"), "{seen}");
+    assert!(seen.contains("received request"), "{seen}");
+}
+
+#[test]
+fn sunaba_kubeconfig_prints_a_kubeconfig_for_the_address() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sunaba"))
+        .args(["kubeconfig", "--addr", "127.0.0.1:9000"])
+        .output()
+        .expect("sunaba runs");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: http://127.0.0.1:9000
+  name: sunaba
+contexts:
+- context:
+    cluster: sunaba
+    namespace: default
+    user: sunaba
+  name: sunaba
+current-context: sunaba
+preferences: {}
+users:
+- name: sunaba
+  user: {}
+"
+    );
+}

@@ -1,0 +1,767 @@
+//! The real kubectl against `sunaba serve`: each test starts the server on
+//! a free loopback port with a manual clock, writes a kubeconfig, and runs
+//! `kubectl` as a process. Every command also runs in core's kubectl on a
+//! twin cluster (same seed, same clock moves), and the two must print the
+//! same bytes with the same exit code; the whole transcript is then
+//! compared with what a learner should see.
+//!
+//! The binary is `$SUNABA_KUBECTL`, else kubectl 1.32 (gcloud's
+//! `/usr/bin/kubectl` is a dispatcher that runs the kubectl matching the
+//! server's version, 1.33 here, so 1.32 is taken from beside it), else
+//! `/usr/bin/kubectl`. Without one the tests are skipped, unless
+//! `SUNABA_REQUIRE_KUBECTL=1`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use sunaba_core::api::Kind;
+use sunaba_core::kubectl::{self, Context, Files};
+use sunaba_core::{seed, Cluster, ClusterConfig};
+use sunaba_server::cluster::{Clock, ClusterHandle};
+use sunaba_server::{ServeConfig, Server};
+
+/// Where gcloud ships kubectl 1.32 beside its dispatcher.
+const KUBECTL_1_32: &str = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32";
+/// The kubectl on the PATH of a typical machine.
+const KUBECTL: &str = "/usr/bin/kubectl";
+
+/// The kubectls to run: `$SUNABA_KUBECTL` alone, else kubectl 1.32 and
+/// `/usr/bin/kubectl` (as dispatched), whichever exist. None (with a note)
+/// skips the tests, unless `SUNABA_REQUIRE_KUBECTL=1`.
+fn kubectls() -> Vec<PathBuf> {
+    if let Some(path) = std::env::var_os("SUNABA_KUBECTL") {
+        return vec![PathBuf::from(path)];
+    }
+    let found: Vec<PathBuf> = [KUBECTL_1_32, KUBECTL]
+        .iter()
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+        .collect();
+    if found.is_empty() {
+        assert!(
+            std::env::var("SUNABA_REQUIRE_KUBECTL").as_deref() != Ok("1"),
+            "SUNABA_REQUIRE_KUBECTL=1 but no kubectl at {KUBECTL_1_32} or {KUBECTL}"
+        );
+        eprintln!("skipped: no kubectl (set SUNABA_KUBECTL to one)");
+    }
+    found
+}
+
+/// Files for core's kubectl: the same ones written to the real kubectl's working directory.
+struct MemFiles(BTreeMap<String, String>);
+
+impl Files for MemFiles {
+    fn read(&self, path: &str) -> Option<String> {
+        self.0.get(path.trim_start_matches("./")).cloned()
+    }
+
+    fn list(&self, _dir: &str) -> Option<Vec<String>> {
+        None
+    }
+}
+
+/// What a command printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Printed {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+/// The served cluster, its twin, and the real kubectl's setup.
+struct Playground {
+    binary: PathBuf,
+    dir: PathBuf,
+    kubeconfig: PathBuf,
+    server: ClusterHandle,
+    twin: Cluster,
+    files: MemFiles,
+}
+
+fn cluster_config() -> ClusterConfig {
+    ClusterConfig::default()
+}
+
+impl Playground {
+    /// Starts a server with a manual clock and writes the seed's manifests and `extra` files.
+    async fn start(binary: PathBuf, name: &str, extra: &[(&str, &str)]) -> Self {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "sunaba-kubectl-{}-{}-{name}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("home")).expect("a temporary directory");
+        let mut files = BTreeMap::new();
+        for (file, text) in seed::SEED_MANIFESTS.iter().chain(extra) {
+            std::fs::write(dir.join(file), text).expect("write a manifest");
+            files.insert(file.to_string(), text.to_string());
+        }
+        let config = ServeConfig {
+            addr: "127.0.0.1:0".parse().expect("a valid address"),
+        };
+        let server = Server::bind_with(&config, cluster_config(), Clock::Manual)
+            .await
+            .expect("bind a loopback port");
+        let kubeconfig = dir.join("kubeconfig");
+        std::fs::write(&kubeconfig, server.kubeconfig().expect("a bound address"))
+            .expect("write the kubeconfig");
+        let handle = server.cluster();
+        tokio::spawn(server.run());
+        Self {
+            binary,
+            dir,
+            kubeconfig,
+            server: handle,
+            twin: Cluster::new(cluster_config()),
+            files: MemFiles(files),
+        }
+    }
+
+    fn command(&self, args: &[String]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(&self.binary);
+        command
+            .args(args)
+            .current_dir(&self.dir)
+            .env("KUBECONFIG", &self.kubeconfig)
+            .env("HOME", self.dir.join("home"))
+            .env_remove("KUBECTL_EXTERNAL_DIFF")
+            .kill_on_drop(true);
+        command
+    }
+
+    /// Runs the real kubectl; a `delete TYPE NAME` gets the clock moved
+    /// while it waits, one second at a time, as core's kubectl moves it.
+    async fn real(&self, args: &[String]) -> Printed {
+        let child = self
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("kubectl starts");
+        let waiting = deleted_target(args);
+        let output = match waiting {
+            None => child.wait_with_output().await,
+            Some((kind, name)) => {
+                let output = tokio::spawn(child.wait_with_output());
+                self.advance_while_terminating(kind, &name, &output).await;
+                output.await.expect("kubectl is awaited")
+            }
+        }
+        .expect("kubectl runs");
+        Printed {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+
+    /// Once the object is marked for deletion, moves the clock a second at
+    /// a time until it is gone; returns early when kubectl ends.
+    async fn advance_while_terminating<T>(
+        &self,
+        kind: Kind,
+        name: &str,
+        kubectl: &tokio::task::JoinHandle<T>,
+    ) {
+        let name = name.to_string();
+        for _ in 0..2000 {
+            if kubectl.is_finished() {
+                return;
+            }
+            let key = name.clone();
+            let state = self
+                .server
+                .call(move |c| {
+                    c.api()
+                        .store()
+                        .find(kind, "default", &key)
+                        .map(|o| o.metadata().deletion_timestamp.is_some())
+                })
+                .await
+                .expect("the cluster runs");
+            match state {
+                Some(true) => self.server.advance(1_000).await.expect("the cluster runs"),
+                _ => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    }
+
+    /// Runs core's kubectl on the twin cluster.
+    fn core(&mut self, args: &[String]) -> Printed {
+        let output = kubectl::run(
+            &mut Context {
+                cluster: &mut self.twin,
+                files: &self.files,
+            },
+            args,
+        );
+        Printed {
+            stdout: output.stdout,
+            stderr: output.stderr,
+            code: output.exit_code,
+        }
+    }
+
+    /// Moves both clocks.
+    async fn advance(&mut self, millis: i64) {
+        self.server.advance(millis).await.expect("the cluster runs");
+        self.twin.advance(millis);
+    }
+
+    /// Runs a script of `$ kubectl …` lines and `# advance Ns`, checking that
+    /// the real kubectl prints what core's does; returns the transcript.
+    async fn transcript(&mut self, script: &str) -> String {
+        let mut transcript = String::new();
+        for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if let Some(seconds) = line.strip_prefix("# advance ") {
+                let seconds: i64 = seconds.trim_end_matches('s').parse().expect("seconds");
+                self.advance(seconds * 1000).await;
+                transcript.push_str(&format!("{line}\n"));
+                continue;
+            }
+            let command = line.strip_prefix("$ kubectl ").expect("a kubectl line");
+            let args = kubectl::args::split_words(command).expect("balanced quotes");
+            let real = self.real(&args).await;
+            let core = self.core(&args);
+            assert_eq!(
+                real, core,
+                "real kubectl and core's differ on `kubectl {command}`"
+            );
+            transcript.push_str(&format!("$ kubectl {command}\n{}", real.stdout));
+            for err in real.stderr.lines() {
+                transcript.push_str(&format!("stderr: {err}\n"));
+            }
+            if real.code != 0 {
+                transcript.push_str(&format!("exit: {}\n", real.code));
+            }
+        }
+        transcript
+    }
+}
+
+impl Drop for Playground {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `delete TYPE NAME` (or `TYPE/NAME`): the one object kubectl then waits for.
+fn deleted_target(args: &[String]) -> Option<(Kind, String)> {
+    let words: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    match words.as_slice() {
+        ["delete", typed] => {
+            let (kind, name) = typed.split_once('/')?;
+            Some((Kind::from_resource_arg(kind)?, name.to_string()))
+        }
+        ["delete", kind, name] => Some((Kind::from_resource_arg(kind)?, name.to_string())),
+        _ => None,
+    }
+}
+
+fn path_text(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Runs `script` with every kubectl on a fresh server and twin, and checks the transcript.
+async fn check(name: &str, extra: &[(&str, &str)], script: &str, expected: &str) {
+    for binary in kubectls() {
+        let mut playground = Playground::start(binary.clone(), name, extra).await;
+        let transcript = playground.transcript(script).await;
+        assert_eq!(transcript, expected, "with {}", path_text(&binary));
+    }
+}
+
+const UNKNOWN_FIELD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: typo
+spec:
+  containers:
+  - name: c
+    imagee: nginx
+";
+
+const INVALID_NAME: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: Bad_Name
+spec:
+  containers:
+  - name: c
+    image: nginx
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_version_reports_the_simulated_server() {
+    for binary in kubectls() {
+        let playground = Playground::start(binary, "version", &[]).await;
+        let client = playground
+            .real(&["version".to_string(), "--client".to_string()])
+            .await;
+        let full = playground.real(&["version".to_string()]).await;
+        assert_eq!(
+            (full.stdout, full.stderr, full.code),
+            (
+                format!("{}Server Version: v1.33.1\n", client.stdout),
+                String::new(),
+                0
+            ),
+            "kubeconfig {}",
+            path_text(&playground.kubeconfig)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_nodes_prints_what_core_kubectl_prints() {
+    check(
+        "nodes",
+        &[],
+        "# advance 90s
+         $ kubectl get nodes
+         $ kubectl get no sunaba-worker -o name
+         $ kubectl get nodes -l node-role.kubernetes.io/control-plane
+         $ kubectl get namespaces
+         $ kubectl api-versions",
+        "# advance 90s
+$ kubectl get nodes
+NAME                   STATUS   ROLES           AGE   VERSION
+sunaba-control-plane   Ready    control-plane   90s   v1.33.1
+sunaba-worker          Ready    <none>          90s   v1.33.1
+sunaba-worker2         Ready    <none>          90s   v1.33.1
+$ kubectl get no sunaba-worker -o name
+node/sunaba-worker
+$ kubectl get nodes -l node-role.kubernetes.io/control-plane
+NAME                   STATUS   ROLES           AGE   VERSION
+sunaba-control-plane   Ready    control-plane   90s   v1.33.1
+$ kubectl get namespaces
+NAME              STATUS   AGE
+default           Active   90s
+kube-node-lease   Active   90s
+kube-public       Active   90s
+kube-system       Active   90s
+$ kubectl api-versions
+apps/v1
+discovery.k8s.io/v1
+networking.k8s.io/v1
+rbac.authorization.k8s.io/v1
+v1
+",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_then_get_pods_as_the_clock_moves() {
+    check(
+        "apply-pod",
+        &[],
+        "$ kubectl apply -f simple-pod.yaml
+         $ kubectl get pods
+         # advance 30s
+         $ kubectl get pods
+         $ kubectl get pods -o wide
+         $ kubectl get pods -A --show-labels
+         $ kubectl get pods -n kube-system
+         $ kubectl get pods --field-selector status.phase=Running -o name
+         $ kubectl get pods -l app=echo
+         $ kubectl apply -f simple-pod.yaml",
+        "$ kubectl apply -f simple-pod.yaml
+pod/simple-echo created
+$ kubectl get pods
+NAME          READY   STATUS              RESTARTS   AGE
+simple-echo   0/2     ContainerCreating   0          0s
+# advance 30s
+$ kubectl get pods
+NAME          READY   STATUS    RESTARTS   AGE
+simple-echo   2/2     Running   0          30s
+$ kubectl get pods -o wide
+NAME          READY   STATUS    RESTARTS   AGE   IP           NODE            NOMINATED NODE   READINESS GATES
+simple-echo   2/2     Running   0          30s   10.244.1.2   sunaba-worker   <none>           <none>
+$ kubectl get pods -A --show-labels
+NAMESPACE   NAME          READY   STATUS    RESTARTS   AGE   LABELS
+default     simple-echo   2/2     Running   0          30s   <none>
+$ kubectl get pods -n kube-system
+stderr: No resources found in kube-system namespace.
+$ kubectl get pods --field-selector status.phase=Running -o name
+pod/simple-echo
+$ kubectl get pods -l app=echo
+stderr: No resources found in default namespace.
+$ kubectl apply -f simple-pod.yaml
+pod/simple-echo unchanged
+",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn yaml_and_json_are_the_objects_core_kubectl_prints() {
+    for binary in kubectls() {
+        let mut playground = Playground::start(binary, "yaml", &[]).await;
+        // `transcript` checks each output against core's, byte for byte.
+        let transcript = playground
+            .transcript(
+                "$ kubectl apply -f simple-pod.yaml
+                 $ kubectl apply -f simple-service.yaml
+                 # advance 30s
+                 $ kubectl get pod simple-echo -o yaml
+                 $ kubectl get svc -o json
+                 $ kubectl get pods,svc -o yaml",
+            )
+            .await;
+        for line in [
+            "$ kubectl get pod simple-echo -o yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n",
+            "  phase: Running\n",
+            "$ kubectl get svc -o json\n{\n    \"apiVersion\": \"v1\",\n    \"items\": [\n",
+            "$ kubectl get pods,svc -o yaml\napiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n",
+        ] {
+            assert!(transcript.contains(line), "{line:?} not in\n{transcript}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_are_the_api_servers_status_objects() {
+    check(
+        "errors",
+        &[("typo.yaml", UNKNOWN_FIELD), ("invalid.yaml", INVALID_NAME)],
+        "$ kubectl get pod x
+         $ kubectl get deploy x
+         $ kubectl delete pod x
+         $ kubectl create -f simple-pod.yaml
+         $ kubectl create -f simple-pod.yaml
+         $ kubectl apply -f typo.yaml
+         $ kubectl apply -f invalid.yaml
+         $ kubectl get pods --field-selector spec.foo=bar",
+        r#"$ kubectl get pod x
+stderr: Error from server (NotFound): pods "x" not found
+exit: 1
+$ kubectl get deploy x
+stderr: Error from server (NotFound): deployments.apps "x" not found
+exit: 1
+$ kubectl delete pod x
+stderr: Error from server (NotFound): pods "x" not found
+exit: 1
+$ kubectl create -f simple-pod.yaml
+pod/simple-echo created
+$ kubectl create -f simple-pod.yaml
+stderr: Error from server (AlreadyExists): error when creating "simple-pod.yaml": pods "simple-echo" already exists
+exit: 1
+$ kubectl apply -f typo.yaml
+stderr: Error from server (BadRequest): error when creating "typo.yaml": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].imagee"
+exit: 1
+$ kubectl apply -f invalid.yaml
+stderr: The Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')
+exit: 1
+$ kubectl get pods --field-selector spec.foo=bar
+stderr: Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "", field selector "spec.foo=bar": field label not supported: spec.foo
+exit: 1
+"#,
+    )
+    .await;
+}
+
+/// Where core's kubectl words an error differently from the real one, the
+/// server still answers as the API server does, and real kubectl prints this.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_kubectl_words_itself_match_core() {
+    for binary in kubectls() {
+        let mut playground = Playground::start(binary, "real-errors", &[]).await;
+        let cases = [
+            (
+                "logs x",
+                "error: error from server (NotFound): pods \"x\" not found in namespace \"default\"\n",
+            ),
+            (
+                "get pods -l 'a in (b'",
+                "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"a in (b\", field selector \"\": unable to parse requirement: found '', expected: ')'\n",
+            ),
+        ];
+        for (command, stderr) in cases {
+            let args = kubectl::args::split_words(command).expect("balanced quotes");
+            let real = playground.real(&args).await;
+            assert_eq!(
+                (real.stdout.as_str(), real.stderr.as_str(), real.code),
+                ("", stderr, 1),
+                "kubectl {command}"
+            );
+            let core = playground.core(&args);
+            assert_eq!(
+                (core.stdout.as_str(), core.stderr.as_str(), core.code),
+                ("", stderr, 1),
+                "core's kubectl {command}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_waits_until_the_pod_is_gone() {
+    check(
+        "delete",
+        &[],
+        "$ kubectl apply -f simple-pod.yaml
+         # advance 30s
+         $ kubectl delete pod simple-echo
+         $ kubectl get pods
+         $ kubectl apply -f simple-service.yaml
+         $ kubectl delete -f simple-service.yaml
+         $ kubectl get svc",
+        "$ kubectl apply -f simple-pod.yaml
+pod/simple-echo created
+# advance 30s
+$ kubectl delete pod simple-echo
+pod \"simple-echo\" deleted
+$ kubectl get pods
+stderr: No resources found in default namespace.
+$ kubectl apply -f simple-service.yaml
+service/echo created
+$ kubectl delete -f simple-service.yaml
+service \"echo\" deleted
+$ kubectl get svc
+NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   31s
+",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_come_from_the_simulated_kubelet() {
+    check(
+        "logs",
+        &[],
+        "$ kubectl apply -f simple-pod.yaml
+         $ kubectl logs simple-echo -c echo
+         # advance 30s
+         $ kubectl logs simple-echo
+         $ kubectl logs simple-echo -c echo --tail 1 --timestamps
+         $ kubectl logs simple-echo -c nope",
+        "$ kubectl apply -f simple-pod.yaml
+pod/simple-echo created
+$ kubectl logs simple-echo -c echo
+stderr: Error from server (BadRequest): container \"echo\" in pod \"simple-echo\" is waiting to start: ContainerCreating
+exit: 1
+# advance 30s
+$ kubectl logs simple-echo
+/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration
+/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/
+/docker-entrypoint.sh: Configuration complete; ready for start up
+stderr: Defaulted container \"nginx\" out of: nginx, echo
+$ kubectl logs simple-echo -c echo --tail 1 --timestamps
+2026-01-01T00:00:02.185Z 2026/01/01 00:00:02 start server
+$ kubectl logs simple-echo -c nope
+stderr: error: container nope is not valid for pod simple-echo
+exit: 1
+",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_configures_scale_patches_and_get_all_lists_the_workload() {
+    let scaled = seed::manifest("simple-deployment.yaml")
+        .unwrap_or_default()
+        .replace("replicas: 3", "replicas: 2");
+    check(
+        "deployment",
+        &[("scaled.yaml", &scaled)],
+        "$ kubectl apply -f simple-deployment.yaml
+         # advance 20s
+         $ kubectl apply -f simple-deployment.yaml
+         $ kubectl apply -f scaled.yaml
+         # advance 20s
+         $ kubectl get deploy -o wide
+         $ kubectl scale deployment echo --replicas=1
+         # advance 20s
+         $ kubectl get all
+         $ kubectl delete deployment echo
+         $ kubectl get deploy,rs",
+        "$ kubectl apply -f simple-deployment.yaml
+deployment.apps/echo created
+# advance 20s
+$ kubectl apply -f simple-deployment.yaml
+deployment.apps/echo unchanged
+$ kubectl apply -f scaled.yaml
+deployment.apps/echo configured
+# advance 20s
+$ kubectl get deploy -o wide
+NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES                                                   SELECTOR
+echo   2/2     2            2           40s   nginx,echo   gihyodocker/nginx-proxy:latest,gihyodocker/echo:latest   app=echo
+$ kubectl scale deployment echo --replicas=1
+deployment.apps/echo scaled
+# advance 20s
+$ kubectl get all
+NAME                        READY   STATUS    RESTARTS   AGE
+pod/echo-559c4867bd-86m88   2/2     Running   0          60s
+
+NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   60s
+
+NAME                   READY   UP-TO-DATE   AVAILABLE   AGE
+deployment.apps/echo   1/1     1            1           60s
+
+NAME                              DESIRED   CURRENT   READY   AGE
+replicaset.apps/echo-559c4867bd   1         1         1       60s
+$ kubectl delete deployment echo
+deployment.apps \"echo\" deleted
+$ kubectl get deploy,rs
+stderr: No resources found in default namespace.
+",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patches_from_label_annotate_set_and_apply_match_core_kubectl() {
+    let pod = seed::manifest("simple-pod.yaml").unwrap_or_default();
+    let changed_port = pod.replace("containerPort: 80", "containerPort: 81");
+    let new_image = pod.replace("gihyodocker/echo:latest", "gihyodocker/echo:v1");
+    check(
+        "patches",
+        &[("port.yaml", &changed_port), ("image.yaml", &new_image)],
+        "$ kubectl apply -f simple-pod.yaml
+         # advance 10s
+         $ kubectl apply -f port.yaml
+         $ kubectl apply -f image.yaml
+         $ kubectl label pod simple-echo tier=web
+         $ kubectl annotate pod simple-echo note=hello
+         $ kubectl set image pod/simple-echo echo=gihyodocker/echo:latest
+         $ kubectl get pods -L tier
+         $ kubectl apply -f simple-replicaset-with-label.yaml
+         $ kubectl apply -f simple-service.yaml
+         # advance 10s
+         $ kubectl get pods -l app=echo,release=summer
+         $ kubectl expose pod simple-echo --port 80 --name direct
+         $ kubectl get svc -o wide
+         $ kubectl run debug --image=busybox --restart=Never -- sleep 100
+         # advance 10s
+         $ kubectl delete pod debug --now
+         $ kubectl get pods",
+        "$ kubectl apply -f simple-pod.yaml
+pod/simple-echo created
+# advance 10s
+$ kubectl apply -f port.yaml
+stderr: The Pod \"simple-echo\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)
+exit: 1
+$ kubectl apply -f image.yaml
+pod/simple-echo configured
+$ kubectl label pod simple-echo tier=web
+pod/simple-echo labeled
+$ kubectl annotate pod simple-echo note=hello
+pod/simple-echo annotated
+$ kubectl set image pod/simple-echo echo=gihyodocker/echo:latest
+pod/simple-echo image updated
+$ kubectl get pods -L tier
+NAME          READY   STATUS    RESTARTS   AGE   TIER
+simple-echo   2/2     Running   0          10s   web
+$ kubectl apply -f simple-replicaset-with-label.yaml
+replicaset.apps/echo-spring created
+replicaset.apps/echo-summer created
+$ kubectl apply -f simple-service.yaml
+service/echo created
+# advance 10s
+$ kubectl get pods -l app=echo,release=summer
+NAME                READY   STATUS    RESTARTS   AGE
+echo-summer-cn86h   2/2     Running   0          10s
+echo-summer-kjkmr   2/2     Running   0          10s
+$ kubectl expose pod simple-echo --port 80 --name direct
+service/direct exposed
+$ kubectl get svc -o wide
+NAME         TYPE        CLUSTER-IP       EXTERNAL-IP   PORT(S)   AGE   SELECTOR
+direct       ClusterIP   10.108.141.143   <none>        80/TCP    0s    tier=web
+echo         ClusterIP   10.111.81.206    <none>        80/TCP    10s   app=echo,release=summer
+kubernetes   ClusterIP   10.96.0.1        <none>        443/TCP   20s   <none>
+$ kubectl run debug --image=busybox --restart=Never -- sleep 100
+pod/debug created
+# advance 10s
+$ kubectl delete pod debug --now
+pod \"debug\" deleted
+$ kubectl get pods
+NAME                READY   STATUS    RESTARTS   AGE
+echo-spring-6gkjs   2/2     Running   0          21s
+echo-summer-cn86h   2/2     Running   0          21s
+echo-summer-kjkmr   2/2     Running   0          21s
+simple-echo         2/2     Running   0          31s
+",
+    )
+    .await;
+}
+
+/// kubectl's typed clients (`create deployment`, `create configmap`, …)
+/// send protobuf, which the server does not decode: a clear 415.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn protobuf_bodies_are_refused_with_415() {
+    for binary in kubectls() {
+        let playground = Playground::start(binary, "protobuf", &[]).await;
+        let args = kubectl::args::split_words("create deployment web --image=nginx")
+            .expect("balanced quotes");
+        let real = playground.real(&args).await;
+        assert_eq!(
+            (real.stdout.as_str(), real.stderr.as_str(), real.code),
+            (
+                "",
+                "error: failed to create deployment: the body of the request was in an unknown format \
+                 (\"application/vnd.kubernetes.protobuf\") - accepted media types include: application/json, application/yaml\n",
+                1
+            )
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_watch_prints_rows_as_the_pod_starts() {
+    use tokio::io::AsyncBufReadExt;
+    for binary in kubectls() {
+        let playground = Playground::start(binary, "watch", &[]).await;
+        let args = ["apply", "-f", "simple-pod.yaml"].map(String::from);
+        assert_eq!(playground.real(&args).await.code, 0);
+        let mut child = playground
+            .command(&["get", "pods", "-w"].map(String::from))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("kubectl starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let mut seen = Vec::new();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !seen.iter().any(|l: &String| l.contains("Running")) {
+            match tokio::time::timeout_at(deadline, lines.next_line()).await {
+                Ok(Ok(Some(line))) => {
+                    seen.push(line);
+                    playground
+                        .server
+                        .advance(5_000)
+                        .await
+                        .expect("the cluster runs");
+                }
+                _ => break,
+            }
+        }
+        let _ = child.kill().await;
+        assert_eq!(
+            seen.first().map(String::as_str),
+            Some("NAME          READY   STATUS              RESTARTS   AGE"),
+            "{seen:?}"
+        );
+        assert_eq!(
+            seen.get(1).map(String::as_str),
+            Some("simple-echo   0/2     ContainerCreating   0          0s"),
+            "{seen:?}"
+        );
+        assert!(
+            seen.last()
+                .is_some_and(|l| l.starts_with("simple-echo   2/2     Running")),
+            "{seen:?}"
+        );
+    }
+}
