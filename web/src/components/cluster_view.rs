@@ -280,6 +280,8 @@ pub struct ClusterViewProps {
 const NODE_WIDTH: i32 = 250;
 const POD_HEIGHT: i32 = 58;
 const GAP: i32 = 14;
+/// Room for a node's name and role above its pods.
+const NODE_HEADER: i32 = 48;
 
 /// The cluster view panel.
 #[function_component(ClusterView)]
@@ -291,7 +293,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
         .map(|n| n.pods.len())
         .max()
         .unwrap_or(0) as i32;
-    let node_height = 44 + tallest.max(1) * (POD_HEIGHT + 8);
+    let node_height = NODE_HEADER + tallest.max(1) * (POD_HEIGHT + 8);
     let width = picture.nodes.len() as i32 * (NODE_WIDTH + GAP) + GAP;
     let height = node_height + 2 * GAP;
     html! {
@@ -327,9 +329,9 @@ fn draw_node(node: &NodeBox, x: i32, y: i32, height: i32) -> Html {
             <rect x={x.to_string()} y={y.to_string()} width={NODE_WIDTH.to_string()} height={height.to_string()} rx="10" />
             <text class="node-name" x={(x + 12).to_string()} y={(y + 24).to_string()}>{ &node.name }</text>
             if node.control_plane {
-                <text class="node-role" x={(x + NODE_WIDTH - 12).to_string()} y={(y + 24).to_string()} text-anchor="end">{ "control-plane" }</text>
+                <text class="node-role" x={(x + 12).to_string()} y={(y + 38).to_string()}>{ "control-plane · NoSchedule" }</text>
             }
-            { for node.pods.iter().enumerate().map(|(i, pod)| draw_pod(pod, x + 10, y + 40 + i as i32 * (POD_HEIGHT + 8))) }
+            { for node.pods.iter().enumerate().map(|(i, pod)| draw_pod(pod, x + 10, y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8))) }
         </g>
     }
 }

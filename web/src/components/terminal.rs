@@ -35,13 +35,15 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
     let input = use_state(String::new);
     let history_index = use_state(|| None::<usize>);
     let input_ref = use_node_ref();
-    let end_ref = use_node_ref();
+    let scrollback_ref = use_node_ref();
 
     {
-        let end_ref = end_ref.clone();
+        // Keep the newest line in view by scrolling the scrollback alone,
+        // never the page around it.
+        let scrollback_ref = scrollback_ref.clone();
         use_effect_with(props.lines.len(), move |_| {
-            if let Some(end) = end_ref.cast::<web_sys::Element>() {
-                end.scroll_into_view();
+            if let Some(scrollback) = scrollback_ref.cast::<web_sys::Element>() {
+                scrollback.set_scroll_top(scrollback.scroll_height());
             }
         });
     }
@@ -126,9 +128,8 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
 
     html! {
         <section class="panel terminal" data-testid="terminal" aria-label="Terminal" onclick={focus}>
-            <div class="scrollback" role="log" aria-live="polite">
+            <div class="scrollback" role="log" aria-live="polite" ref={scrollback_ref}>
                 { for props.lines.iter().map(render_line) }
-                <div ref={end_ref}></div>
             </div>
             <label class="prompt-line">
                 <span class="prompt" data-testid="prompt">{ &props.prompt }</span>
