@@ -48,11 +48,11 @@ async fn typing_a_command_in_the_terminal_draws_its_pod() {
     input
         .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
         .expect("dispatch input");
-    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict(
-        "keydown",
-        web_sys::KeyboardEventInit::new().key("Enter").bubbles(true),
-    )
-    .expect("a keydown event");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("a keydown event");
     input.dispatch_event(&enter).expect("dispatch Enter");
     gloo::timers::future::sleep(Duration::from_millis(50)).await;
     let pod = root
