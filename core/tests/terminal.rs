@@ -273,3 +273,148 @@ fn logs_follow_and_get_watch_stream_until_interrupted() {
         "#]],
     );
 }
+
+/// The seed's whole chapter 5, typed as the seed types it (with kubectl
+/// 1.32's `exec --` and `run` forms), in one session.
+#[test]
+fn the_seed_chapter_runs_end_to_end() {
+    check(
+        "> kubectl apply -f simple-pod.yaml
+         # advance 169s
+         > kubectl get pod
+         > kubectl exec -it simple-echo sh -c nginx
+         > kubectl exec -it simple-echo -c nginx -- sh
+         > exit
+         > kubectl logs simple-echo -c echo
+         > kubectl delete pod simple-echo
+         > kubectl apply -f simple-replicaset.yaml
+         # advance 20s
+         > kubectl get pod
+         > kubectl delete -f simple-replicaset.yaml
+         > kubectl apply -f simple-deployment.yaml --record
+         # advance 20s
+         > kubectl get pod,replicaset,deployment --selector app=echo
+         > kubectl rollout history deployment echo
+         > kubectl rollout history deployment echo  --revision=1
+         > kubectl rollout undo deployment echo
+         > kubectl delete -f simple-deployment.yaml
+         > kubectl apply -f simple-replicaset-with-label.yaml
+         # advance 20s
+         > kubectl get pod -l app=echo -l release=spring
+         > kubectl get pod -l app=echo -l release=summer
+         > kubectl apply -f simple-service.yaml
+         > kubectl get svc echo
+         > kubectl run -i --rm --tty debug --image=gihyodocker/fundamental:0.1.0 --restart=Never -- bash -il
+         > curl http://echo/
+         > curl http://echo/
+         > curl http://echo.default.svc.local
+         > curl http://echo.default
+         > exit
+         > kubectl logs -l release=summer -c echo
+         > kubectl logs -l release=spring -c echo",
+        expect![[r#"
+            $ kubectl apply -f simple-pod.yaml
+            pod/simple-echo created
+            $ kubectl get pod
+            NAME          READY   STATUS    RESTARTS   AGE
+            simple-echo   2/2     Running   0          2m49s
+            $ kubectl exec -it simple-echo sh -c nginx
+            [stderr] error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead
+            [stderr] See 'kubectl exec -h' for help and examples
+            $ kubectl exec -it simple-echo -c nginx -- sh
+            / # exit
+            $ kubectl logs simple-echo -c echo
+            2026/01/01 00:00:02 start server
+            $ kubectl delete pod simple-echo
+            pod "simple-echo" deleted
+            $ kubectl apply -f simple-replicaset.yaml
+            replicaset.apps/echo created
+            $ kubectl get pod
+            NAME         READY   STATUS    RESTARTS   AGE
+            echo-cn86h   2/2     Running   0          20s
+            echo-kjkmr   2/2     Running   0          20s
+            echo-shv86   2/2     Running   0          20s
+            $ kubectl delete -f simple-replicaset.yaml
+            replicaset.apps "echo" deleted
+            $ kubectl apply -f simple-deployment.yaml --record
+            deployment.apps/echo created
+            [stderr] Flag --record has been deprecated, --record will be removed in the future
+            $ kubectl get pod,replicaset,deployment --selector app=echo
+            NAME                        READY   STATUS    RESTARTS   AGE
+            pod/echo-559c4867bd-hk756   2/2     Running   0          20s
+            pod/echo-559c4867bd-mxj6j   2/2     Running   0          20s
+            pod/echo-559c4867bd-tzd46   2/2     Running   0          20s
+
+            NAME                              DESIRED   CURRENT   READY   AGE
+            replicaset.apps/echo-559c4867bd   3         3         3       20s
+
+            NAME                   READY   UP-TO-DATE   AVAILABLE   AGE
+            deployment.apps/echo   3/3     3            3           20s
+            $ kubectl rollout history deployment echo
+            deployment.apps/echo 
+            REVISION  CHANGE-CAUSE
+            1         kubectl apply --filename=simple-deployment.yaml --record=true
+
+            $ kubectl rollout history deployment echo  --revision=1
+            deployment.apps/echo with revision #1
+            Pod Template:
+              Labels:	app=echo
+            	pod-template-hash=559c4867bd
+              Annotations:	kubernetes.io/change-cause: kubectl apply --filename=simple-deployment.yaml --record=true
+              Containers:
+               nginx:
+                Image:	gihyodocker/nginx-proxy:latest
+                Port:	80/TCP
+                Host Port:	0/TCP
+                Environment:
+                  BACKEND_HOST:	localhost:8080
+                Mounts:	<none>
+               echo:
+                Image:	gihyodocker/echo:latest
+                Port:	8080/TCP
+                Host Port:	0/TCP
+                Environment:	<none>
+                Mounts:	<none>
+              Volumes:	<none>
+              Node-Selectors:	<none>
+              Tolerations:	<none>
+
+            $ kubectl rollout undo deployment echo
+            [stderr] error: no rollout history found for deployment "echo"
+            $ kubectl delete -f simple-deployment.yaml
+            deployment.apps "echo" deleted
+            $ kubectl apply -f simple-replicaset-with-label.yaml
+            replicaset.apps/echo-spring created
+            replicaset.apps/echo-summer created
+            $ kubectl get pod -l app=echo -l release=spring
+            NAME                READY   STATUS    RESTARTS   AGE
+            echo-spring-bcjfw   2/2     Running   0          20s
+            $ kubectl get pod -l app=echo -l release=summer
+            NAME                READY   STATUS    RESTARTS   AGE
+            echo-summer-pq5zg   2/2     Running   0          20s
+            echo-summer-rmg4n   2/2     Running   0          20s
+            $ kubectl apply -f simple-service.yaml
+            service/echo created
+            $ kubectl get svc echo
+            NAME   TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE
+            echo   ClusterIP   10.99.159.213   <none>        80/TCP    0s
+            $ kubectl run -i --rm --tty debug --image=gihyodocker/fundamental:0.1.0 --restart=Never -- bash -il
+            [stderr] If you don't see a command prompt, try pressing enter.
+            debug:/# curl http://echo/
+            Hello Docker!!debug:/# curl http://echo/
+            Hello Docker!!debug:/# curl http://echo.default.svc.local
+            [stderr] curl: (6) Could not resolve host: echo.default.svc.local
+            debug:/# curl http://echo.default
+            Hello Docker!!debug:/# exit
+            pod "debug" deleted
+            $ kubectl logs -l release=summer -c echo
+            2026/01/01 00:03:31 start server
+            2026/01/01 00:03:52 received request
+            2026/01/01 00:03:52 received request
+            2026/01/01 00:03:31 start server
+            2026/01/01 00:03:52 received request
+            $ kubectl logs -l release=spring -c echo
+            2026/01/01 00:03:31 start server
+        "#]],
+    );
+}
