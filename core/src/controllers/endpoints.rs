@@ -186,7 +186,10 @@ fn endpoints_for(service: &Service, backends: &[Backend]) -> Endpoints {
         .unwrap_or_default();
     // Pods that resolve every port the same way share a subset.
     let mut subsets: BTreeMap<Vec<Option<i32>>, EndpointSubset> = BTreeMap::new();
-    for backend in backends.iter().filter(|b| !b.terminating) {
+    // A pod is listed once per port it resolves: one lacking every named
+    // target port is not listed at all.
+    let listed = |b: &&Backend| ports.is_empty() || b.ports.iter().any(Option::is_some);
+    for backend in backends.iter().filter(|b| !b.terminating).filter(listed) {
         let subset = subsets
             .entry(backend.ports.clone())
             .or_insert_with(|| EndpointSubset {

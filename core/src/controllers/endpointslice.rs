@@ -1,6 +1,7 @@
-//! The EndpointSlice controller: one IPv4 slice per selecting Service, named
-//! `<service>-xxxxx`, with each endpoint's ready, serving and terminating
-//! conditions.
+//! The EndpointSlice controller: for each selecting Service, one IPv4 slice
+//! per port mapping (pods that resolve a named targetPort differently land in
+//! different slices), named `<service>-xxxxx`, with each endpoint's ready,
+//! serving and terminating conditions.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use super::endpoints::{backends, Backend};
 use super::pod_util::new_controller_ref;
 use super::{Action, Context, Controller};
 use crate::api::{Kind, Object};
+use crate::apiserver::DeleteOptions;
 use crate::store::{ObjectKey, Store, WatchEvent};
 
 /// The label naming a slice's service.
@@ -69,32 +71,88 @@ impl Controller for EndpointSliceController {
         if !has_selector || service.metadata.deletion_timestamp.is_some() {
             return Vec::new();
         }
-        let existing = ctx
+        let mut existing: Vec<EndpointSlice> = ctx
             .store
             .dependents_of(object.uid())
             .filter(|k| k.kind == Kind::EndpointSlice)
-            .find_map(|k| match ctx.store.get(k).map(|o| o.as_ref()) {
+            .filter_map(|k| match ctx.store.get(k).map(|o| o.as_ref()) {
                 Some(Object::EndpointSlice(s)) => Some(s.clone()),
                 _ => None,
-            });
-        let (endpoints, ports) = slice_contents(service, &backends(ctx.store, service));
-        match existing {
-            None => vec![Action::Create(
-                Object::EndpointSlice(new_slice(object, service, endpoints, ports)),
-                None,
-            )],
-            Some(current) if current.endpoints != endpoints || current.ports != ports => {
-                vec![Action::Update(Object::EndpointSlice(EndpointSlice {
+            })
+            .collect();
+        existing.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        let wanted = desired_slices(service, &backends(ctx.store, service));
+        // Slices whose ports already match keep them; other wanted slices
+        // reuse the leftover slices (an update rather than a delete and a
+        // create, as the reconciler prefers), then new ones are created.
+        let mut unmatched: Vec<(Vec<Endpoint>, Option<Vec<EndpointPort>>)> = Vec::new();
+        let mut actions = Vec::new();
+        for (endpoints, ports) in wanted {
+            match existing.iter().position(|s| s.ports == ports) {
+                Some(index) => {
+                    let current = existing.remove(index);
+                    if current.endpoints != endpoints {
+                        actions.push(Action::Update(Object::EndpointSlice(EndpointSlice {
+                            endpoints,
+                            ..current
+                        })));
+                    }
+                }
+                None => unmatched.push((endpoints, ports)),
+            }
+        }
+        let mut leftovers = existing.into_iter();
+        for (endpoints, ports) in unmatched {
+            actions.push(match leftovers.next() {
+                Some(current) => Action::Update(Object::EndpointSlice(EndpointSlice {
                     endpoints,
                     ports,
                     ..current
-                }))]
-            }
-            Some(_) => Vec::new(),
+                })),
+                None => Action::Create(
+                    Object::EndpointSlice(new_slice(object, service, endpoints, ports)),
+                    None,
+                ),
+            });
         }
+        actions.extend(leftovers.map(|slice| {
+            Action::Delete(
+                ObjectKey::new(
+                    Kind::EndpointSlice,
+                    object.namespace(),
+                    slice.metadata.name.unwrap_or_default(),
+                ),
+                DeleteOptions::default(),
+            )
+        }));
+        actions
     }
 }
 
+/// The slices a service wants: one per port mapping, since a named
+/// targetPort may resolve to a different port on each pod (and one with no
+/// endpoints when no pod is selected).
+fn desired_slices(
+    service: &Service,
+    backends: &[Backend],
+) -> Vec<(Vec<Endpoint>, Option<Vec<EndpointPort>>)> {
+    if backends.is_empty() {
+        return vec![slice_contents(service, &[])];
+    }
+    let mut groups: BTreeMap<Vec<Option<i32>>, Vec<Backend>> = BTreeMap::new();
+    for backend in backends {
+        groups
+            .entry(backend.ports.clone())
+            .or_default()
+            .push(backend.clone());
+    }
+    groups
+        .values()
+        .map(|group| slice_contents(service, group))
+        .collect()
+}
+
+/// The endpoints of backends that resolve every port alike, and those ports.
 fn slice_contents(
     service: &Service,
     backends: &[Backend],
@@ -122,6 +180,8 @@ fn slice_contents(
         .first()
         .map(|b| b.ports.clone())
         .unwrap_or_default();
+    // Endpoints carry only the ports they resolve (`getEndpointPorts`); a
+    // slice with no endpoints lists the service's ports unset.
     let ports = service_ports
         .iter()
         .enumerate()
@@ -131,6 +191,7 @@ fn slice_contents(
             protocol: p.protocol.clone(),
             app_protocol: p.app_protocol.clone(),
         })
+        .filter(|p| backends.is_empty() || p.port.is_some())
         .collect();
     (endpoints, Some(ports))
 }

@@ -273,7 +273,7 @@ fn delete_pods(
     active: &[&Pod],
     count: usize,
 ) -> Vec<Action> {
-    let colocated = colocated_counts(ctx, object, active);
+    let colocated = colocated_counts(ctx, object);
     let mut ranked: Vec<&Pod> = active.to_vec();
     ranked.sort_by(|a, b| deletion_order(a, b, &colocated, ctx.now));
     ranked
@@ -299,39 +299,37 @@ fn delete_pods(
 }
 
 /// For each node, how many active pods of this owner's family run there:
-/// the pods of every ReplicaSet controlled by the same Deployment, or of
-/// this ReplicaSet alone.
-fn colocated_counts(ctx: Context<'_>, object: &Object, active: &[&Pod]) -> HashMap<String, usize> {
+/// the pods of every ReplicaSet controlled by the same Deployment. A
+/// ReplicaSet without a controller has no related pods
+/// (`getIndirectlyRelatedPods`), so none of its pods ranks by colocation.
+fn colocated_counts(ctx: Context<'_>, object: &Object) -> HashMap<String, usize> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut count = |pod: &Pod| {
         if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
             *counts.entry(node).or_default() += 1;
         }
     };
-    match controller_ref(object.metadata()) {
-        Some(deployment) => {
-            for rs_key in ctx
+    if let Some(deployment) = controller_ref(object.metadata()) {
+        for rs_key in ctx
+            .store
+            .dependents_of(&deployment.uid)
+            .filter(|k| k.kind == Kind::ReplicaSet)
+        {
+            let Some(rs) = ctx.store.get(rs_key) else {
+                continue;
+            };
+            for pod_key in ctx
                 .store
-                .dependents_of(&deployment.uid)
-                .filter(|k| k.kind == Kind::ReplicaSet)
+                .dependents_of(rs.uid())
+                .filter(|k| k.kind == Kind::Pod)
             {
-                let Some(rs) = ctx.store.get(rs_key) else {
-                    continue;
-                };
-                for pod_key in ctx
-                    .store
-                    .dependents_of(rs.uid())
-                    .filter(|k| k.kind == Kind::Pod)
-                {
-                    if let Some(Object::Pod(pod)) = ctx.store.get(pod_key).map(|o| o.as_ref()) {
-                        if pod_util::is_active(pod) {
-                            count(pod);
-                        }
+                if let Some(Object::Pod(pod)) = ctx.store.get(pod_key).map(|o| o.as_ref()) {
+                    if pod_util::is_active(pod) {
+                        count(pod);
                     }
                 }
             }
         }
-        None => active.iter().for_each(|p| count(p)),
     }
     counts
 }
@@ -354,19 +352,39 @@ fn deletion_cost(pod: &Pod) -> i64 {
         .unwrap_or(0)
 }
 
-/// log2 of the age in seconds, as LogarithmicScaleDown buckets timestamps.
-fn log_bucket(since: Option<SimTime>, now: SimTime) -> i64 {
-    match since {
-        Some(t) => {
-            let secs = now.millis_since(t).max(0) / 1000;
-            if secs <= 0 {
-                0
-            } else {
-                i64::from(63 - secs.leading_zeros() as i32)
-            }
-        }
-        None => 0,
+/// The whole part of log2 of the age in nanoseconds (-1 when not in the
+/// past), as LogarithmicScaleDown's `logarithmicRankDiff` buckets timestamps.
+fn log_bucket(since: SimTime, now: SimTime) -> i64 {
+    let nanos = now.millis_since(since).saturating_mul(1_000_000);
+    if nanos <= 0 {
+        -1
+    } else {
+        i64::from(63 - nanos.leading_zeros())
     }
+}
+
+/// Rules 6 and 8 of the ranking, on timestamps as the API serves them (whole
+/// seconds): equal times fall through to the next rule; a missing time goes
+/// first; otherwise the newer goes first on the log2 scale, and two times in
+/// the same bucket are ordered by uid without falling through.
+fn compare_times(
+    a: Option<SimTime>,
+    b: Option<SimTime>,
+    uids: Ordering,
+    now: SimTime,
+) -> Option<Ordering> {
+    let whole_second = |t: SimTime| SimTime(t.0.div_euclid(1000) * 1000);
+    let (a, b) = (a.map(whole_second), b.map(whole_second));
+    if a == b {
+        return None;
+    }
+    let (Some(a), Some(b)) = (a, b) else {
+        return Some(a.is_some().cmp(&b.is_some()));
+    };
+    Some(match log_bucket(a, now).cmp(&log_bucket(b, now)) {
+        Ordering::Equal => uids,
+        other => other,
+    })
 }
 
 /// `ActivePodsWithRanks.Less`: the pod to delete first sorts first.
@@ -388,26 +406,34 @@ fn deletion_order(a: &Pod, b: &Pod, colocated: &HashMap<String, usize>, now: Sim
             .as_ref()
             .map(SimTime::from_time)
     };
-    let uid = |p: &Pod| p.metadata.uid.clone().unwrap_or_default();
-    node(a)
+    let uids = a.metadata.uid.cmp(&b.metadata.uid);
+    let by_state = node(a)
         .is_some()
         .cmp(&node(b).is_some())
         .then_with(|| phase_rank(a).cmp(&phase_rank(b)))
         .then_with(|| pod_util::is_ready(a).cmp(&pod_util::is_ready(b)))
         .then_with(|| deletion_cost(a).cmp(&deletion_cost(b)))
-        .then_with(|| rank(b).cmp(&rank(a)))
-        .then_with(|| {
-            // Both ready: the one ready for less time goes first.
-            if pod_util::is_ready(a) && pod_util::is_ready(b) {
-                log_bucket(pod_util::ready_since(a), now)
-                    .cmp(&log_bucket(pod_util::ready_since(b), now))
-            } else {
-                Ordering::Equal
-            }
-        })
-        .then_with(|| pod_util::max_restarts(b).cmp(&pod_util::max_restarts(a)))
-        .then_with(|| log_bucket(created(a), now).cmp(&log_bucket(created(b), now)))
-        .then_with(|| uid(a).cmp(&uid(b)))
+        .then_with(|| rank(b).cmp(&rank(a)));
+    if by_state != Ordering::Equal {
+        return by_state;
+    }
+    // Both ready: the one ready for less time goes first.
+    if pod_util::is_ready(a) && pod_util::is_ready(b) {
+        let ready = compare_times(
+            pod_util::ready_since(a),
+            pod_util::ready_since(b),
+            uids,
+            now,
+        );
+        if let Some(order) = ready {
+            return order;
+        }
+    }
+    pod_util::max_restarts(b)
+        .cmp(&pod_util::max_restarts(a))
+        .then_with(|| compare_times(created(a), created(b), uids, now).unwrap_or(Ordering::Equal))
+        // Beyond the real ranking, so that the order never depends on the listing.
+        .then(uids)
 }
 
 /// The status the pods give; None when it is already so.

@@ -11,6 +11,7 @@ pub mod sync;
 pub mod util;
 
 use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Pod;
 
 use super::pod_util::controller_ref;
 use super::{Action, Context, Controller};
@@ -43,6 +44,11 @@ impl Controller for DeploymentController {
                 Some(_) => Vec::new(),
                 None => deployments_selecting(store, &change.object),
             },
+            // `deletePod`: a Recreate rollout waits for the old pods to be
+            // gone, and nothing else tells it when the last one goes.
+            Object::Pod(pod) if change.event_type == WatchEventType::Deleted => {
+                recreate_deployment_of(store, pod).into_iter().collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -55,6 +61,25 @@ impl Controller for DeploymentController {
             return Vec::new();
         };
         sync_deployment(ctx, object, deployment)
+    }
+}
+
+/// The Recreate Deployment controlling a pod's ReplicaSet, if any.
+fn recreate_deployment_of(store: &Store, pod: &Pod) -> Option<ObjectKey> {
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or_default();
+    let rs_ref = controller_ref(&pod.metadata).filter(|r| r.kind == "ReplicaSet")?;
+    let rs = store
+        .find(Kind::ReplicaSet, namespace, &rs_ref.name)
+        .filter(|rs| rs.uid() == rs_ref.uid)?;
+    let d_ref = controller_ref(rs.metadata()).filter(|r| r.kind == "Deployment")?;
+    let d = store
+        .find(Kind::Deployment, namespace, &d_ref.name)
+        .filter(|d| d.uid() == d_ref.uid)?;
+    match d.as_ref() {
+        Object::Deployment(deployment) if util::strategy_type(deployment) == "Recreate" => {
+            Some(ObjectKey::of(d))
+        }
+        _ => None,
     }
 }
 
