@@ -3668,3 +3668,44 @@ fn api_resources_versions_and_cluster_info() {
         "#]],
     );
 }
+
+#[test]
+fn events_lists_oldest_first_with_repeats_and_filters() {
+    check(
+        "$ kubectl events
+         $ kubectl apply -f broken.yaml
+         # advance 60s
+         $ kubectl events --for=pod/crash
+         $ kubectl events --types=Warning -A
+         $ kubectl events --types=Info
+         $ kubectl events --for=crash",
+        &[(
+            "broken.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: crash\nspec:\n  containers:\n  - name: c\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo boom; exit 1\"]\n",
+        )],
+        expect![[r#"
+            $ kubectl events
+            stderr: No events found in default namespace.
+            $ kubectl apply -f broken.yaml
+            pod/crash created
+            $ kubectl events --for=pod/crash
+            LAST SEEN           TYPE      REASON      OBJECT      MESSAGE
+            60s                 Normal    Scheduled   Pod/crash   Successfully assigned default/crash to sunaba-worker
+            59s                 Normal    Pulled      Pod/crash   Successfully pulled image "busybox" in 353ms (353ms including waiting). Image size: 2155404 bytes.
+            28s (x4 over 59s)   Normal    Pulling     Pod/crash   Pulling image "busybox"
+            27s (x4 over 59s)   Normal    Created     Pod/crash   Created container: c
+            27s (x4 over 59s)   Normal    Started     Pod/crash   Started container c
+            27s (x3 over 58s)   Normal    Pulled      Pod/crash   Successfully pulled image "busybox" in 480ms (480ms including waiting). Image size: 2155404 bytes.
+            27s (x3 over 58s)   Warning   BackOff     Pod/crash   Back-off restarting failed container c in pod crash_default(134f7096-9181-45ce-87dc-930b302278a8)
+            $ kubectl events --types=Warning -A
+            NAMESPACE   LAST SEEN           TYPE      REASON    OBJECT      MESSAGE
+            default     27s (x3 over 58s)   Warning   BackOff   Pod/crash   Back-off restarting failed container c in pod crash_default(134f7096-9181-45ce-87dc-930b302278a8)
+            $ kubectl events --types=Info
+            stderr: error: valid --types are Normal or Warning
+            exit: 1
+            $ kubectl events --for=crash
+            stderr: error: --for must be in resource/name form
+            exit: 1
+        "#]],
+    );
+}

@@ -11,6 +11,7 @@ pub mod create;
 pub mod delete;
 pub mod describe;
 pub mod errors;
+pub mod events;
 pub mod exec;
 pub mod expose;
 pub mod follow;
@@ -166,6 +167,7 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         "cluster-info" => cluster_info::run(ctx, rest),
         "wait" => wait::run(ctx, rest),
         "attach" => exec::run_attach(ctx, rest),
+        "events" => events::run(ctx, rest),
         "exec" => exec::run(ctx, rest),
         "run" => run::run(ctx, rest),
         "create" => create::run(ctx, rest, args),
