@@ -4,8 +4,6 @@
 //! saved as its seed, its start time and what the learner did, and restored
 //! by doing it again.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use sunaba_core::kubectl::Files;
 use sunaba_core::terminal::Terminal;
@@ -342,13 +340,7 @@ impl Playground {
 
 /// A share link's payload: the editor's files, as URL-safe base64 of JSON.
 pub fn share_payload(files: &EditorFiles) -> String {
-    let map: BTreeMap<&str, &str> = files
-        .files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
     let json = serde_json::to_string(&files.files).unwrap_or_default();
-    let _ = map;
     base64url_encode(json.as_bytes())
 }
 

@@ -4,6 +4,7 @@
 use super::args::{self, Flag, Parsed};
 use super::errors::{format_status, Verb};
 use super::manifests::read_sources;
+use super::resource_args::{kind_of, MISSING_RESOURCE};
 use super::{usage_error, Context, Output};
 use crate::api::decode;
 use crate::api::selector::Selector;
@@ -27,8 +28,6 @@ const FLAGS: &[Flag] = &[
     Flag::bool("ignore-not-found", None),
     Flag::string("dry-run", None),
 ];
-
-const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 /// One object to delete, and the file it came from, if any.
 struct Target {
@@ -137,7 +136,7 @@ fn targets_from_args(
     out: &mut Output,
 ) -> Option<Vec<Target>> {
     let Some((first, names)) = parsed.positionals.split_first() else {
-        out.fail(NO_RESOURCES);
+        out.fail(MISSING_RESOURCE);
         return None;
     };
     let mut targets = Vec::new();
@@ -196,13 +195,7 @@ fn targets_from_args(
 }
 
 fn resolve(arg: &str, out: &mut Output) -> Option<Kind> {
-    let kind = Kind::from_resource_arg(arg);
-    if kind.is_none() {
-        out.fail(format!(
-            "error: the server doesn't have a resource type \"{arg}\""
-        ));
-    }
-    kind
+    kind_of(arg).map_err(|message| out.fail(message)).ok()
 }
 
 fn targets_from_files(

@@ -277,7 +277,7 @@ fn resolve_target(
     })
 }
 
-/// The first pod (by name) a workload or service selects.
+/// The pod a workload or service selects that kubectl would pick.
 fn first_pod_of(
     ctx: &Context<'_>,
     kind: Kind,
@@ -292,26 +292,9 @@ fn first_pod_of(
             return None;
         }
     };
-    let selector = match object.as_ref() {
-        Object::Deployment(d) => d.spec.as_ref().map(|s| s.selector.clone()),
-        Object::ReplicaSet(rs) => rs.spec.as_ref().map(|s| s.selector.clone()),
-        Object::Service(s) => s.spec.as_ref().and_then(|s| s.selector.clone()).map(|m| {
-            k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector {
-                match_labels: Some(m),
-                match_expressions: None,
-            }
-        }),
-        _ => None,
-    };
-    let selector =
-        selector.and_then(|s| crate::api::selector::Selector::from_label_selector(&s).ok())?;
-    let pod = ctx
-        .cluster
-        .api()
-        .store()
-        .list(Kind::Pod, Some(namespace))
-        .find(|p| selector.matches_object(p))
-        .map(|p| p.name().to_string());
+    let pod = super::logs::pods_of(ctx, &object)
+        .first()
+        .and_then(|p| p.metadata.name.clone());
     if pod.is_none() {
         out.fail(format!(
             "error: no pods found for {}/{name}",

@@ -195,7 +195,9 @@ fn as_pod(object: &Arc<Object>) -> Option<&Pod> {
 }
 
 /// The pods behind a workload, active first, as `polymorphichelpers` picks them.
-fn pods_of(ctx: &Context<'_>, object: &Object) -> Vec<Pod> {
+/// The pods a Deployment, ReplicaSet or Service selects, active and ready
+/// ones first, as kubectl picks the pod to attach to or read logs from.
+pub(super) fn pods_of(ctx: &Context<'_>, object: &Object) -> Vec<Pod> {
     let store = ctx.cluster.api().store();
     let selector = match object {
         Object::Deployment(d) => d.spec.as_ref().map(|s| s.selector.clone()),

@@ -120,6 +120,21 @@ struct Sending<'a> {
     what: &'a str,
 }
 
+impl<'a> Sending<'a> {
+    /// How `set WHAT` sends its change, from the command line.
+    fn new(parsed: &Parsed, dry_run: DryRun, local: bool, what: &'a str) -> Self {
+        Self {
+            dry_run,
+            local,
+            field_manager: parsed
+                .value("field-manager")
+                .unwrap_or("kubectl-set")
+                .into(),
+            what,
+        }
+    }
+}
+
 // ---- set image ---------------------------------------------------------
 
 /// Runs `kubectl set image`.
@@ -156,15 +171,7 @@ fn image(ctx: &mut Context<'_>, parsed: &Parsed, out: &mut Output) -> Result<Vec
     let change_cause = parsed
         .flag("record")
         .then(|| apply::change_cause(&["set image".to_string()], parsed));
-    let sending = Sending {
-        dry_run,
-        local,
-        field_manager: parsed
-            .value("field-manager")
-            .unwrap_or("kubectl-set")
-            .into(),
-        what: "image",
-    };
+    let sending = Sending::new(parsed, dry_run, local, "image");
     let mut printer = Printer::new(format, format!("image updated{}", dry_run.suffix()));
     let mut failures = Vec::new();
     for object in &infos.objects {
@@ -327,15 +334,7 @@ fn env(ctx: &mut Context<'_>, parsed: &Parsed, out: &mut Output) -> Result<Vec<F
         resolve: parsed.flag("resolve"),
         had_env_args: !env_args.is_empty(),
     };
-    let sending = Sending {
-        dry_run,
-        local,
-        field_manager: parsed
-            .value("field-manager")
-            .unwrap_or("kubectl-set")
-            .into(),
-        what: "env",
-    };
+    let sending = Sending::new(parsed, dry_run, local, "env");
     let mut printer = Printer::new(format, format!("env updated{}", dry_run.suffix()));
     let mut failures = Vec::new();
     for object in &infos.objects {

@@ -5,6 +5,7 @@
 use super::args::{self, Flag, Parsed};
 use super::errors::format_status;
 use super::get::jsonpath::{value_text, Template};
+use super::resource_args::{kind_of, MISSING_RESOURCE};
 use super::{usage_error, Context, Output};
 use crate::api::selector::Selector;
 use crate::api::{Kind, Object};
@@ -21,8 +22,6 @@ const FLAGS: &[Flag] = &[
     Flag::string("field-selector", None),
     Flag::bool("local", None),
 ];
-
-const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 /// What `--for` asks.
 #[derive(Clone, Debug, PartialEq)]
@@ -174,17 +173,17 @@ fn targets(
     let namespace = parsed.value("namespace").unwrap_or("default");
     let args = &parsed.positionals;
     let Some(first) = args.first() else {
-        return Err(NO_RESOURCES.into());
+        return Err(MISSING_RESOURCE.into());
     };
     let mut keys = Vec::new();
     if first.contains('/') {
         for arg in args {
             let (kind, name) = arg.split_once('/').unwrap_or((arg, ""));
-            let kind = resolve(kind)?;
+            let kind = kind_of(kind)?;
             keys.push(key(kind, namespace, name));
         }
     } else {
-        let kind = resolve(first)?;
+        let kind = kind_of(first)?;
         if args.len() > 1 {
             keys.extend(args[1..].iter().map(|n| key(kind, namespace, n)));
         } else {
@@ -219,11 +218,6 @@ fn targets(
         }
     }
     Ok(keys)
-}
-
-fn resolve(arg: &str) -> Result<Kind, String> {
-    Kind::from_resource_arg(arg)
-        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{arg}\""))
 }
 
 fn key(kind: Kind, namespace: &str, name: &str) -> ObjectKey {

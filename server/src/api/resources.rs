@@ -202,14 +202,21 @@ fn table_response(body: &Value) -> Response {
 
 // ---- Writes ---------------------------------------------------------------
 
-/// `POST` a new object into a collection.
-async fn create(api: Api, request: Request) -> Result<Response, ApiError> {
+/// A create or replace request's object, its write options and the
+/// field-validation warnings it earned.
+async fn object_write(request: Request) -> Result<(Object, WriteOptions, Vec<String>), ApiError> {
     let target = request.target;
     let options = write_options(&request.query)?;
     let validation = request.query.field_validation()?;
     let mut value = object_body(&request.headers, &read_body(request.body).await?)?;
     check_body(&target, &mut value)?;
     let (object, warnings) = decode_body(target.kind, &value, validation)?;
+    Ok((object, options, warnings))
+}
+
+/// `POST` a new object into a collection.
+async fn create(api: Api, request: Request) -> Result<Response, ApiError> {
+    let (object, options, warnings) = object_write(request).await?;
     let created = api
         .cluster
         .call(move |c| c.create_with(object, &options))
@@ -222,12 +229,7 @@ async fn create(api: Api, request: Request) -> Result<Response, ApiError> {
 
 /// `PUT` an object in place; a set resourceVersion must match.
 async fn replace(api: Api, request: Request) -> Result<Response, ApiError> {
-    let target = request.target;
-    let options = write_options(&request.query)?;
-    let validation = request.query.field_validation()?;
-    let mut value = object_body(&request.headers, &read_body(request.body).await?)?;
-    check_body(&target, &mut value)?;
-    let (object, warnings) = decode_body(target.kind, &value, validation)?;
+    let (object, options, warnings) = object_write(request).await?;
     let updated = api
         .cluster
         .call(move |c| c.update_with(object, &options))

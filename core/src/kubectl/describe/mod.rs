@@ -23,6 +23,7 @@ use std::sync::Arc;
 use super::args::{self, Flag, Parsed};
 use super::errors::format_status;
 use super::manifests::read_sources;
+use super::resource_args::kind_of;
 use super::{usage_error, Context, Output};
 use crate::api::selector::Selector;
 use crate::api::{decode, Kind, Object};
@@ -175,7 +176,7 @@ fn resolve(args: &[String]) -> Result<Request, String> {
                         .into(),
                 );
             }
-            let kind = resolve_kind(kind)?;
+            let kind = kind_of(kind)?;
             match request.targets.iter_mut().find(|(k, _)| *k == kind) {
                 Some((_, names)) => names.push(name.to_string()),
                 None => request.targets.push((kind, vec![name.to_string()])),
@@ -189,7 +190,7 @@ fn resolve(args: &[String]) -> Result<Request, String> {
         let kinds = if part.eq_ignore_ascii_case("all") {
             ALL.to_vec()
         } else {
-            vec![resolve_kind(part)?]
+            vec![kind_of(part)?]
         };
         for kind in kinds {
             if !request.targets.iter().any(|(k, _)| *k == kind) {
@@ -220,11 +221,6 @@ fn check_form(request: &Request, has_selector: bool, all_namespaces: bool) -> Re
         return Err("error: a resource cannot be retrieved by name across all namespaces".into());
     }
     Ok(())
-}
-
-fn resolve_kind(arg: &str) -> Result<Kind, String> {
-    Kind::from_resource_arg(arg)
-        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{arg}\""))
 }
 
 /// `-f`: the objects the manifests name, fetched from the cluster.

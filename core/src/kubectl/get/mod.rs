@@ -14,6 +14,7 @@ use std::sync::Arc;
 use super::args::{self, Flag, Parsed};
 use super::errors::format_status;
 use super::follow::{Follow, Watch};
+use super::resource_args::kind_of;
 use super::{usage_error, Context, Output};
 use crate::api::selector::{FieldSelector, Selector};
 use crate::api::{Kind, Object};
@@ -243,7 +244,7 @@ fn resolve_request(parsed: &Parsed) -> Result<Request, String> {
             let Some((kind, name)) = arg.split_once('/') else {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".to_string());
             };
-            let kind = resolve_kind(kind)?;
+            let kind = kind_of(kind)?;
             if name.is_empty() {
                 return Err(
                     "error: arguments in resource/name form must have a single resource and name"
@@ -277,7 +278,7 @@ fn resolve_request(parsed: &Parsed) -> Result<Request, String> {
             );
             continue;
         }
-        let kind = resolve_kind(part)?;
+        let kind = kind_of(part)?;
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
@@ -289,11 +290,6 @@ fn resolve_request(parsed: &Parsed) -> Result<Request, String> {
         single_item,
         several_types,
     })
-}
-
-fn resolve_kind(arg: &str) -> Result<Kind, String> {
-    Kind::from_resource_arg(arg)
-        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{arg}\""))
 }
 
 /// Fetches every requested object, and the NotFound errors for missing names.
