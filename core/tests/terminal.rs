@@ -418,3 +418,38 @@ fn the_seed_chapter_runs_end_to_end() {
         "#]],
     );
 }
+
+#[test]
+fn the_host_prompt_runs_files_sleep_and_explains_what_it_cannot() {
+    check(
+        "> ls
+         > cat nope.yaml
+         > sleep 5
+         > kubectl get pods
+         > curl http://echo/
+         > vim simple-pod.yaml
+         > kubectl get pods 'unbalanced
+         > # a comment",
+        expect![[r#"
+            $ ls
+            simple-deployment.yaml
+            simple-pod.yaml
+            simple-replicaset-with-label.yaml
+            simple-replicaset.yaml
+            simple-service.yaml
+            $ cat nope.yaml
+            [stderr] cat: nope.yaml: No such file or directory
+            $ sleep 5
+            $ kubectl get pods
+            [stderr] No resources found in default namespace.
+            $ curl http://echo/
+            [stderr] curl: (6) Could not resolve host: echo
+            [stderr] (Cluster names resolve only inside the cluster: try `kubectl run -it --rm debug --image=curlimages/curl -- sh`.)
+            $ vim simple-pod.yaml
+            [stderr] bash: vim: command not found
+            $ kubectl get pods 'unbalanced
+            [stderr] bash: unexpected EOF while looking for matching quote
+            $ # a comment
+        "#]],
+    );
+}
