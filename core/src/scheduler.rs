@@ -10,6 +10,7 @@ use k8s_openapi::api::core::v1::{
     Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
 };
 
+use crate::api::selector::labels_of;
 use crate::api::{Kind, Object};
 use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
 use crate::controllers::pod_util::{self, controller_ref};
@@ -45,8 +46,8 @@ pub struct Scheduler {
     nodes: BTreeMap<String, NodeInfo>,
     /// Pods counted on nodes: key → (node, request, owner uid).
     assigned: HashMap<ObjectKey, (String, Request, String)>,
-    /// Pods of each owner on each node, for spreading.
-    owner_counts: HashMap<(String, String), i64>,
+    /// Pods of each owner (by uid) on each node, for spreading.
+    owner_counts: HashMap<String, HashMap<String, i64>>,
     /// Pods that did not fit, retried when the cluster changes.
     pending: BTreeSet<ObjectKey>,
     /// The control-plane host, for the events' reporting instance.
@@ -123,7 +124,9 @@ impl Scheduler {
         }
         *self
             .owner_counts
-            .entry((node.clone(), owner.clone()))
+            .entry(owner.clone())
+            .or_default()
+            .entry(node.clone())
             .or_default() += 1;
         self.assigned.insert(key, (node, request, owner));
     }
@@ -138,7 +141,11 @@ impl Scheduler {
             info.requested.memory -= request.memory;
             info.pods -= 1;
         }
-        if let Some(count) = self.owner_counts.get_mut(&(node, owner)) {
+        if let Some(count) = self
+            .owner_counts
+            .get_mut(&owner)
+            .and_then(|nodes| nodes.get_mut(&node))
+        {
             *count -= 1;
         }
         true
@@ -231,22 +238,23 @@ impl Controller for Scheduler {
             return Vec::new();
         }
         let request = pod_request(pod);
+        let empty_spec = PodSpec::default();
+        let spec = pod.spec.as_ref().unwrap_or(&empty_spec);
         let mut failures: BTreeMap<String, (usize, bool)> = BTreeMap::new();
-        let mut feasible = Vec::new();
+        let mut feasible: Vec<(&str, &NodeInfo)> = Vec::new();
         for (name, info) in &self.nodes {
-            match filter(pod, info, request) {
-                Ok(()) => feasible.push(name.clone()),
+            match filter(spec, info, request) {
+                Ok(()) => feasible.push((name, info)),
                 Err((reason, preemption_helps)) => {
                     let entry = failures.entry(reason).or_insert((0, preemption_helps));
                     entry.0 += 1;
                 }
             }
         }
-        let owner = controller_ref(&pod.metadata)
-            .map(|r| r.uid.clone())
-            .unwrap_or_default();
-        match self.best_node(&feasible, request, &owner, object.uid()) {
+        let owner = controller_ref(&pod.metadata).map_or("", |r| r.uid.as_str());
+        match self.best_node(&feasible, request, owner, object.uid()) {
             Some(node) => {
+                let node = node.to_string();
                 self.pending.remove(key);
                 vec![
                     Action::Bind(key.clone(), node.clone()),
@@ -287,57 +295,53 @@ impl Controller for Scheduler {
 impl Scheduler {
     /// The highest-scoring node; ties are broken by the pod's uid, so the
     /// choice is random-looking but the same for the same seed.
-    fn best_node(
+    fn best_node<'n>(
         &self,
-        feasible: &[String],
+        feasible: &[(&'n str, &NodeInfo)],
         request: Request,
         owner: &str,
         uid: &str,
-    ) -> Option<String> {
-        let scored: Vec<(i64, &String)> = feasible
+    ) -> Option<&'n str> {
+        let owned_here = self.owner_counts.get(owner).filter(|_| !owner.is_empty());
+        let scored: Vec<(i64, &str)> = feasible
             .iter()
-            .filter_map(|name| {
-                self.nodes
-                    .get(name)
-                    .map(|info| (self.score(info, name, request, owner), name))
+            .map(|(name, info)| {
+                let same_owner = owned_here
+                    .and_then(|nodes| nodes.get(*name))
+                    .copied()
+                    .unwrap_or(0);
+                (score(info, request, same_owner), *name)
             })
             .collect();
         let best = scored.iter().map(|(s, _)| *s).max()?;
-        let top: Vec<&String> = scored
+        let top: Vec<&str> = scored
             .iter()
             .filter(|(s, _)| *s == best)
             .map(|(_, n)| *n)
             .collect();
         let pick = fnv1a(uid.as_bytes()) as usize % top.len();
-        Some(top[pick].clone())
+        Some(top[pick])
     }
+}
 
-    fn score(&self, info: &NodeInfo, name: &str, request: Request, owner: &str) -> i64 {
-        let free = |alloc: i64, used: i64| {
-            if alloc <= 0 {
-                0
-            } else {
-                ((alloc - used).max(0) * 100) / alloc
-            }
-        };
-        let cpu_used = info.requested.cpu + request.cpu;
-        let mem_used = info.requested.memory + request.memory;
-        let least_allocated =
-            (free(info.allocatable.cpu, cpu_used) + free(info.allocatable.memory, mem_used)) / 2;
-        let balanced = 100
-            - (free(info.allocatable.cpu, cpu_used) - free(info.allocatable.memory, mem_used))
-                .abs();
-        let same_owner = if owner.is_empty() {
+/// A node's score for a pod: least allocated, balanced, and spread from the
+/// `same_owner` pods of the pod's owner already there.
+fn score(info: &NodeInfo, request: Request, same_owner: i64) -> i64 {
+    let free = |alloc: i64, used: i64| {
+        if alloc <= 0 {
             0
         } else {
-            self.owner_counts
-                .get(&(name.to_string(), owner.to_string()))
-                .copied()
-                .unwrap_or(0)
-        };
-        let spread = 100 - (same_owner * 10).min(100);
-        least_allocated + balanced + 2 * spread
-    }
+            ((alloc - used).max(0) * 100) / alloc
+        }
+    };
+    let cpu_used = info.requested.cpu + request.cpu;
+    let mem_used = info.requested.memory + request.memory;
+    let least_allocated =
+        (free(info.allocatable.cpu, cpu_used) + free(info.allocatable.memory, mem_used)) / 2;
+    let balanced = 100
+        - (free(info.allocatable.cpu, cpu_used) - free(info.allocatable.memory, mem_used)).abs();
+    let spread = 100 - (same_owner * 10).min(100);
+    least_allocated + balanced + 2 * spread
 }
 
 /// FNV-1a, for stable tie-breaking.
@@ -348,9 +352,7 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 }
 
 /// Why a pod cannot go to a node, and whether preempting pods there could help.
-fn filter(pod: &Pod, info: &NodeInfo, request: Request) -> Result<(), (String, bool)> {
-    let empty_spec = PodSpec::default();
-    let spec = pod.spec.as_ref().unwrap_or(&empty_spec);
+fn filter(spec: &PodSpec, info: &NodeInfo, request: Request) -> Result<(), (String, bool)> {
     let node_spec = info.node.spec.as_ref();
     if node_spec.and_then(|s| s.unschedulable) == Some(true) && !tolerates_unschedulable(spec) {
         return Err(("node(s) were unschedulable".into(), false));
@@ -419,7 +421,7 @@ fn matches_node_selector(spec: &PodSpec, node: &Node) -> bool {
     if spec.node_selector.is_none() && spec.affinity.is_none() {
         return true;
     }
-    let labels = node.metadata.labels.clone().unwrap_or_default();
+    let labels = labels_of(&node.metadata);
     let selector_ok = spec
         .node_selector
         .iter()
@@ -433,10 +435,10 @@ fn matches_node_selector(spec: &PodSpec, node: &Node) -> bool {
             na.required_during_scheduling_ignored_during_execution
                 .as_ref()
         })
-        .map(|r| r.node_selector_terms.clone());
+        .map(|r| &r.node_selector_terms);
     let affinity_ok = match terms {
         None => true,
-        Some(terms) => terms.iter().any(|term| term_matches(term, node, &labels)),
+        Some(terms) => terms.iter().any(|term| term_matches(term, node, labels)),
     };
     selector_ok && affinity_ok
 }
@@ -459,7 +461,7 @@ fn term_matches(term: &NodeSelectorTerm, node: &Node, labels: &BTreeMap<String, 
 }
 
 fn requirement_matches(requirement: &NodeSelectorRequirement, value: Option<&str>) -> bool {
-    let values = requirement.values.clone().unwrap_or_default();
+    let values = requirement.values.as_deref().unwrap_or(&[]);
     let number = |v: Option<&str>| v.and_then(|v| v.parse::<i64>().ok());
     let bound = values.first().and_then(|v| v.parse::<i64>().ok());
     match requirement.operator.as_str() {

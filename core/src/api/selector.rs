@@ -3,9 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use super::Object;
+
+/// The empty label set, for objects without labels.
+pub static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+
+/// An object's labels, borrowed: the empty set when it has none.
+pub fn labels_of(meta: &ObjectMeta) -> &BTreeMap<String, String> {
+    meta.labels.as_ref().unwrap_or(&NO_LABELS)
+}
 
 /// One requirement of a label selector.
 #[derive(Clone, Debug, PartialEq, Eq)]

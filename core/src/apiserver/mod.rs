@@ -148,12 +148,10 @@ impl ApiServer {
     /// Replaces an object's status only (the `/status` subresource).
     pub fn update_status(&mut self, object: Object) -> Result<Arc<Object>, StatusError> {
         let current = self.current_for_write(&object)?;
-        let mut updated = Object::clone(&current);
-        copy_status(&object, &mut updated);
-        if updated == *current {
-            return Ok(current);
+        match with_status_of(object, &current) {
+            Some(updated) => Ok(self.store.replace(updated)),
+            None => Ok(current),
         }
-        Ok(self.store.replace(updated))
     }
 
     /// Deletes an object, gracefully or through finalizers as its kind and
@@ -421,18 +419,129 @@ fn clear_status_on_create(object: &mut Object) {
 }
 
 /// Copies the status of `from` onto `to` (same kind).
+/// Calls `$apply!` with every kind that has a status subresource.
+macro_rules! kinds_with_status {
+    ($apply:ident) => {
+        $apply!(
+            Pod,
+            ReplicaSet,
+            Deployment,
+            Service,
+            Node,
+            Namespace,
+            Ingress,
+            PersistentVolumeClaim
+        )
+    };
+}
+
+/// Copies the status of `from` onto `to` (same kind).
 fn copy_status(from: &Object, to: &mut Object) {
-    match (from, to) {
-        (Object::Pod(f), Object::Pod(t)) => t.status = f.status.clone(),
-        (Object::ReplicaSet(f), Object::ReplicaSet(t)) => t.status = f.status.clone(),
-        (Object::Deployment(f), Object::Deployment(t)) => t.status = f.status.clone(),
-        (Object::Service(f), Object::Service(t)) => t.status = f.status.clone(),
-        (Object::Node(f), Object::Node(t)) => t.status = f.status.clone(),
-        (Object::Namespace(f), Object::Namespace(t)) => t.status = f.status.clone(),
-        (Object::Ingress(f), Object::Ingress(t)) => t.status = f.status.clone(),
-        (Object::PersistentVolumeClaim(f), Object::PersistentVolumeClaim(t)) => {
-            t.status = f.status.clone()
+    macro_rules! copy {
+        ($($kind:ident),*) => {
+            match (from, to) {
+                $((Object::$kind(from), Object::$kind(to)) => to.status = from.status.clone(),)*
+                _ => {}
+            }
+        };
+    }
+    kinds_with_status!(copy)
+}
+
+/// `current` with the status of `from`, or None when the status is the same.
+fn with_status_of(from: Object, current: &Object) -> Option<Object> {
+    macro_rules! replace {
+        ($($kind:ident),*) => {
+            match (from, current) {
+                $((Object::$kind(from), Object::$kind(current)) => {
+                    (from.status != current.status).then(|| {
+                        let mut updated = current.clone();
+                        updated.status = from.status;
+                        Object::$kind(updated)
+                    })
+                })*
+                _ => None,
+            }
+        };
+    }
+    kinds_with_status!(replace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::{Container, Namespace, Pod, PodSpec, PodStatus};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    fn meta(namespace: Option<&str>, name: &str) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.into()),
+            namespace: namespace.map(str::to_string),
+            ..ObjectMeta::default()
         }
-        _ => {}
+    }
+
+    fn server_with_bound_pod() -> ApiServer {
+        let mut api = ApiServer::new(1);
+        let now = SimTime::default();
+        let options = WriteOptions::default();
+        let namespace = Object::Namespace(Namespace {
+            metadata: meta(None, "default"),
+            ..Namespace::default()
+        });
+        api.create(namespace, now, &options).expect("namespace");
+        let mut metadata = meta(Some("default"), "web");
+        metadata.labels = Some([("app".to_string(), "web".to_string())].into());
+        let pod = Object::Pod(Pod {
+            metadata,
+            spec: Some(PodSpec {
+                node_name: Some("node-1".into()),
+                containers: vec![Container {
+                    name: "web".into(),
+                    image: Some("nginx:1.25".into()),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            }),
+            status: None,
+        });
+        api.create(pod, now, &options).expect("pod");
+        api
+    }
+
+    #[test]
+    fn a_status_update_carrying_only_key_and_status_keeps_the_rest() {
+        let mut api = server_with_bound_pod();
+        let status_only = Object::Pod(Pod {
+            metadata: meta(Some("default"), "web"),
+            spec: None,
+            status: Some(PodStatus {
+                phase: Some("Running".into()),
+                ..PodStatus::default()
+            }),
+        });
+        let updated = api.update_status(status_only).expect("updated");
+        let Object::Pod(pod) = updated.as_ref() else {
+            panic!("a pod")
+        };
+        let spec = pod.spec.as_ref().expect("spec kept");
+        assert_eq!(spec.containers[0].image.as_deref(), Some("nginx:1.25"));
+        assert_eq!(pod.metadata.labels.as_ref().map(|l| l.len()), Some(1));
+        assert_eq!(
+            pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Running")
+        );
+        let on_node: Vec<_> = api.store().pods_on_node("node-1").collect();
+        assert_eq!(on_node, [&("default".to_string(), "web".to_string())]);
+    }
+
+    #[test]
+    fn an_unchanged_status_writes_nothing() {
+        let mut api = server_with_bound_pod();
+        let current = api.get(Kind::Pod, "default", "web").expect("pod");
+        let before = api.store().resource_version();
+        let same = api.update_status(Object::clone(&current)).expect("same");
+        assert_eq!(api.store().resource_version(), before);
+        assert!(Arc::ptr_eq(&same, &current));
     }
 }

@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::pod_util;
 use super::{Action, Context, Controller};
-use crate::api::selector::Selector;
+use crate::api::selector::{labels_of, Selector};
 use crate::api::{Kind, Object};
 use crate::apiserver::DeleteOptions;
 use crate::store::{ObjectKey, Store, WatchEvent, WatchEventType};
@@ -58,7 +58,7 @@ pub fn backends(store: &Store, service: &Service) -> Vec<Backend> {
             Object::Pod(pod) => Some(pod),
             _ => None,
         })
-        .filter(|pod| selector.matches(&pod.metadata.labels.clone().unwrap_or_default()))
+        .filter(|pod| selector.matches(labels_of(&pod.metadata)))
         .filter(|pod| !matches!(pod_util::phase(pod), "Succeeded" | "Failed"))
         .filter_map(|pod| backend(pod, &ports))
         .collect();

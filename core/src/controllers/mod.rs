@@ -43,7 +43,8 @@ pub enum Action {
     Create(Object, Option<CreateEvents>),
     /// Replace an object's spec and metadata.
     Update(Object),
-    /// Replace an object's status.
+    /// Replace an object's status. Only the object's key, its status and,
+    /// when set, its resourceVersion (a precondition) are read.
     UpdateStatus(Object),
     /// Delete an object.
     Delete(ObjectKey, DeleteOptions),

@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::pod_util::{self, controller_ref};
 use super::{Action, Context, Controller, CreateEvents, NAME_PLACEHOLDER};
-use crate::api::selector::Selector;
+use crate::api::selector::{labels_of, Selector, NO_LABELS};
 use crate::api::{Kind, Object};
 use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
 use crate::apiserver::DeleteOptions;
@@ -86,12 +86,12 @@ impl ReplicaSetController {
 }
 
 fn matching_replica_sets(store: &Store, namespace: &str, pod: &Pod) -> Vec<ObjectKey> {
-    let labels = pod.metadata.labels.clone().unwrap_or_default();
+    let labels = labels_of(&pod.metadata);
     store
         .list(Kind::ReplicaSet, Some(namespace))
         .filter(|o| match o.as_ref() {
             Object::ReplicaSet(rs) => {
-                selector_of(rs).is_some_and(|s| !s.is_empty() && s.matches(&labels))
+                selector_of(rs).is_some_and(|s| !s.is_empty() && s.matches(labels))
             }
             _ => false,
         })
@@ -116,8 +116,10 @@ fn sync_replica_set(
     let pods = claim_pods(ctx, object, rs, &selector, orphans, &mut actions);
     let active: Vec<&Pod> = pods
         .iter()
-        .map(|p| p.as_ref())
-        .filter(|p| pod_util::is_active(p))
+        .filter_map(|p| match p.as_ref() {
+            Object::Pod(pod) if pod_util::is_active(pod) => Some(pod),
+            _ => None,
+        })
         .collect();
     if rs.metadata.deletion_timestamp.is_none() {
         actions.extend(manage_replicas(ctx, object, rs, &active));
@@ -148,7 +150,7 @@ fn claim_pods(
     selector: &Selector,
     orphans: Option<&BTreeSet<String>>,
     actions: &mut Vec<Action>,
-) -> Vec<Arc<Pod>> {
+) -> Vec<Arc<Object>> {
     let namespace = object.namespace();
     let mut claimed = Vec::new();
     for key in ctx
@@ -156,15 +158,18 @@ fn claim_pods(
         .dependents_of(object.uid())
         .filter(|k| k.kind == Kind::Pod)
     {
-        let Some(Object::Pod(pod)) = ctx.store.get(key).map(|o| o.as_ref()) else {
+        let Some(stored) = ctx.store.get(key) else {
+            continue;
+        };
+        let Object::Pod(pod) = stored.as_ref() else {
             continue;
         };
         let owned = controller_ref(&pod.metadata).is_some_and(|r| r.uid == object.uid());
         if !owned {
             continue;
         }
-        if selector.matches(&pod.metadata.labels.clone().unwrap_or_default()) {
-            claimed.push(Arc::new(pod.clone()));
+        if selector.matches(labels_of(&pod.metadata)) {
+            claimed.push(stored.clone());
         } else if pod.metadata.deletion_timestamp.is_none() {
             actions.push(Action::Update(Object::Pod(release(pod, object.uid()))));
         }
@@ -178,16 +183,15 @@ fn claim_pods(
         else {
             continue;
         };
-        if controller_ref(&pod.metadata).is_none()
-            && selector.matches(&pod.metadata.labels.clone().unwrap_or_default())
-        {
+        if controller_ref(&pod.metadata).is_none() && selector.matches(labels_of(&pod.metadata)) {
             let mut adopted = pod.clone();
             adopted
                 .metadata
                 .owner_references
                 .get_or_insert_with(Vec::new)
                 .push(pod_util::new_controller_ref(object));
-            actions.push(Action::Update(Object::Pod(adopted.clone())));
+            let adopted = Object::Pod(adopted);
+            actions.push(Action::Update(adopted.clone()));
             claimed.push(Arc::new(adopted));
         }
     }
@@ -448,12 +452,12 @@ fn calculate_status(
         .as_ref()
         .and_then(|s| s.template.as_ref())
         .and_then(|t| t.metadata.as_ref())
-        .and_then(|m| m.labels.clone())
-        .unwrap_or_default();
+        .and_then(|m| m.labels.as_ref())
+        .unwrap_or(&NO_LABELS);
     let fully_labeled = active
         .iter()
         .filter(|p| {
-            let labels = p.metadata.labels.clone().unwrap_or_default();
+            let labels = labels_of(&p.metadata);
             template_labels
                 .iter()
                 .all(|(k, v)| labels.get(k) == Some(v))

@@ -9,7 +9,8 @@ pub mod worker;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::{Node, ObjectReference, Pod};
+use k8s_openapi::api::core::v1::{Node, ObjectReference, Pod, PodStatus};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::api::{Kind, Object};
 use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
@@ -171,10 +172,7 @@ impl NodeAgent {
             .map(|e| Action::Record(to_event(object, &self.name, e)))
             .collect();
         if pod.status.as_ref() != Some(&status) {
-            actions.push(Action::UpdateStatus(Object::Pod(Pod {
-                status: Some(status),
-                ..pod.clone()
-            })));
+            actions.push(Action::UpdateStatus(status_only(pod, status)));
         }
         if worker.killing && worker.all_stopped() {
             actions.push(Action::Delete(ObjectKey::of(object), force()));
@@ -188,6 +186,20 @@ impl NodeAgent {
     pub fn workers(&self) -> impl Iterator<Item = (&(String, String), &PodWorker)> {
         self.workers.iter()
     }
+}
+
+/// The pod as a status update carries it: its key and its new status, not
+/// a copy of its spec.
+fn status_only(pod: &Pod, status: PodStatus) -> Object {
+    Object::Pod(Pod {
+        metadata: ObjectMeta {
+            name: pod.metadata.name.clone(),
+            namespace: pod.metadata.namespace.clone(),
+            ..ObjectMeta::default()
+        },
+        spec: None,
+        status: Some(status),
+    })
 }
 
 fn force() -> DeleteOptions {

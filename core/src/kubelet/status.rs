@@ -8,7 +8,6 @@ use k8s_openapi::api::core::v1::{
 
 use super::worker::{ContainerWorker, PodWorker, RestartPolicy, State, Terminated};
 use crate::apiserver::binding::set_condition;
-use crate::images;
 use crate::time::SimTime;
 
 /// The status for a pod from its worker, keeping transition times that did not change.
@@ -189,20 +188,10 @@ fn phase(worker: &PodWorker, init_done: bool) -> &'static str {
 }
 
 fn container_status(c: &ContainerWorker, pod_initializing: bool) -> ContainerStatus {
-    let image = c.spec.image.clone().unwrap_or_default();
-    let reference = images::Reference::parse(&image);
-    let created = c.container_id.is_some();
-    let image_id = images::find(&image)
-        .filter(|_| created)
-        .map(|found| {
-            format!(
-                "{}/{}@{}",
-                reference.registry,
-                reference.repository,
-                images::digest(found, &reference.tag)
-            )
-        })
-        .unwrap_or_default();
+    let (image, image_id) = match &c.image_ref {
+        Some(created) => (created.image.clone(), created.image_id.clone()),
+        None => (c.spec.image.clone().unwrap_or_default(), String::new()),
+    };
     let state = match &c.state {
         State::Waiting { reason, .. } if reason == "ContainerCreating" && pod_initializing => {
             State::Waiting {
@@ -214,11 +203,7 @@ fn container_status(c: &ContainerWorker, pod_initializing: bool) -> ContainerSta
     };
     ContainerStatus {
         name: c.spec.name.clone(),
-        image: if created {
-            reference.canonical()
-        } else {
-            image
-        },
+        image,
         image_id,
         container_id: c
             .container_id

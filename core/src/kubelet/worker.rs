@@ -128,6 +128,8 @@ pub struct ContainerWorker {
     pub previous_logs: Vec<LogLine>,
     /// Its ID in the runtime, once created.
     pub container_id: Option<String>,
+    /// The image it was created from, as the status names it, once created.
+    pub image_ref: Option<ImageRef>,
     /// Whether its started once in this run.
     pub started: bool,
     /// The process it runs, once started.
@@ -356,6 +358,31 @@ impl PodWorker {
     }
 }
 
+/// A created container's image, as its status reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    /// The canonical reference: `docker.io/library/nginx:1.25`.
+    pub image: String,
+    /// The resolved digest: `docker.io/library/nginx@sha256:…`.
+    pub image_id: String,
+}
+
+impl ImageRef {
+    /// The reference of `image`, found in the catalog as `found`.
+    fn of(image: &str, found: &images::Image) -> Self {
+        let reference = images::Reference::parse(image);
+        Self {
+            image: reference.canonical(),
+            image_id: format!(
+                "{}/{}@{}",
+                reference.registry,
+                reference.repository,
+                images::digest(found, &reference.tag)
+            ),
+        }
+    }
+}
+
 impl ContainerWorker {
     fn new(spec: Container, field_path: String) -> Self {
         Self {
@@ -369,6 +396,7 @@ impl ContainerWorker {
             logs: Vec::new(),
             previous_logs: Vec::new(),
             container_id: None,
+            image_ref: None,
             started: false,
             process: None,
             field_path,
@@ -689,6 +717,7 @@ impl ContainerWorker {
         self.runs += 1;
         let id = container_id(env.pod, &self.spec.name, self.runs);
         self.container_id = Some(id.clone());
+        self.image_ref = Some(ImageRef::of(&image, found));
         events.push(self.event(
             at,
             false,

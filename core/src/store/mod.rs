@@ -217,10 +217,14 @@ impl Store {
             .entry(key.kind)
             .or_default()
             .insert((key.namespace, key.name), object.clone());
-        if let Some(previous) = previous {
-            self.unindex(&previous);
+        match previous {
+            Some(previous) if same_index_entries(&previous, &object) => {}
+            Some(previous) => {
+                self.unindex(&previous);
+                self.index(&object);
+            }
+            None => self.index(&object),
         }
-        self.index(&object);
         self.record(event_type, object.clone());
         object
     }
@@ -296,6 +300,30 @@ impl Store {
             .log
             .partition_point(|e| e.resource_version <= resource_version);
         Ok(self.log.range(start..))
+    }
+}
+
+/// Whether two versions of an object sit in the same index entries: the
+/// same owners and, for pods, the same node.
+fn same_index_entries(a: &Object, b: &Object) -> bool {
+    node_of(a) == node_of(b) && owner_uids(a).eq(owner_uids(b))
+}
+
+/// The uids of an object's owners.
+fn owner_uids(object: &Object) -> impl Iterator<Item = &str> {
+    object
+        .metadata()
+        .owner_references
+        .iter()
+        .flatten()
+        .map(|r| r.uid.as_str())
+}
+
+/// The node a pod is bound to, if the object is a bound pod.
+fn node_of(object: &Object) -> Option<&str> {
+    match object {
+        Object::Pod(pod) => pod.spec.as_ref()?.node_name.as_deref(),
+        _ => None,
     }
 }
 

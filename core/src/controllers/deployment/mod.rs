@@ -15,7 +15,7 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::pod_util::controller_ref;
 use super::{Action, Context, Controller};
-use crate::api::selector::Selector;
+use crate::api::selector::{labels_of, Selector};
 use crate::api::{Kind, Object};
 use crate::store::{ObjectKey, Store, WatchEvent, WatchEventType};
 
@@ -84,7 +84,7 @@ fn recreate_deployment_of(store: &Store, pod: &Pod) -> Option<ObjectKey> {
 }
 
 fn deployments_selecting(store: &Store, rs: &Object) -> Vec<ObjectKey> {
-    let labels = rs.metadata().labels.clone().unwrap_or_default();
+    let labels = labels_of(rs.metadata());
     store
         .list(Kind::Deployment, Some(rs.namespace()))
         .filter(|o| match o.as_ref() {
@@ -92,7 +92,7 @@ fn deployments_selecting(store: &Store, rs: &Object) -> Vec<ObjectKey> {
                 .spec
                 .as_ref()
                 .and_then(|s| Selector::from_label_selector(&s.selector).ok())
-                .is_some_and(|s| !s.is_empty() && s.matches(&labels)),
+                .is_some_and(|s| !s.is_empty() && s.matches(labels)),
             _ => false,
         })
         .map(|o| ObjectKey::of(o))

@@ -10,7 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use super::progress;
 use super::util::{self, POD_TEMPLATE_HASH};
-use crate::api::selector::Selector;
+use crate::api::selector::{labels_of, Selector};
 use crate::api::{Kind, Object};
 use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
 use crate::controllers::pod_util::{controller_ref, new_controller_ref};
@@ -110,7 +110,7 @@ impl<'a> Plan<'a> {
                 }
                 _ => None,
             })
-            .filter(|rs| selector.matches(&rs.metadata.labels.clone().unwrap_or_default()))
+            .filter(|rs| selector.matches(labels_of(&rs.metadata)))
             .collect();
         for mut rs in orphans.iter().cloned() {
             rs.metadata
