@@ -4,9 +4,11 @@
 //!   and the server, then run `sunaba serve ARGS…`.
 //! - `cargo xtask build`: build the web bundle and the server, and print sizes.
 //! - `cargo xtask test`: every test: native, WASM in headless Chromium, end to end.
+//! - `cargo xtask images [--as-seed]`: the demo images for the Docker backend.
 
 mod bundle;
 mod cmd;
+mod images;
 mod test;
 mod tools;
 
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
         "serve" => serve(rest),
         "build" => bundle::build_all().map(|_| ()),
         "test" => test::run_all(),
+        "images" => images::run(rest),
         "help" | "-h" | "--help" => {
             print_help();
             Ok(())
@@ -42,7 +45,10 @@ fn print_help() {
         "cargo xtask <task>\n\n\
          serve [ARGS…]  build everything and run `sunaba serve ARGS…` (default http://127.0.0.1:8080)\n\
          build          build the web bundle and the server; print the bundle's gzip size\n\
-         test           run every test: native, WASM in headless Chromium, end to end"
+         test           run every test: native, WASM in headless Chromium, end to end\n\
+         images [--as-seed]\n               \
+         build the demo images sunaba/echo, nginx-proxy, pause and toolbox in the local\n               \
+         Docker engine; --as-seed also tags them with the seed's names (gihyodocker/…)"
     );
 }
 

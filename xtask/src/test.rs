@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every test the project has.
 
-use crate::{bundle, cmd, tools};
+use crate::{bundle, cmd, images, tools};
 
 /// Runs the native tests, the WASM tests in headless Chromium, and the end-to-end tests.
 pub fn run_all() -> Result<(), String> {
@@ -8,6 +8,10 @@ pub fn run_all() -> Result<(), String> {
     let test_runner = tools::wasm_bindgen_tool("wasm-bindgen-test-runner")?;
     // The end-to-end tests serve the real bundle, so build it first.
     bundle::build_web()?;
+    // The Docker tests run the demo images under the seed's names.
+    if images::engine_answers() {
+        images::build(images::Tags::WithSeed)?;
+    }
 
     eprintln!("xtask: native unit, integration and end-to-end tests");
     cmd::run(

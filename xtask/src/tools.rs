@@ -112,6 +112,56 @@ impl ChromeTools {
     }
 }
 
+/// A statically linked busybox for the toolbox image: found, installed (as
+/// root, Debian's `busybox-static`), or an error that says what to install.
+pub fn ensure_static_busybox() -> Result<PathBuf, String> {
+    if let Some(busybox) = static_busybox() {
+        return Ok(busybox);
+    }
+    if is_root() {
+        eprintln!("xtask: installing Debian's busybox-static");
+        cmd::run(Command::new("apt-get").arg("update"))?;
+        cmd::run(
+            Command::new("apt-get")
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .args(["install", "-y", "busybox-static"]),
+        )?;
+    }
+    static_busybox().ok_or_else(|| {
+        "the toolbox image needs a static busybox: run `sudo apt-get install busybox-static`"
+            .to_string()
+    })
+}
+
+fn static_busybox() -> Option<PathBuf> {
+    let busybox = which(&["busybox"])?;
+    let bytes = fs::read(&busybox).ok()?;
+    is_static_elf(&bytes).then_some(busybox)
+}
+
+/// Whether an ELF executable needs no dynamic loader: it has no `PT_INTERP`
+/// program header. Only 64-bit little-endian files are understood.
+fn is_static_elf(bytes: &[u8]) -> bool {
+    const PT_INTERP: u64 = 3;
+    // The little-endian unsigned integer of `len` bytes at `at`.
+    let int = |at: u64, len: usize| -> Option<u64> {
+        let at = usize::try_from(at).ok()?;
+        let field = bytes.get(at..at.checked_add(len)?)?;
+        Some(field.iter().rev().fold(0, |n, &b| n << 8 | u64::from(b)))
+    };
+    if !bytes.starts_with(b"\x7fELF\x02\x01") {
+        return false;
+    }
+    let (Some(table), Some(entry_size), Some(entries)) = (int(0x20, 8), int(0x36, 2), int(0x38, 2))
+    else {
+        return false;
+    };
+    (0..entries).all(|i| {
+        let entry = table.saturating_add(i * entry_size);
+        int(entry, 4).is_some_and(|kind| kind != PT_INTERP)
+    })
+}
+
 /// The first of `names` found on PATH.
 pub fn which(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -124,4 +174,27 @@ pub fn which(names: &[&str]) -> Option<PathBuf> {
 
 fn is_root() -> bool {
     cmd::output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 64-bit little-endian ELF header whose one program header has type `kind`.
+    fn elf_with_program_header(kind: u8) -> Vec<u8> {
+        let mut bytes = vec![0; 0x40 + 0x38];
+        bytes[..6].copy_from_slice(b"\x7fELF\x02\x01");
+        bytes[0x20] = 0x40; // e_phoff
+        bytes[0x36] = 0x38; // e_phentsize
+        bytes[0x38] = 1; // e_phnum
+        bytes[0x40] = kind; // p_type
+        bytes
+    }
+
+    #[test]
+    fn an_interpreter_header_marks_a_dynamic_executable() {
+        assert!(is_static_elf(&elf_with_program_header(1)));
+        assert!(!is_static_elf(&elf_with_program_header(3)));
+        assert!(!is_static_elf(b"#!/bin/sh\n"));
+    }
 }

@@ -1,0 +1,15 @@
+//! The programs of Sunaba's demo images for the Docker backend, built as
+//! static binaries for `FROM scratch` images by `cargo xtask images`:
+//! `echo-server` (`sunaba/echo`), `nginx-proxy` (`sunaba/nginx-proxy`),
+//! `pause` (`sunaba/pause`) and `curl` (in `sunaba/toolbox`, beside busybox).
+//!
+//! They behave as the simulation's programs in `sunaba-core`'s `images/`
+//! say they do: the same answers, the same log lines.
+
+pub mod client;
+pub mod clock;
+pub mod curl;
+pub mod echo;
+pub mod http;
+pub mod proxy;
+pub mod server;
