@@ -4,7 +4,9 @@
 //! explains a pod that fits nowhere with the real `0/N nodes are available`
 //! message.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use k8s_openapi::api::core::v1::{
     Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint, Toleration,
@@ -45,9 +47,9 @@ struct NodeInfo {
 pub struct Scheduler {
     nodes: BTreeMap<String, NodeInfo>,
     /// Pods counted on nodes: key → (node, request, owner uid).
-    assigned: HashMap<ObjectKey, (String, Request, String)>,
+    assigned: FxHashMap<ObjectKey, (String, Request, String)>,
     /// Pods of each owner (by uid) on each node, for spreading.
-    owner_counts: HashMap<String, HashMap<String, i64>>,
+    owner_counts: FxHashMap<String, FxHashMap<String, i64>>,
     /// Pods that did not fit, retried when the cluster changes.
     pending: BTreeSet<ObjectKey>,
     /// The control-plane host, for the events' reporting instance.

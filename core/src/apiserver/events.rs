@@ -2,7 +2,7 @@
 //! Repeats of the same event are folded into one with a growing count, as
 //! client-go's event correlator does.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
@@ -71,7 +71,7 @@ pub struct NewEvent {
 /// Keeps track of recorded events so repeats are folded.
 #[derive(Clone, Debug, Default)]
 pub struct EventRecorder {
-    by_signature: HashMap<Signature, ObjectKey>,
+    by_signature: FxHashMap<Signature, ObjectKey>,
     sequence: u64,
 }
 

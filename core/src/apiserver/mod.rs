@@ -450,14 +450,19 @@ fn copy_status(from: &Object, to: &mut Object) {
 
 /// `current` with the status of `from`, or None when the status is the same.
 fn with_status_of(from: Object, current: &Object) -> Option<Object> {
+    use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+    use k8s_openapi::api::core::v1::{Namespace, Node, PersistentVolumeClaim, Pod, Service};
+    use k8s_openapi::api::networking::v1::Ingress;
     macro_rules! replace {
         ($($kind:ident),*) => {
             match (from, current) {
                 $((Object::$kind(from), Object::$kind(current)) => {
                     (from.status != current.status).then(|| {
-                        let mut updated = current.clone();
-                        updated.status = from.status;
-                        Object::$kind(updated)
+                        Object::$kind($kind {
+                            metadata: current.metadata.clone(),
+                            spec: current.spec.clone(),
+                            status: from.status,
+                        })
                     })
                 })*
                 _ => None,

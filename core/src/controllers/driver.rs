@@ -2,7 +2,9 @@
 //! until nothing is left to do at the current time.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashSet, VecDeque};
+use std::collections::{BTreeSet, BinaryHeap, VecDeque};
+
+use rustc_hash::FxHashSet;
 
 use super::{Action, Context, Controller, CreateEvents, NAME_PLACEHOLDER};
 use crate::apiserver::events::{EventType, NewEvent};
@@ -37,7 +39,7 @@ pub struct Driver {
 #[derive(Default)]
 struct WorkQueue {
     order: VecDeque<ObjectKey>,
-    queued: HashSet<ObjectKey>,
+    queued: FxHashSet<ObjectKey>,
 }
 
 impl WorkQueue {

@@ -7,7 +7,9 @@ pub mod process;
 pub mod status;
 pub mod worker;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use k8s_openapi::api::core::v1::{Node, ObjectReference, Pod, PodStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -31,7 +33,7 @@ pub struct NodeAgent {
     pub host_ip: String,
     images: BTreeSet<String>,
     pod_ips: PodIpPool,
-    workers: HashMap<(String, String), PodWorker>,
+    workers: FxHashMap<(String, String), PodWorker>,
 }
 
 /// Every node's kubelet, as one controller that routes pods by `spec.nodeName`.
@@ -53,7 +55,7 @@ impl Kubelets {
                 host_ip,
                 images: BTreeSet::new(),
                 pod_ips,
-                workers: HashMap::new(),
+                workers: FxHashMap::default(),
             },
         );
         node

@@ -6,8 +6,10 @@
 //! changes, and keeps the indexes controllers need so that their work grows
 //! with what changed, not with the size of the cluster.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::api::{Kind, Object};
 
@@ -98,9 +100,9 @@ pub struct Store {
     log: VecDeque<WatchEvent>,
     log_capacity: usize,
     /// Dependents by the uid of their owners.
-    dependents: HashMap<String, BTreeSet<ObjectKey>>,
+    dependents: FxHashMap<String, BTreeSet<ObjectKey>>,
     /// Pod keys by node name; the empty name holds unscheduled pods.
-    pods_by_node: HashMap<String, BTreeSet<(String, String)>>,
+    pods_by_node: FxHashMap<String, BTreeSet<(String, String)>>,
 }
 
 impl Default for Store {
@@ -117,8 +119,8 @@ impl Store {
             resource_version: 0,
             log: VecDeque::new(),
             log_capacity: capacity.max(1),
-            dependents: HashMap::new(),
-            pods_by_node: HashMap::new(),
+            dependents: FxHashMap::default(),
+            pods_by_node: FxHashMap::default(),
         }
     }
 
