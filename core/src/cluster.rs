@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::api::decode::{self, DecodeError};
 use crate::api::{Kind, Object, StatusError};
-use crate::apiserver::{ApiServer, WriteOptions};
+use crate::apiserver::{ApiServer, PodSecurityLevel, WriteOptions};
 use crate::controllers::deployment::DeploymentController;
 use crate::controllers::endpoints::EndpointsController;
 use crate::controllers::endpointslice::EndpointSliceController;
@@ -35,6 +35,9 @@ pub struct ClusterConfig {
     pub seed: u64,
     /// The simulated time at which the cluster starts.
     pub start: SimTime,
+    /// The Pod Security level the API server enforces on every pod; `None`
+    /// (the default) admits any pod, as a default cluster does.
+    pub pod_security: Option<PodSecurityLevel>,
 }
 
 impl Default for ClusterConfig {
@@ -43,6 +46,7 @@ impl Default for ClusterConfig {
             workers: 2,
             seed: 0,
             start: SimTime::TEST_EPOCH,
+            pod_security: None,
         }
     }
 }
@@ -61,6 +65,7 @@ impl Cluster {
     pub fn new(config: ClusterConfig) -> Self {
         let node_names = node_names(config.workers);
         let mut api = ApiServer::new(config.seed);
+        api.set_pod_security(config.pod_security);
         let now = config.start;
         for namespace in INITIAL_NAMESPACES {
             let created = api.create(namespace_object(namespace), now, &WriteOptions::default());
@@ -123,25 +128,30 @@ impl Cluster {
             .unwrap_or_else(|| unreachable_kubelets())
     }
 
-    /// A container's runtime state, to change (a shell writing files).
+    /// A simulated container, to change (a shell writing files); None for
+    /// a pod on a real container engine.
     pub fn container_mut(
         &mut self,
         namespace: &str,
         pod: &str,
         container: &str,
-    ) -> Option<&mut crate::kubelet::ContainerWorker> {
+    ) -> Option<&mut crate::kubelet::SimContainer> {
         self.driver
             .get_mut::<Kubelets>()?
-            .worker_mut(namespace, pod)?
-            .container_mut(container)
+            .sim_runtime_of_mut(namespace, pod)?
+            .container_mut(namespace, pod, container)
     }
 
     /// An attached terminal closed a container's stdin: its interactive
     /// shell exits with `code`, and the kubelet applies the restart policy.
     pub fn close_stdin(&mut self, namespace: &str, pod: &str, container: &str, code: i32) {
         let now = self.now;
-        if let Some(worker) = self.container_mut(namespace, pod, container) {
-            worker.stdin_closed(now, code);
+        if let Some(runtime) = self
+            .driver
+            .get_mut::<Kubelets>()
+            .and_then(|k| k.sim_runtime_of_mut(namespace, pod))
+        {
+            runtime.close_stdin(namespace, pod, container, now, code);
         }
         self.driver
             .enqueue::<Kubelets>(ObjectKey::new(Kind::Pod, namespace, pod));

@@ -59,6 +59,22 @@ impl Rng {
     }
 }
 
+/// A stable 64-hex-digit ID derived from `seed` (FNV-1a from `basis`, then
+/// an LCG): container and exec IDs that look random but never change.
+pub fn stable_hex_id(basis: u64, seed: &str) -> String {
+    let mut state = seed.bytes().fold(basis, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (0..4)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            format!("{state:016x}")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

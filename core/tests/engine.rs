@@ -137,11 +137,10 @@ fn a_two_container_pod_is_scheduled_pulled_created_and_started_in_order() {
             "Normal Started: Started container echo"
         ]
     );
-    let worker = cluster
+    let echo_log = cluster
         .kubelets()
-        .worker("default", "simple-echo")
+        .logs("default", "simple-echo", "echo", false)
         .expect("running");
-    let echo_log = &worker.container("echo").expect("echo").logs;
     assert!(echo_log[0].text.ends_with(" start server"), "{echo_log:?}");
 }
 
@@ -449,14 +448,11 @@ fn a_crashing_container_backs_off_ten_seconds_doubling() {
     assert_eq!(restarts(&cluster), 2, "the second back-off is 20 s");
     cluster.advance(3_000);
     assert_eq!(restarts(&cluster), 3);
-    let worker = cluster
+    let previous = cluster
         .kubelets()
-        .worker("default", "crash")
-        .expect("worker");
-    assert_eq!(
-        worker.container("app").expect("app").previous_logs[0].text,
-        "boom"
-    );
+        .logs("default", "crash", "app", true)
+        .expect("running");
+    assert_eq!(previous[0].text, "boom");
 }
 
 #[test]
@@ -546,11 +542,8 @@ fn curl_to_the_service_reaches_only_summer_pods_through_nginx() {
     let requests = |cluster: &Cluster, name: &str| {
         cluster
             .kubelets()
-            .worker("default", name)
-            .expect("worker")
-            .container("echo")
-            .expect("echo")
-            .logs
+            .logs("default", name, "echo", false)
+            .expect("running")
             .iter()
             .filter(|l| l.text.ends_with("received request"))
             .count()

@@ -123,14 +123,15 @@ fn revisions(p: &Playground, deployment: &str) -> usize {
 }
 
 fn summer_received_requests(p: &Playground) -> bool {
-    p.cluster
-        .kubelets()
+    let kubelets = p.cluster.kubelets();
+    kubelets
         .nodes()
         .flat_map(|n| n.workers())
         .filter(|((ns, name), _)| ns == "default" && name.starts_with("echo-summer-"))
-        .any(|(_, w)| {
-            w.container("echo")
-                .is_some_and(|c| c.logs.iter().any(|l| l.text.ends_with("received request")))
+        .any(|((ns, name), _)| {
+            kubelets
+                .logs(ns, name, "echo", false)
+                .is_some_and(|lines| lines.iter().any(|l| l.text.ends_with("received request")))
         })
 }
 

@@ -188,6 +188,16 @@ impl StatusError {
         Self::new(403, "Forbidden", message.into(), None)
     }
 
+    /// 403 for one object, as `NewForbidden` words it:
+    /// `pods "x" is forbidden: <why>`, with the object in the details.
+    pub fn forbidden_object(kind: Kind, name: &str, why: &str) -> Self {
+        let message = match name {
+            "" => format!("{} is forbidden: {why}", kind.qualified_plural()),
+            name => format!("{} {name:?} is forbidden: {why}", kind.qualified_plural()),
+        };
+        Self::new(403, "Forbidden", message, Self::details(kind, name))
+    }
+
     /// 413: a request body over the API server's limit.
     pub fn request_entity_too_large(limit: usize) -> Self {
         Self::new(
@@ -262,5 +272,22 @@ mod tests {
             r#"Deployment.apps "echo" is invalid: spec.selector: Required value"#
         );
         assert_eq!(invalid.code(), 422);
+    }
+
+    #[test]
+    fn forbidden_objects_are_named_as_new_forbidden_names_them() {
+        let err = StatusError::forbidden_object(Kind::Pod, "x", "violates PodSecurity");
+        assert_eq!(
+            err.message(),
+            r#"pods "x" is forbidden: violates PodSecurity"#
+        );
+        assert_eq!((err.code(), err.reason()), (403, "Forbidden"));
+        let details = err.status().details.clone().unwrap_or_default();
+        assert_eq!(details.kind.as_deref(), Some("pods"));
+        assert_eq!(details.name.as_deref(), Some("x"));
+        assert_eq!(
+            StatusError::forbidden_object(Kind::Deployment, "", "no").message(),
+            "deployments.apps is forbidden: no"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The API server's rules on top of the store: admission (defaulting,
-//! service accounts, ClusterIP allocation), validation, resourceVersion
-//! preconditions, generations, graceful deletion and finalizers.
+//! service accounts, ClusterIP allocation, Pod Security when enforced),
+//! validation, resourceVersion preconditions, generations, graceful deletion
+//! and finalizers.
 //!
 //! Everything that writes objects goes through here: kubectl, the REST
 //! surface of the native server, and the controllers.
@@ -12,6 +13,7 @@ pub mod defaults;
 pub mod delete;
 pub mod events;
 pub mod patch;
+pub mod pod_security;
 pub mod validation;
 
 use std::sync::Arc;
@@ -27,6 +29,7 @@ use crate::time::SimTime;
 
 pub use delete::{DeleteOptions, DeleteOutcome, Propagation};
 pub use events::EventRecorder;
+pub use pod_security::PodSecurityLevel;
 
 /// Options shared by create and update.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -44,6 +47,7 @@ pub struct ApiServer {
     rng: Rng,
     service_ips: ServiceIpAllocator,
     node_ports: NodePortAllocator,
+    pod_security: Option<PodSecurityLevel>,
     /// The events the control plane and kubelets record.
     pub events: EventRecorder,
 }
@@ -56,8 +60,21 @@ impl ApiServer {
             rng: Rng::new(seed),
             service_ips: ServiceIpAllocator::default(),
             node_ports: NodePortAllocator::default(),
+            pod_security: None,
             events: EventRecorder::default(),
         }
+    }
+
+    /// Enforces a Pod Security level on every pod from now on (refusing
+    /// pods outside it as Forbidden), or nothing with `None`, as a default
+    /// cluster does.
+    pub fn set_pod_security(&mut self, level: Option<PodSecurityLevel>) {
+        self.pod_security = level;
+    }
+
+    /// The Pod Security level enforced on pods, if any.
+    pub fn pod_security(&self) -> Option<PodSecurityLevel> {
+        self.pod_security
     }
 
     /// The objects, for reading.
@@ -98,6 +115,7 @@ impl ApiServer {
         defaults::apply_defaults(&mut object);
         admission::admit_create(&mut object, &mut self.rng);
         reject_invalid(&object, validation::validate_create(&object))?;
+        pod_security::admit(self.pod_security, &object, None)?;
         let key = ObjectKey::of(&object);
         if self.store.get(&key).is_some() {
             return Err(StatusError::already_exists(kind, &key.name));
@@ -139,6 +157,7 @@ impl ApiServer {
         let mut problems = validation::validate_update(&current, &object);
         problems.extend(finalizer_problems(&current, &object));
         reject_invalid(&object, problems)?;
+        pod_security::admit(self.pod_security, &object, Some(&current))?;
         if spec_of(&object) != spec_of(&current) {
             bump_generation(object.metadata_mut());
         }

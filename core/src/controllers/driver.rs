@@ -117,6 +117,7 @@ impl Driver {
     /// workqueue folds them under load.
     pub fn settle(&mut self, api: &mut ApiServer, now: SimTime) {
         self.fire_timers(now);
+        self.poll_outside(now);
         let mut budget = MAX_RECONCILES_PER_SETTLE;
         loop {
             self.observe_changes(api);
@@ -149,6 +150,15 @@ impl Driver {
                     // the next round.
                     self.observe_changes(api);
                 }
+            }
+        }
+    }
+
+    /// Queues the keys that controllers hear about from outside the API.
+    fn poll_outside(&mut self, now: SimTime) {
+        for index in 0..self.controllers.len() {
+            for key in self.controllers[index].poll(now) {
+                self.queues[index].push(key);
             }
         }
     }

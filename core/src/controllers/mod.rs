@@ -85,4 +85,11 @@ pub trait Controller: std::any::Any {
 
     /// Brings one key toward its desired state.
     fn reconcile(&mut self, ctx: Context<'_>, key: &ObjectKey) -> Vec<Action>;
+
+    /// Keys that need a reconcile because of news from outside the API
+    /// (a real container engine's reports), looked at before each round.
+    fn poll(&mut self, now: SimTime) -> Vec<ObjectKey> {
+        let _ = now;
+        Vec::new()
+    }
 }

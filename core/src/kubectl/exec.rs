@@ -180,18 +180,7 @@ pub fn start_error_message(err: &StartError) -> String {
 
 /// A stable 64-hex-digit exec ID, as containerd names exec processes.
 fn exec_id(seed: &str) -> String {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    for b in seed.bytes() {
-        state = (state ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    (0..4)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            format!("{state:016x}")
-        })
-        .collect()
+    crate::rand::stable_hex_id(0x9e37_79b9_7f4a_7c15, seed)
 }
 
 /// The pod and container a command names: `POD`, `pod/POD`, `deploy/NAME`

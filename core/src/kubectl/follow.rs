@@ -89,7 +89,11 @@ fn poll_logs(streams: &mut Vec<LogStream>, cluster: &Cluster) -> (Output, bool) 
         if container.container_id != stream.container_id {
             return false;
         }
-        for line in container.logs.iter().skip(stream.printed) {
+        let lines = cluster
+            .kubelets()
+            .logs(&stream.namespace, &stream.pod, &stream.container, false)
+            .unwrap_or_default();
+        for line in lines.iter().skip(stream.printed) {
             let mut text = stream.prefix.clone().unwrap_or_default();
             if stream.timestamps {
                 text.push_str(&super::logs::rfc3339_nano(line));
@@ -98,7 +102,7 @@ fn poll_logs(streams: &mut Vec<LogStream>, cluster: &Cluster) -> (Output, bool) 
             text.push_str(&line.text);
             out.out(text);
         }
-        stream.printed = container.logs.len();
+        stream.printed = lines.len();
         !matches!(container.state, State::Terminated(_))
     });
     let ended = streams.is_empty();

@@ -280,9 +280,15 @@ fn container_log(
     let Some(worker) = worker.and_then(|w| w.container(container)) else {
         return Err(StatusError::bad_request(format!("container \"{container}\" in pod \"{pod_name}\" is waiting to start: ContainerCreating")));
     };
+    let lines = |previous| {
+        ctx.cluster
+            .kubelets()
+            .logs(namespace, pod_name, container, previous)
+            .unwrap_or_default()
+    };
     if previous {
         return match worker.last_termination {
-            Some(_) => Ok(worker.previous_logs.clone()),
+            Some(_) => Ok(lines(true)),
             None => Err(StatusError::bad_request(format!(
                 "previous terminated container \"{container}\" in pod \"{pod_name}\" not found"
             ))),
@@ -303,7 +309,7 @@ fn container_log(
             "container \"{container}\" in pod \"{pod_name}\" is waiting to start: {reason}"
         )));
     }
-    Ok(worker.logs.clone())
+    Ok(lines(false))
 }
 
 fn print_lines(

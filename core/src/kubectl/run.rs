@@ -105,10 +105,9 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
             let logs = ctx
                 .cluster
                 .kubelets()
-                .worker(&target.namespace, &target.pod)
-                .and_then(|w| w.container(&target.container))
-                .map(|c| {
-                    c.logs
+                .logs(&target.namespace, &target.pod, &target.container, false)
+                .map(|lines| {
+                    lines
                         .iter()
                         .map(|l| format!("{}\n", l.text))
                         .collect::<String>()

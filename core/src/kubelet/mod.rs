@@ -1,9 +1,12 @@
-//! The kubelets, one per node: they run the pods bound to their node on the
-//! simulated container runtime, report pod status, record the kubelet's
-//! events, and finish graceful deletion.
+//! The kubelets, one per node: they run the pods bound to their node
+//! through the node's container runtime ([`runtime::ContainerRuntime`]:
+//! simulated by default, or a real engine), report pod status, record the
+//! kubelet's events, and finish graceful deletion.
 
 pub mod node;
 pub mod process;
+pub mod runtime;
+pub mod sim;
 pub mod status;
 pub mod worker;
 
@@ -22,22 +25,23 @@ use crate::network::ipam::PodIpPool;
 use crate::store::{ObjectKey, Store, WatchEvent, WatchEventType};
 use crate::time::SimTime;
 
+pub use runtime::{ContainerRuntime, PodRef};
+pub use sim::{SimContainer, SimRuntime};
 pub use worker::{ContainerWorker, LogLine, PodWorker, State};
 
 /// The kubelet of one node.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct NodeAgent {
     /// The node's name.
     pub name: String,
     /// Its InternalIP.
     pub host_ip: String,
-    images: BTreeSet<String>,
-    pod_ips: PodIpPool,
+    runtime: Box<dyn ContainerRuntime>,
     workers: FxHashMap<(String, String), PodWorker>,
 }
 
 /// Every node's kubelet, as one controller that routes pods by `spec.nodeName`.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Kubelets {
     nodes: BTreeMap<String, NodeAgent>,
 }
@@ -53,8 +57,7 @@ impl Kubelets {
             NodeAgent {
                 name: name.to_string(),
                 host_ip,
-                images: BTreeSet::new(),
-                pod_ips,
+                runtime: Box::new(SimRuntime::new(pod_ips)),
                 workers: FxHashMap::default(),
             },
         );
@@ -72,21 +75,71 @@ impl Kubelets {
         self.nodes.values().find_map(|n| n.workers.get(&key))
     }
 
-    /// The worker running a pod, to change (for exec and traffic).
-    pub fn worker_mut(&mut self, namespace: &str, name: &str) -> Option<&mut PodWorker> {
+    /// Runs a node's pods on another container runtime (a real engine)
+    /// instead of the simulated one; false when there is no such node.
+    pub fn set_runtime(&mut self, node: &str, runtime: Box<dyn ContainerRuntime>) -> bool {
+        match self.nodes.get_mut(node) {
+            Some(agent) => {
+                agent.runtime = runtime;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The node agent running a pod, with that pod's worker.
+    fn agent_of(&self, namespace: &str, name: &str) -> Option<(&NodeAgent, &PodWorker)> {
         let key = (namespace.to_string(), name.to_string());
         self.nodes
+            .values()
+            .find_map(|n| n.workers.get(&key).map(|w| (n, w)))
+    }
+
+    /// A container's log lines, from its node's runtime: this run's, or with
+    /// `previous` the run before. None when the pod runs nowhere.
+    pub fn logs(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+        previous: bool,
+    ) -> Option<Vec<LogLine>> {
+        let (agent, worker) = self.agent_of(namespace, pod)?;
+        Some(agent.runtime.logs(&worker.pod_ref, container, previous))
+    }
+
+    /// The simulated runtime of the node running a pod (for container
+    /// shells and traffic); None for a pod on a real engine.
+    pub fn sim_runtime_of(&self, namespace: &str, pod: &str) -> Option<&SimRuntime> {
+        self.agent_of(namespace, pod)?.0.runtime.as_sim()
+    }
+
+    /// The simulated runtime of the node running a pod, to change.
+    pub fn sim_runtime_of_mut(&mut self, namespace: &str, pod: &str) -> Option<&mut SimRuntime> {
+        let key = (namespace.to_string(), pod.to_string());
+        self.nodes
             .values_mut()
-            .find_map(|n| n.workers.get_mut(&key))
+            .find(|n| n.workers.contains_key(&key))?
+            .runtime
+            .as_sim_mut()
+    }
+
+    /// A simulated container of a pod, by names.
+    pub fn sim_container(
+        &self,
+        namespace: &str,
+        pod: &str,
+        container: &str,
+    ) -> Option<&SimContainer> {
+        self.sim_runtime_of(namespace, pod)?
+            .container(namespace, pod, container)
     }
 
     fn forget(&mut self, namespace: &str, name: &str) {
         let key = (namespace.to_string(), name.to_string());
         for agent in self.nodes.values_mut() {
             if let Some(worker) = agent.workers.remove(&key) {
-                if let Some(ip) = worker.ip {
-                    agent.pod_ips.release(ip);
-                }
+                agent.runtime.remove_sandbox(&worker.pod_ref);
             }
         }
     }
@@ -119,6 +172,14 @@ impl Controller for Kubelets {
         }
     }
 
+    fn poll(&mut self, now: SimTime) -> Vec<ObjectKey> {
+        self.nodes
+            .values_mut()
+            .flat_map(|agent| agent.runtime.pods_with_news(now))
+            .map(|pod| ObjectKey::new(Kind::Pod, pod.namespace, pod.name))
+            .collect()
+    }
+
     fn reconcile(&mut self, ctx: Context<'_>, key: &ObjectKey) -> Vec<Action> {
         let Some(object) = ctx.store.get(key) else {
             return Vec::new();
@@ -141,31 +202,27 @@ impl NodeAgent {
             if pod.metadata.deletion_timestamp.is_some() {
                 return vec![Action::Delete(ObjectKey::of(object), force())];
             }
-            let ip = self.pod_ips.allocate();
-            self.workers
-                .insert(pod_key.clone(), PodWorker::new(pod, ip, now));
+            let worker = PodWorker::new(pod, self.runtime.as_mut(), now);
+            self.workers.insert(pod_key.clone(), worker);
         }
         let Some(worker) = self.workers.get_mut(&pod_key) else {
             return Vec::new();
         };
         if worker.uid != object.uid() {
             // A new pod with the old one's name: start over.
-            if let Some(ip) = worker.ip {
-                self.pod_ips.release(ip);
-            }
-            let ip = self.pod_ips.allocate();
-            *worker = PodWorker::new(pod, ip, now);
+            self.runtime.remove_sandbox(&worker.pod_ref);
+            *worker = PodWorker::new(pod, self.runtime.as_mut(), now);
         }
         let mut kubelet_events = Vec::new();
         if pod.metadata.deletion_timestamp.is_some() {
             let grace = pod.metadata.deletion_grace_period_seconds.unwrap_or(30);
-            kubelet_events.extend(worker.kill(now, grace));
+            kubelet_events.extend(worker.kill(self.runtime.as_mut(), now, grace));
         }
+        let pod_ref = worker.pod_ref.clone();
         let mut env = worker::Env {
             pod,
-            images: &mut self.images,
-            pod_ip: None,
-            listeners: Vec::new(),
+            pod_ref: &pod_ref,
+            runtime: self.runtime.as_mut(),
         };
         kubelet_events.extend(worker.advance(&mut env, now));
         let status = status::pod_status(pod, worker, &self.host_ip, now);
@@ -178,7 +235,7 @@ impl NodeAgent {
         }
         if worker.killing && worker.all_stopped() {
             actions.push(Action::Delete(ObjectKey::of(object), force()));
-        } else if let Some(due) = worker.next_due(now) {
+        } else if let Some(due) = worker.next_due(self.runtime.as_ref(), now) {
             actions.push(Action::RequeueAfter(due.millis_since(now).max(0)));
         }
         actions

@@ -13,7 +13,7 @@ use crate::time::SimTime;
 /// The status for a pod from its worker, keeping transition times that did not change.
 pub fn pod_status(pod: &Pod, worker: &PodWorker, host_ip: &str, now: SimTime) -> PodStatus {
     let mut status = pod.status.clone().unwrap_or_default();
-    let sandbox_ready = now >= worker.sandbox_ready_at;
+    let sandbox_ready = worker.sandbox_ready_at.is_some_and(|at| now >= at);
     let init_done = worker
         .init_containers
         .iter()

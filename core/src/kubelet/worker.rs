@@ -1,15 +1,15 @@
-//! One pod on one node: its containers' lifecycle from image pull to exit,
-//! restarts with back-off, and graceful termination. Each step happens at
-//! its own simulated time and yields the kubelet's events.
+//! One pod on one node, as its kubelet sees it: the containers' lifecycle
+//! from image pull to exit, restarts with back-off, probes, and graceful
+//! termination. The work itself goes through the node's
+//! [`ContainerRuntime`]; each step happens at its own time and yields the
+//! kubelet's events.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 use k8s_openapi::api::core::v1::{Container, Pod, Probe};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::process::{self, Process, Step};
-use crate::images::{self, Program};
+use super::runtime::{ContainerConfig, ContainerRuntime, PodRef, ProbeKind, Report};
+use crate::images;
 use crate::time::SimTime;
 
 /// The first crash-loop back-off; it doubles up to [`MAX_BACKOFF_MS`].
@@ -18,13 +18,8 @@ pub const INITIAL_BACKOFF_MS: i64 = 10_000;
 pub const MAX_BACKOFF_MS: i64 = 300_000;
 /// A container that ran this long before exiting starts its back-off afresh.
 pub const BACKOFF_RESET_MS: i64 = 2 * MAX_BACKOFF_MS;
-/// How long the runtime takes to set up a pod sandbox.
-pub const SANDBOX_MS: i64 = 400;
-/// How long a server takes to exit on SIGTERM.
-pub const SERVER_STOP_MS: i64 = 100;
-/// How long an `Always` pull of an image the node already has takes: the
-/// registry is asked for the manifest, and no layer downloads.
-pub const REPULL_MILLIS: i64 = 480;
+/// How long the kubelet waits before it tries a failed sandbox again.
+pub const SANDBOX_RETRY_MS: i64 = 10_000;
 
 /// A line a container wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,8 +70,8 @@ pub enum State {
 enum Stage {
     /// Waiting for the containers before it to start.
     Blocked,
-    /// The image is downloading until the time given.
-    Pulling { done_at: SimTime, started: SimTime },
+    /// The runtime is pulling the image, since the time given.
+    Pulling { started: SimTime },
     /// The pull failed; the state turns to ImagePullBackOff at `backoff_at`, and a new pull starts at `retry_at`.
     PullFailed {
         backoff_at: SimTime,
@@ -84,14 +79,18 @@ enum Stage {
     },
     /// Create and start at the time given.
     Starting { at: SimTime },
+    /// The runtime is creating and starting it.
+    Creating,
     /// A restart: pull as the image pull policy says, then create and start.
     Repull { at: SimTime },
-    /// Running its process; the next scripted step is due at `next_at`.
-    Running { pc: usize, next_at: Option<SimTime> },
+    /// Its process runs.
+    Running,
+    /// Its process ended; what follows is not decided yet.
+    Exited,
     /// In CrashLoopBackOff until the time given.
     BackOff { restart_at: SimTime },
-    /// Stopping after SIGTERM: it ends at the time given with the code given.
-    Stopping { exit_at: SimTime, code: i32 },
+    /// Stopping after SIGTERM, until the runtime reports the exit.
+    Stopping,
     /// Finished for good (restart policy, or the pod is going away).
     Done,
 }
@@ -111,7 +110,7 @@ pub struct KubeletEvent {
     pub message: String,
 }
 
-/// One container's runtime state.
+/// One container, as the kubelet tracks it.
 #[derive(Clone, Debug)]
 pub struct ContainerWorker {
     /// Its spec.
@@ -122,22 +121,12 @@ pub struct ContainerWorker {
     pub last_termination: Option<Terminated>,
     /// Times restarted.
     pub restart_count: i32,
-    /// Its current run's log.
-    pub logs: Vec<LogLine>,
-    /// The previous run's log.
-    pub previous_logs: Vec<LogLine>,
     /// Its ID in the runtime, once created.
     pub container_id: Option<String>,
     /// The image it was created from, as the status names it, once created.
     pub image_ref: Option<ImageRef>,
-    /// Whether its started once in this run.
+    /// Whether it started in this run.
     pub started: bool,
-    /// The process it runs, once started.
-    pub process: Option<Process>,
-    /// Files its scripts created (for exec probes), in this run.
-    pub files: BTreeSet<String>,
-    /// What shells wrote into files (`echo hi > /tmp/x`), in this run.
-    pub written: BTreeMap<String, String>,
     /// Ready, by its readiness probe (or by running, without one).
     pub ready: bool,
     readiness: Option<ProbeState>,
@@ -161,16 +150,14 @@ pub enum RestartPolicy {
     Never,
 }
 
-/// What a worker needs to know of its pod and node while it steps.
+/// What a worker needs while it steps: its pod and the node's runtime.
 pub struct Env<'a> {
     /// The pod, as stored.
     pub pod: &'a Pod,
-    /// Images present on the node.
-    pub images: &'a mut BTreeSet<String>,
-    /// The pod's IP, for probe messages.
-    pub pod_ip: Option<Ipv4Addr>,
-    /// What listens in the pod right now: (port, program, args).
-    pub listeners: Vec<(u16, Program, Vec<String>)>,
+    /// The pod, as the runtime knows it.
+    pub pod_ref: &'a PodRef,
+    /// The node's container runtime.
+    pub runtime: &'a mut dyn ContainerRuntime,
 }
 
 /// One pod's worker.
@@ -178,12 +165,12 @@ pub struct Env<'a> {
 pub struct PodWorker {
     /// The pod's uid.
     pub uid: String,
-    /// The pod IP, once the sandbox exists.
+    /// The pod IP, once the sandbox is up.
     pub ip: Option<Ipv4Addr>,
     /// When the kubelet accepted the pod.
     pub start_time: SimTime,
-    /// When the sandbox is (or was) ready.
-    pub sandbox_ready_at: SimTime,
+    /// When the sandbox came up, once it has.
+    pub sandbox_ready_at: Option<SimTime>,
     /// The regular containers.
     pub containers: Vec<ContainerWorker>,
     /// The init containers, run in order before the others.
@@ -194,12 +181,16 @@ pub struct PodWorker {
     pub killing: bool,
     /// When the grace period ends, once killing.
     pub kill_deadline: Option<SimTime>,
+    /// The pod, as the runtime knows it.
+    pub pod_ref: PodRef,
+    /// When to ask the runtime for the sandbox again, after it failed.
+    sandbox_retry_at: Option<SimTime>,
     pod_label: String,
 }
 
 impl PodWorker {
-    /// A worker for a pod the kubelet just accepted.
-    pub fn new(pod: &Pod, ip: Option<Ipv4Addr>, now: SimTime) -> Self {
+    /// A worker for a pod the kubelet just accepted; it asks the runtime for the sandbox.
+    pub fn new(pod: &Pod, runtime: &mut dyn ContainerRuntime, now: SimTime) -> Self {
         let spec = pod.spec.clone().unwrap_or_default();
         let restart_policy = match spec.restart_policy.as_deref() {
             Some("Never") => RestartPolicy::Never,
@@ -209,15 +200,14 @@ impl PodWorker {
         let worker = |c: &Container, path: &str| {
             ContainerWorker::new(c.clone(), format!("{path}{{{}}}", c.name))
         };
-        let name = pod.metadata.name.clone().unwrap_or_default();
-        let namespace = pod.metadata.namespace.clone().unwrap_or_default();
-        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        let pod_ref = PodRef::of(pod);
+        runtime.run_sandbox(&pod_ref, pod, now);
         Self {
-            pod_label: format!("{name}_{namespace}({uid})"),
-            uid,
-            ip,
+            pod_label: format!("{}_{}({})", pod_ref.name, pod_ref.namespace, pod_ref.uid),
+            uid: pod_ref.uid.clone(),
+            ip: None,
             start_time: now,
-            sandbox_ready_at: now.plus_millis(SANDBOX_MS),
+            sandbox_ready_at: None,
             containers: spec
                 .containers
                 .iter()
@@ -232,13 +222,15 @@ impl PodWorker {
             restart_policy,
             killing: false,
             kill_deadline: None,
+            pod_ref,
+            sandbox_retry_at: None,
         }
     }
 
     /// Runs every step due by `now`, in time order, and returns the events they make.
     pub fn advance(&mut self, env: &mut Env<'_>, now: SimTime) -> Vec<KubeletEvent> {
         let mut events = Vec::new();
-        if now < self.sandbox_ready_at {
+        if !self.sandbox_up(env, now, &mut events) {
             return events;
         }
         // Each pass moves at least one container one step; stop when none can move.
@@ -251,27 +243,60 @@ impl PodWorker {
         events
     }
 
+    /// Takes the sandbox's report when due, or asks again after a failure;
+    /// true once the sandbox is up.
+    fn sandbox_up(
+        &mut self,
+        env: &mut Env<'_>,
+        now: SimTime,
+        events: &mut Vec<KubeletEvent>,
+    ) -> bool {
+        if self.sandbox_ready_at.is_some() {
+            return true;
+        }
+        if let Some(at) = self.sandbox_retry_at.filter(|at| *at <= now) {
+            self.sandbox_retry_at = None;
+            env.runtime.run_sandbox(&self.pod_ref, env.pod, at);
+        }
+        if env
+            .runtime
+            .due(&self.pod_ref, None)
+            .is_none_or(|due| due > now)
+        {
+            return false;
+        }
+        match env.runtime.wake(&self.pod_ref, None) {
+            Some((at, Report::SandboxReady { ip })) => {
+                self.ip = Some(ip);
+                self.sandbox_ready_at = Some(at);
+                true
+            }
+            Some((at, Report::SandboxFailed { message })) => {
+                events.push(KubeletEvent {
+                    at,
+                    field_path: None,
+                    warning: true,
+                    reason: "FailedCreatePodSandBox",
+                    message: format!("Failed to create pod sandbox: {message}"),
+                });
+                self.sandbox_retry_at = Some(at.plus_millis(SANDBOX_RETRY_MS));
+                false
+            }
+            _ => false,
+        }
+    }
+
     fn step_once(
         &mut self,
         env: &mut Env<'_>,
         now: SimTime,
         events: &mut Vec<KubeletEvent>,
     ) -> bool {
-        env.pod_ip = self.ip;
-        env.listeners = self
-            .containers
-            .iter()
-            .filter_map(|c| {
-                c.server()
-                    .map(|(program, args)| (program, args, c.listening_ports()))
-            })
-            .flat_map(|(program, args, ports)| {
-                ports.into_iter().map(move |p| (p, program, args.clone()))
-            })
-            .collect();
         let policy = self.restart_policy;
         let label = self.pod_label.clone();
-        let sandbox = self.sandbox_ready_at;
+        let Some(sandbox) = self.sandbox_ready_at else {
+            return false;
+        };
         let init_done = self.init_containers.iter().all(|c| c.succeeded());
         let mut gate = Some(sandbox);
         let mut moved = false;
@@ -306,17 +331,23 @@ impl PodWorker {
     }
 
     /// Starts stopping every container: SIGTERM now, SIGKILL when the grace period ends.
-    pub fn kill(&mut self, now: SimTime, grace_seconds: i64) -> Vec<KubeletEvent> {
+    pub fn kill(
+        &mut self,
+        runtime: &mut dyn ContainerRuntime,
+        now: SimTime,
+        grace_seconds: i64,
+    ) -> Vec<KubeletEvent> {
         if self.killing {
             return Vec::new();
         }
         self.killing = true;
         let deadline = now.plus_secs(grace_seconds.max(0));
         self.kill_deadline = Some(deadline);
+        let pod = self.pod_ref.clone();
         self.containers
             .iter_mut()
             .chain(self.init_containers.iter_mut())
-            .filter_map(|c| c.stop(now, deadline))
+            .filter_map(|c| c.stop(&pod, runtime, now, deadline))
             .collect()
     }
 
@@ -325,18 +356,22 @@ impl PodWorker {
         self.containers
             .iter()
             .chain(&self.init_containers)
-            .all(|c| !matches!(c.stage, Stage::Running { .. } | Stage::Stopping { .. }))
+            .all(|c| !matches!(c.stage, Stage::Running | Stage::Stopping | Stage::Creating))
     }
 
     /// The earliest time after `now` when something is due, if anything is.
-    pub fn next_due(&self, now: SimTime) -> Option<SimTime> {
+    pub fn next_due(&self, runtime: &dyn ContainerRuntime, now: SimTime) -> Option<SimTime> {
         let containers = self
             .containers
             .iter()
             .chain(&self.init_containers)
-            .filter_map(ContainerWorker::due);
+            .filter_map(|c| {
+                let reported = runtime.due(&self.pod_ref, Some(&c.spec.name));
+                [c.due(), reported].into_iter().flatten().min()
+            });
         containers
-            .chain([self.sandbox_ready_at])
+            .chain(runtime.due(&self.pod_ref, None))
+            .chain(self.sandbox_retry_at)
             .filter(|t| *t > now)
             .min()
     }
@@ -348,14 +383,6 @@ impl PodWorker {
             .chain(&self.init_containers)
             .find(|c| c.spec.name == name)
     }
-
-    /// Finds a container by name, to change.
-    pub fn container_mut(&mut self, name: &str) -> Option<&mut ContainerWorker> {
-        self.containers
-            .iter_mut()
-            .chain(self.init_containers.iter_mut())
-            .find(|c| c.spec.name == name)
-    }
 }
 
 /// A created container's image, as its status reports it.
@@ -363,22 +390,27 @@ impl PodWorker {
 pub struct ImageRef {
     /// The canonical reference: `docker.io/library/nginx:1.25`.
     pub image: String,
-    /// The resolved digest: `docker.io/library/nginx@sha256:…`.
+    /// The resolved digest: `docker.io/library/nginx@sha256:…`; empty when unknown.
     pub image_id: String,
 }
 
 impl ImageRef {
-    /// The reference of `image`, found in the catalog as `found`.
-    fn of(image: &str, found: &images::Image) -> Self {
+    /// The reference of `image`, with its digest when the catalog knows it.
+    fn of(image: &str) -> Self {
         let reference = images::Reference::parse(image);
+        let image_id = images::find(image)
+            .map(|found| {
+                format!(
+                    "{}/{}@{}",
+                    reference.registry,
+                    reference.repository,
+                    images::digest(found, &reference.tag)
+                )
+            })
+            .unwrap_or_default();
         Self {
             image: reference.canonical(),
-            image_id: format!(
-                "{}/{}@{}",
-                reference.registry,
-                reference.repository,
-                images::digest(found, &reference.tag)
-            ),
+            image_id,
         }
     }
 }
@@ -393,19 +425,14 @@ impl ContainerWorker {
             },
             last_termination: None,
             restart_count: 0,
-            logs: Vec::new(),
-            previous_logs: Vec::new(),
             container_id: None,
             image_ref: None,
             started: false,
-            process: None,
             field_path,
             stage: Stage::Blocked,
             crash_backoff_ms: 0,
             pull_backoff_ms: 0,
             runs: 0,
-            files: BTreeSet::new(),
-            written: BTreeMap::new(),
             ready: false,
             readiness: None,
             liveness: None,
@@ -432,6 +459,7 @@ impl ContainerWorker {
                 Stage::Blocked
                 | Stage::Pulling { .. }
                 | Stage::Starting { .. }
+                | Stage::Creating
                 | Stage::Repull { .. },
                 _,
             ) => None,
@@ -443,6 +471,7 @@ impl ContainerWorker {
         }
     }
 
+    /// When the kubelet's own next step for it is due (its timers and probes).
     fn due(&self) -> Option<SimTime> {
         [self.stage_due(), self.probe_due()]
             .into_iter()
@@ -454,7 +483,7 @@ impl ContainerWorker {
     fn probe_due(&self) -> Option<SimTime> {
         if !matches!(
             (&self.stage, &self.state),
-            (Stage::Running { .. }, State::Running { .. })
+            (Stage::Running, State::Running { .. })
         ) {
             return None;
         }
@@ -465,9 +494,9 @@ impl ContainerWorker {
             .min()
     }
 
+    /// When the kubelet's timer for the current stage fires.
     fn stage_due(&self) -> Option<SimTime> {
         match &self.stage {
-            Stage::Pulling { done_at, .. } => Some(*done_at),
             Stage::PullFailed {
                 backoff_at,
                 retry_at,
@@ -477,10 +506,8 @@ impl ContainerWorker {
                 *retry_at
             }),
             Stage::Starting { at } | Stage::Repull { at } => Some(*at),
-            Stage::Running { next_at, .. } => *next_at,
             Stage::BackOff { restart_at } => Some(*restart_at),
-            Stage::Stopping { exit_at, .. } => Some(*exit_at),
-            Stage::Blocked | Stage::Done => None,
+            _ => None,
         }
     }
 
@@ -514,11 +541,19 @@ impl ContainerWorker {
         pod_label: &str,
         events: &mut Vec<KubeletEvent>,
     ) -> bool {
+        let reported = env.runtime.due(env.pod_ref, Some(&self.spec.name));
+        let work_due = [reported, self.stage_due()].into_iter().flatten().min();
         if let Some(at) = self
             .probe_due()
-            .filter(|t| *t <= now && self.stage_due().is_none_or(|d| *t <= d))
+            .filter(|t| *t <= now && work_due.is_none_or(|d| *t <= d))
         {
             self.run_probes(at, env, events);
+            return true;
+        }
+        if reported.is_some_and(|t| t <= now && self.stage_due().is_none_or(|d| t <= d)) {
+            if let Some((at, report)) = env.runtime.wake(env.pod_ref, Some(&self.spec.name)) {
+                self.on_report(at, report, env, events);
+            }
             return true;
         }
         match self.stage.clone() {
@@ -529,35 +564,12 @@ impl ContainerWorker {
                 }
                 _ => false,
             },
-            Stage::Pulling { done_at, started } if done_at <= now => {
-                self.finish_pull(done_at, started, env, events);
-                true
-            }
             Stage::PullFailed {
                 backoff_at,
                 retry_at,
             } => {
                 if self.is_waiting("ErrImagePull") && backoff_at <= now {
-                    let image = self.spec.image.clone().unwrap_or_default();
-                    events.push(self.event(
-                        backoff_at,
-                        false,
-                        "BackOff",
-                        format!("Back-off pulling image {image:?}"),
-                    ));
-                    events.push(self.event(
-                        backoff_at,
-                        true,
-                        "Failed",
-                        "Error: ImagePullBackOff".into(),
-                    ));
-                    self.state = State::Waiting {
-                        reason: "ImagePullBackOff".into(),
-                        message: Some(format!(
-                            "Back-off pulling image {image:?}: ErrImagePull: {}",
-                            images::pull_error(&image)
-                        )),
-                    };
+                    self.back_off_pull(backoff_at, events);
                     true
                 } else if self.is_waiting("ImagePullBackOff") && retry_at <= now {
                     self.begin_pull(retry_at, env, events);
@@ -574,49 +586,51 @@ impl ContainerWorker {
                 self.begin_pull(at, env, events);
                 true
             }
-            Stage::Running {
-                pc,
-                next_at: Some(at),
-            } if at <= now => {
-                self.run_script(pc, at, env.pod, events);
-                true
-            }
             Stage::BackOff { restart_at } if restart_at <= now => {
                 self.stage = Stage::Repull { at: restart_at };
                 true
             }
-            Stage::Stopping { exit_at, code } if exit_at <= now => {
-                self.exit(exit_at, code, None);
-                // A liveness kill goes on to the restart policy; a pod kill ends it.
-                self.stage = if std::mem::take(&mut self.restart_after_stop) {
-                    Stage::Running {
-                        pc: 0,
-                        next_at: None,
-                    }
+            Stage::Exited => {
+                if let State::Terminated(t) = &self.state {
+                    let t = t.clone();
+                    self.after_exit(t, policy, pod_label, events);
                 } else {
-                    Stage::Done
-                };
+                    self.stage = Stage::Done;
+                }
                 true
             }
-            _ => {
-                if let State::Terminated(t) = &self.state {
-                    // The process ended and nothing is decided yet (a restart
-                    // already under way pulls or starts with the state still Terminated).
-                    if matches!(self.stage, Stage::Running { next_at: None, .. }) {
-                        let t = t.clone();
-                        self.after_exit(t, policy, pod_label, events);
-                        return true;
-                    }
-                }
-                false
+            _ => false,
+        }
+    }
+
+    /// What the runtime reported about this container.
+    fn on_report(
+        &mut self,
+        at: SimTime,
+        report: Report,
+        env: &mut Env<'_>,
+        events: &mut Vec<KubeletEvent>,
+    ) {
+        match report {
+            Report::Pulled { took_ms, size } => self.pulled(at, took_ms, size, events),
+            Report::PullFailed { error } => self.pull_failed(at, error, events),
+            Report::Started { .. } | Report::StartFailed { .. } if self.stage == Stage::Done => {
+                // Started after the pod began to go away: stop it at once.
+                env.runtime
+                    .stop_container(env.pod_ref, &self.spec.name, at, at);
             }
+            report @ (Report::Started { .. } | Report::StartFailed { .. }) => {
+                self.started_or_failed(at, report, events)
+            }
+            Report::Exited { code } => self.exited(at, code),
+            Report::Probed { kind, outcome } => self.probed(at, kind, outcome, env, events),
+            Report::SandboxReady { .. } | Report::SandboxFailed { .. } => {}
         }
     }
 
     fn begin_pull(&mut self, at: SimTime, env: &mut Env<'_>, events: &mut Vec<KubeletEvent>) {
         let image = self.spec.image.clone().unwrap_or_default();
-        let canonical = images::Reference::parse(&image).canonical();
-        let present = env.images.contains(&canonical);
+        let present = env.runtime.has_image(&image);
         let policy = self
             .spec
             .image_pull_policy
@@ -636,16 +650,9 @@ impl ContainerWorker {
             }
             ("Always", _) | (_, false) => {
                 events.push(self.event(at, false, "Pulling", format!("Pulling image {image:?}")));
-                // A present image only has its manifest checked; a missing one downloads.
-                let millis = match images::find(&image) {
-                    Some(_) if present => REPULL_MILLIS,
-                    Some(found) => images::pull_millis(found.size),
-                    None => 1_200,
-                };
-                self.stage = Stage::Pulling {
-                    done_at: at.plus_millis(millis),
-                    started: at,
-                };
+                env.runtime
+                    .pull_image(env.pod_ref, &self.spec.name, &image, at);
+                self.stage = Stage::Pulling { started: at };
             }
             _ => {
                 events.push(self.event(
@@ -659,88 +666,109 @@ impl ContainerWorker {
         }
     }
 
-    fn finish_pull(
-        &mut self,
-        at: SimTime,
-        started: SimTime,
-        env: &mut Env<'_>,
-        events: &mut Vec<KubeletEvent>,
-    ) {
+    fn pulled(&mut self, at: SimTime, took_ms: i64, size: u64, events: &mut Vec<KubeletEvent>) {
         let image = self.spec.image.clone().unwrap_or_default();
-        match images::find(&image) {
-            Some(found) => {
-                env.images
-                    .insert(images::Reference::parse(&image).canonical());
-                let took = images::go_duration(at.millis_since(started));
-                events.push(self.event(
-                    at,
-                    false,
-                    "Pulled",
-                    format!("Successfully pulled image {image:?} in {took} ({took} including waiting). Image size: {} bytes.", found.size),
-                ));
-                self.pull_backoff_ms = 0;
-                self.stage = Stage::Starting { at };
-            }
-            None => {
-                let error = images::pull_error(&image);
-                events.push(self.event(
-                    at,
-                    true,
-                    "Failed",
-                    format!("Failed to pull image {image:?}: {error}"),
-                ));
-                events.push(self.event(at, true, "Failed", "Error: ErrImagePull".into()));
-                self.pull_backoff_ms = next_backoff(self.pull_backoff_ms);
-                self.state = State::Waiting {
-                    reason: "ErrImagePull".into(),
-                    message: Some(error),
-                };
-                self.stage = Stage::PullFailed {
-                    backoff_at: at.plus_millis(1000),
-                    retry_at: at.plus_millis(self.pull_backoff_ms),
-                };
-            }
-        }
+        let took = images::go_duration(took_ms);
+        events.push(self.event(
+            at,
+            false,
+            "Pulled",
+            format!("Successfully pulled image {image:?} in {took} ({took} including waiting). Image size: {size} bytes."),
+        ));
+        self.pull_backoff_ms = 0;
+        self.stage = Stage::Starting { at };
+    }
+
+    fn pull_failed(&mut self, at: SimTime, error: String, events: &mut Vec<KubeletEvent>) {
+        let image = self.spec.image.clone().unwrap_or_default();
+        events.push(self.event(
+            at,
+            true,
+            "Failed",
+            format!("Failed to pull image {image:?}: {error}"),
+        ));
+        events.push(self.event(at, true, "Failed", "Error: ErrImagePull".into()));
+        self.pull_backoff_ms = next_backoff(self.pull_backoff_ms);
+        self.state = State::Waiting {
+            reason: "ErrImagePull".into(),
+            message: Some(error),
+        };
+        self.stage = Stage::PullFailed {
+            backoff_at: at.plus_millis(1000),
+            retry_at: at.plus_millis(self.pull_backoff_ms),
+        };
+    }
+
+    /// ErrImagePull turns into ImagePullBackOff until the next pull.
+    fn back_off_pull(&mut self, at: SimTime, events: &mut Vec<KubeletEvent>) {
+        let image = self.spec.image.clone().unwrap_or_default();
+        events.push(self.event(
+            at,
+            false,
+            "BackOff",
+            format!("Back-off pulling image {image:?}"),
+        ));
+        events.push(self.event(at, true, "Failed", "Error: ImagePullBackOff".into()));
+        let error = match &self.state {
+            State::Waiting {
+                message: Some(message),
+                ..
+            } => message.clone(),
+            _ => String::new(),
+        };
+        self.state = State::Waiting {
+            reason: "ImagePullBackOff".into(),
+            message: Some(format!(
+                "Back-off pulling image {image:?}: ErrImagePull: {error}"
+            )),
+        };
     }
 
     fn start(&mut self, at: SimTime, env: &mut Env<'_>, events: &mut Vec<KubeletEvent>) {
-        let image = self.spec.image.clone().unwrap_or_default();
-        let Some(found) = images::find(&image) else {
-            // The image vanished from the node; pull again.
-            self.stage = Stage::Blocked;
-            return;
-        };
         if self.runs > 0 {
             self.restart_count += 1;
-            self.previous_logs = std::mem::take(&mut self.logs);
         }
         self.runs += 1;
-        let id = container_id(env.pod, &self.spec.name, self.runs);
+        let variables = container_env_list(&self.spec);
+        let config = ContainerConfig {
+            pod: env.pod,
+            container: &self.spec,
+            env: &variables,
+            attempt: self.runs,
+        };
+        match env.runtime.start_container(env.pod_ref, &config, at) {
+            Some(report) => self.started_or_failed(at, report, events),
+            None => self.stage = Stage::Creating,
+        }
+    }
+
+    /// The runtime created the container, and its process started or not.
+    fn started_or_failed(&mut self, at: SimTime, report: Report, events: &mut Vec<KubeletEvent>) {
+        let (id, failure) = match report {
+            Report::Started { id } => (id, None),
+            Report::StartFailed { id, message } => (id, Some(message)),
+            _ => return,
+        };
+        let image = self.spec.image.clone().unwrap_or_default();
         self.container_id = Some(id.clone());
-        self.image_ref = Some(ImageRef::of(&image, found));
+        self.image_ref = Some(ImageRef::of(&image));
         events.push(self.event(
             at,
             false,
             "Created",
             format!("Created container: {}", self.spec.name),
         ));
-        let container_env = container_env(&self.spec);
-        let process = process::resolve(found, &self.spec, &container_env);
-        if let Process::StartError(message) = &process {
+        if let Some(message) = failure {
             events.push(self.event(at, true, "Failed", format!("Error: {message}")));
             self.state = State::Terminated(Terminated {
                 exit_code: 128,
                 reason: "StartError".into(),
-                message: Some(message.clone()),
+                message: Some(message),
                 started_at: None,
                 finished_at: at,
                 container_id: id,
             });
-            self.process = Some(process);
-            self.stage = Stage::Running {
-                pc: 0,
-                next_at: None,
-            };
+            self.stage = Stage::Exited;
             return;
         }
         events.push(self.event(
@@ -751,8 +779,6 @@ impl ContainerWorker {
         ));
         self.started = true;
         self.state = State::Running { started_at: at };
-        self.files.clear();
-        self.written.clear();
         self.ready = self.spec.readiness_probe.is_none();
         self.readiness = self
             .spec
@@ -764,109 +790,32 @@ impl ContainerWorker {
             .liveness_probe
             .as_ref()
             .map(|p| ProbeState::starting(p, at));
-        if let Process::Serve { program, args } = &process {
-            self.log_all(at, program.start_logs(at, args));
-        }
-        let first = matches!(process, Process::Script { .. }).then_some(at);
-        self.process = Some(process);
-        self.stage = Stage::Running {
-            pc: 0,
-            next_at: first,
-        };
+        self.stage = Stage::Running;
     }
 
-    fn log_all(&mut self, at: SimTime, lines: Vec<String>) {
-        self.logs
-            .extend(lines.into_iter().map(|text| LogLine { at, text }));
-    }
-
-    /// Runs scripted steps from `pc` at time `at` until the script sleeps, blocks or exits.
-    fn run_script(&mut self, mut pc: usize, at: SimTime, pod: &Pod, _events: &mut [KubeletEvent]) {
-        let Some(Process::Script { steps, loop_start }) = self.process.clone() else {
-            self.stage = Stage::Running { pc, next_at: None };
-            return;
-        };
-        let _ = pod;
-        for _ in 0..10_000 {
-            if pc >= steps.len() {
-                match loop_start {
-                    Some(start) if start < steps.len() => pc = start,
-                    _ => {
-                        self.exit(at, 0, None);
-                        return;
-                    }
-                }
-            }
-            match &steps[pc] {
-                Step::Log(text) => {
-                    let text = if text == "{date}" {
-                        date_line(at)
-                    } else {
-                        text.clone()
-                    };
-                    self.logs.push(LogLine { at, text });
-                    pc += 1;
-                }
-                Step::Sleep(ms) => {
-                    self.stage = Stage::Running {
-                        pc: pc + 1,
-                        next_at: Some(at.plus_millis((*ms).max(1))),
-                    };
-                    return;
-                }
-                Step::Exit(code) => {
-                    self.exit(at, *code, None);
-                    return;
-                }
-                Step::Forever => {
-                    self.stage = Stage::Running { pc, next_at: None };
-                    return;
-                }
-                Step::Touch(path) => {
-                    self.files.insert(path.clone());
-                    pc += 1;
-                }
-                Step::Remove(path) => {
-                    self.files.remove(path);
-                    pc += 1;
-                }
-            }
-        }
-        self.stage = Stage::Running {
-            pc,
-            next_at: Some(at.plus_millis(1000)),
-        };
-    }
-
-    /// The attached terminal closed the main process's stdin (an interactive
-    /// shell's `exit`): a running process ends with `code`, as `sh` does at EOF.
-    pub fn stdin_closed(&mut self, at: SimTime, code: i32) {
-        if matches!(self.state, State::Running { .. })
-            && matches!(self.stage, Stage::Running { next_at: None, .. })
-        {
-            self.exit(at, code, None);
-        }
-    }
-
-    fn exit(&mut self, at: SimTime, code: i32, message: Option<String>) {
+    /// The process ended with `code` at `at`.
+    fn exited(&mut self, at: SimTime, code: i32) {
         let started_at = match &self.state {
             State::Running { started_at } => Some(*started_at),
             _ => None,
         };
+        match self.stage {
+            Stage::Running => self.stage = Stage::Exited,
+            // A liveness kill goes on to the restart policy; a pod kill ends it.
+            Stage::Stopping if std::mem::take(&mut self.restart_after_stop) => {
+                self.stage = Stage::Exited;
+            }
+            Stage::Stopping => self.stage = Stage::Done,
+            _ => return,
+        }
         self.state = State::Terminated(Terminated {
             exit_code: code,
             reason: if code == 0 { "Completed" } else { "Error" }.into(),
-            message,
+            message: None,
             started_at,
             finished_at: at,
             container_id: self.container_id.clone().unwrap_or_default(),
         });
-        if !matches!(self.stage, Stage::Stopping { .. }) {
-            self.stage = Stage::Running {
-                pc: 0,
-                next_at: None,
-            };
-        }
     }
 
     /// Decides, after an exit, whether and when the container runs again.
@@ -921,17 +870,18 @@ impl ContainerWorker {
         self.crash_backoff_ms = next_backoff(backoff);
     }
 
-    /// SIGTERM: a server stops at once, a script is killed at the deadline.
-    fn stop(&mut self, now: SimTime, deadline: SimTime) -> Option<KubeletEvent> {
+    /// SIGTERM now and SIGKILL at the deadline, through the runtime.
+    fn stop(
+        &mut self,
+        pod: &PodRef,
+        runtime: &mut dyn ContainerRuntime,
+        now: SimTime,
+        deadline: SimTime,
+    ) -> Option<KubeletEvent> {
         match (&self.stage, &self.state) {
-            (Stage::Running { .. }, State::Running { .. }) => {
-                let graceful = self.process.as_ref().is_some_and(Process::stops_on_sigterm);
-                let (exit_at, code) = if graceful {
-                    (now.plus_millis(SERVER_STOP_MS).min(deadline), 0)
-                } else {
-                    (deadline, 137)
-                };
-                self.stage = Stage::Stopping { exit_at, code };
+            (Stage::Running, State::Running { .. }) => {
+                runtime.stop_container(pod, &self.spec.name, now, deadline);
+                self.stage = Stage::Stopping;
                 Some(self.event(
                     now,
                     false,
@@ -939,7 +889,7 @@ impl ContainerWorker {
                     format!("Stopping container {}", self.spec.name),
                 ))
             }
-            (Stage::Stopping { .. }, _) => None,
+            (Stage::Stopping, _) => None,
             _ => {
                 self.stage = Stage::Done;
                 None
@@ -947,22 +897,105 @@ impl ContainerWorker {
         }
     }
 
-    /// The TCP ports its process listens on while running.
-    pub fn listening_ports(&self) -> Vec<u16> {
-        match (&self.state, &self.process) {
-            (State::Running { .. }, Some(Process::Serve { program, args })) => program.ports(args),
-            _ => Vec::new(),
+    /// Runs the readiness and liveness probes due at `at`.
+    fn run_probes(&mut self, at: SimTime, env: &mut Env<'_>, events: &mut Vec<KubeletEvent>) {
+        for kind in [ProbeKind::Readiness, ProbeKind::Liveness] {
+            let Some(probe) = self.probe_spec(kind).cloned() else {
+                continue;
+            };
+            let Some(state) = self.probe_state_mut(kind).filter(|p| p.next_at <= at) else {
+                continue;
+            };
+            state.next_at = at.plus_secs(i64::from(probe.period_seconds.unwrap_or(10).max(1)));
+            if let Some(outcome) = env
+                .runtime
+                .probe(env.pod_ref, &self.spec.name, kind, &probe, at)
+            {
+                self.probed(at, kind, outcome, env, events);
+            }
         }
     }
 
-    /// Its server program, while it runs one.
-    pub fn server(&self) -> Option<(Program, Vec<String>)> {
-        match (&self.state, &self.process) {
-            (State::Running { .. }, Some(Process::Serve { program, args })) => {
-                Some((*program, args.clone()))
-            }
-            _ => None,
+    fn probe_spec(&self, kind: ProbeKind) -> Option<&Probe> {
+        match kind {
+            ProbeKind::Readiness => self.spec.readiness_probe.as_ref(),
+            ProbeKind::Liveness => self.spec.liveness_probe.as_ref(),
         }
+    }
+
+    fn probe_state_mut(&mut self, kind: ProbeKind) -> Option<&mut ProbeState> {
+        match kind {
+            ProbeKind::Readiness => self.readiness.as_mut(),
+            ProbeKind::Liveness => self.liveness.as_mut(),
+        }
+    }
+
+    /// Counts a probe's outcome and acts when a threshold is crossed.
+    fn probed(
+        &mut self,
+        at: SimTime,
+        kind: ProbeKind,
+        outcome: Result<(), String>,
+        env: &mut Env<'_>,
+        events: &mut Vec<KubeletEvent>,
+    ) {
+        let Some(probe) = self.probe_spec(kind).cloned() else {
+            return;
+        };
+        let Some(state) = self.probe_state_mut(kind) else {
+            return;
+        };
+        let crossed = state.count(&probe, &outcome);
+        if let Err(why) = &outcome {
+            let which = match kind {
+                ProbeKind::Readiness => "Readiness",
+                ProbeKind::Liveness => "Liveness",
+            };
+            events.push(self.event(
+                at,
+                true,
+                "Unhealthy",
+                format!("{which} probe failed: {why}"),
+            ));
+        }
+        match (kind, crossed) {
+            (ProbeKind::Readiness, Some(ready)) => self.ready = ready,
+            (ProbeKind::Liveness, Some(false)) => self.kill_unhealthy(at, &probe, env, events),
+            _ => {}
+        }
+    }
+
+    /// A failed liveness probe: stop the container, then restart it by the policy.
+    fn kill_unhealthy(
+        &mut self,
+        at: SimTime,
+        probe: &Probe,
+        env: &mut Env<'_>,
+        events: &mut Vec<KubeletEvent>,
+    ) {
+        let name = self.spec.name.clone();
+        events.push(self.event(
+            at,
+            false,
+            "Killing",
+            format!("Container {name} failed liveness probe, will be restarted"),
+        ));
+        let grace = probe
+            .termination_grace_period_seconds
+            .or_else(|| {
+                env.pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.termination_grace_period_seconds)
+            })
+            .unwrap_or(30);
+        env.runtime
+            .stop_container(env.pod_ref, &name, at, at.plus_secs(grace));
+        self.liveness = None;
+        self.readiness = None;
+        self.ready = false;
+        self.stage = Stage::Stopping;
+        self.restart_after_stop = true;
     }
 }
 
@@ -974,35 +1007,13 @@ fn next_backoff(current: i64) -> i64 {
     }
 }
 
-/// The environment a container sees from its spec (`env` with plain values).
-pub fn container_env(container: &Container) -> BTreeMap<String, String> {
+/// The environment a container sees from its spec (`env` with plain values), in order.
+pub fn container_env_list(container: &Container) -> Vec<(String, String)> {
     container
         .env
         .iter()
         .flatten()
         .map(|e| (e.name.clone(), e.value.clone().unwrap_or_default()))
-        .collect()
-}
-
-fn date_line(at: SimTime) -> String {
-    k8s_openapi::jiff::fmt::strtime::format("%a %b %e %H:%M:%S UTC %Y", at.to_time().0)
-        .unwrap_or_default()
-}
-
-/// A stable 64-hex-digit container ID from the pod, container and run.
-fn container_id(pod: &Pod, name: &str, run: u32) -> String {
-    let seed = format!("{}/{name}/{run}", pod.metadata.uid.as_deref().unwrap_or(""));
-    let mut state = 0xcbf2_9ce4_8422_2325u64;
-    for b in seed.bytes() {
-        state = (state ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    (0..4)
-        .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            format!("{state:016x}")
-        })
         .collect()
 }
 
@@ -1022,175 +1033,25 @@ impl ProbeState {
             failures: 0,
         }
     }
-}
 
-/// What a probe found.
-enum ProbeResult {
-    Success,
-    Failure(String),
-}
-
-impl ContainerWorker {
-    /// Runs the readiness and liveness probes due at `at`.
-    fn run_probes(&mut self, at: SimTime, env: &mut Env<'_>, events: &mut Vec<KubeletEvent>) {
-        if let Some(probe) = self
-            .spec
-            .readiness_probe
-            .clone()
-            .filter(|_| self.readiness.as_ref().is_some_and(|p| p.next_at <= at))
-        {
-            let result = self.probe(&probe, env);
-            let Some(state) = self.readiness.as_mut() else {
-                return;
-            };
-            let ready = record(state, &probe, &result, at);
-            if let ProbeResult::Failure(why) = &result {
-                events.push(self.event(
-                    at,
-                    true,
-                    "Unhealthy",
-                    format!("Readiness probe failed: {why}"),
-                ));
+    /// Counts an outcome; Some(healthy) when a threshold is crossed.
+    fn count(&mut self, probe: &Probe, outcome: &Result<(), String>) -> Option<bool> {
+        match outcome {
+            Ok(()) => {
+                self.failures = 0;
+                self.successes += 1;
+                (self.successes >= probe.success_threshold.unwrap_or(1)).then_some(true)
             }
-            if let Some(ready) = ready {
-                self.ready = ready;
-            }
-        }
-        if let Some(probe) = self
-            .spec
-            .liveness_probe
-            .clone()
-            .filter(|_| self.liveness.as_ref().is_some_and(|p| p.next_at <= at))
-        {
-            let result = self.probe(&probe, env);
-            let Some(state) = self.liveness.as_mut() else {
-                return;
-            };
-            let healthy = record(state, &probe, &result, at);
-            if let ProbeResult::Failure(why) = &result {
-                events.push(self.event(
-                    at,
-                    true,
-                    "Unhealthy",
-                    format!("Liveness probe failed: {why}"),
-                ));
-            }
-            if healthy == Some(false) {
-                let name = self.spec.name.clone();
-                events.push(self.event(
-                    at,
-                    false,
-                    "Killing",
-                    format!("Container {name} failed liveness probe, will be restarted"),
-                ));
-                let grace = probe
-                    .termination_grace_period_seconds
-                    .or_else(|| {
-                        env.pod
-                            .spec
-                            .as_ref()
-                            .and_then(|s| s.termination_grace_period_seconds)
-                    })
-                    .unwrap_or(30);
-                let graceful = self.process.as_ref().is_some_and(Process::stops_on_sigterm);
-                let (exit_at, code) = if graceful {
-                    (at.plus_millis(SERVER_STOP_MS), 0)
-                } else {
-                    (at.plus_secs(grace), 137)
-                };
-                self.liveness = None;
-                self.readiness = None;
-                self.ready = false;
-                self.stage = Stage::Stopping { exit_at, code };
-                self.restart_after_stop = true;
+            Err(_) => {
+                self.successes = 0;
+                self.failures += 1;
+                (self.failures >= probe.failure_threshold.unwrap_or(3)).then_some(false)
             }
         }
     }
-
-    /// Runs one probe against this container's pod.
-    fn probe(&self, probe: &Probe, env: &Env<'_>) -> ProbeResult {
-        let ip = env
-            .pod_ip
-            .map_or_else(|| "0.0.0.0".to_string(), |ip| ip.to_string());
-        let port_of = |port: &IntOrString| match port {
-            IntOrString::Int(n) => u16::try_from(*n).unwrap_or(0),
-            IntOrString::String(name) => self
-                .spec
-                .ports
-                .iter()
-                .flatten()
-                .find(|p| p.name.as_deref() == Some(name.as_str()))
-                .and_then(|p| u16::try_from(p.container_port).ok())
-                .unwrap_or(0),
-        };
-        if let Some(http) = &probe.http_get {
-            let port = port_of(&http.port);
-            let path = http.path.clone().unwrap_or_else(|| "/".into());
-            let scheme = http
-                .scheme
-                .clone()
-                .unwrap_or_else(|| "HTTP".into())
-                .to_ascii_lowercase();
-            let url = format!("{scheme}://{ip}:{port}{path}");
-            return match env.listeners.iter().find(|(p, ..)| *p == port) {
-                None => ProbeResult::Failure(format!(
-                    "Get \"{url}\": dial tcp {ip}:{port}: connect: connection refused"
-                )),
-                Some((_, program, args)) => {
-                    match program
-                        .handle_http(SimTime::default(), "GET", &path, args, "kubelet")
-                        .map(|(r, _)| r.status)
-                    {
-                        Some(status) if (200..400).contains(&status) => ProbeResult::Success,
-                        Some(status) => ProbeResult::Failure(format!(
-                            "HTTP probe failed with statuscode: {status}"
-                        )),
-                        None => ProbeResult::Success,
-                    }
-                }
-            };
-        }
-        if let Some(tcp) = &probe.tcp_socket {
-            let port = port_of(&tcp.port);
-            return if env.listeners.iter().any(|(p, ..)| *p == port) {
-                ProbeResult::Success
-            } else {
-                ProbeResult::Failure(format!("dial tcp {ip}:{port}: connect: connection refused"))
-            };
-        }
-        if let Some(exec) = &probe.exec {
-            let tools =
-                images::find(self.spec.image.as_deref().unwrap_or("")).map_or(&[][..], |i| i.tools);
-            let (code, output) =
-                process::exec_probe(exec.command.as_deref().unwrap_or(&[]), &self.files, tools);
-            return if code == 0 {
-                ProbeResult::Success
-            } else {
-                ProbeResult::Failure(output)
-            };
-        }
-        ProbeResult::Success
-    }
 }
 
-/// Counts a result and schedules the next run; Some(healthy) when a threshold is crossed.
-fn record(
-    state: &mut ProbeState,
-    probe: &Probe,
-    result: &ProbeResult,
-    at: SimTime,
-) -> Option<bool> {
-    state.next_at = at.plus_secs(i64::from(probe.period_seconds.unwrap_or(10).max(1)));
-    match result {
-        ProbeResult::Success => {
-            state.failures = 0;
-            state.successes += 1;
-            (state.successes >= probe.success_threshold.unwrap_or(1)).then_some(true)
-        }
-        ProbeResult::Failure(_) => {
-            state.successes = 0;
-            state.failures += 1;
-            (state.failures >= probe.failure_threshold.unwrap_or(3)).then_some(false)
-        }
-    }
+/// The environment a container sees from its spec (`env` with plain values).
+pub fn container_env(container: &Container) -> std::collections::BTreeMap<String, String> {
+    container_env_list(container).into_iter().collect()
 }

@@ -9,7 +9,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::dns;
 use crate::api::{Kind, Object};
 use crate::images::HttpResponse;
-use crate::kubelet::{Kubelets, PodWorker};
+use crate::kubelet::Kubelets;
 use crate::rand::Rng;
 use crate::store::Store;
 use crate::time::SimTime;
@@ -281,12 +281,12 @@ impl Network<'_> {
         hops: usize,
     ) -> Option<Result<HttpResponse, NetError>> {
         let now = self.now;
-        let worker: &PodWorker = self.kubelets.worker(ns, pod)?;
-        let container = worker
-            .containers
-            .iter()
-            .find(|c| c.listening_ports().contains(&port))?;
-        let name = container.spec.name.clone();
+        let (name, container) = self
+            .kubelets
+            .sim_runtime_of(ns, pod)?
+            .containers(ns, pod)
+            .find(|(_, c)| c.listening_ports().contains(&port))?;
+        let name = name.clone();
         let (program, args) = container.server()?;
         if let Some((response, log)) = program.handle_http(now, method, path, &args, client) {
             if let Some(text) = log {
@@ -294,7 +294,7 @@ impl Network<'_> {
             }
             return Some(Ok(response));
         }
-        let env = crate::kubelet::worker::container_env(&container.spec);
+        let env = container.env.clone();
         let Some(upstream) = program.upstream(&env) else {
             return Some(Ok(HttpResponse {
                 status: 502,
@@ -326,8 +326,8 @@ impl Network<'_> {
         let now = self.now;
         if let Some(c) = self
             .kubelets
-            .worker_mut(ns, pod)
-            .and_then(|w| w.container_mut(container))
+            .sim_runtime_of_mut(ns, pod)
+            .and_then(|r| r.container_mut(ns, pod, container))
         {
             c.logs.push(crate::kubelet::LogLine { at: now, text });
         }

@@ -99,10 +99,10 @@ pub fn remove(cluster: &mut Cluster, shell: &ContainerShell, path: &str) -> bool
 
 fn written(cluster: &Cluster, shell: &ContainerShell, path: &str) -> Option<String> {
     let target = &shell.target;
-    let container = cluster
-        .kubelets()
-        .worker(&target.namespace, &target.pod)?
-        .container(&target.container)?;
+    let container =
+        cluster
+            .kubelets()
+            .sim_container(&target.namespace, &target.pod, &target.container)?;
     container.written.get(path).cloned().or_else(|| {
         // Files the main process touched exist, empty.
         container.files.contains(path).then(String::new)
@@ -131,10 +131,10 @@ fn all_paths(cluster: &Cluster, shell: &ContainerShell) -> Vec<String> {
     }
     paths.extend(image_paths(shell).into_iter().map(str::to_string));
     let target = &shell.target;
-    if let Some(container) = cluster
-        .kubelets()
-        .worker(&target.namespace, &target.pod)
-        .and_then(|w| w.container(&target.container))
+    if let Some(container) =
+        cluster
+            .kubelets()
+            .sim_container(&target.namespace, &target.pod, &target.container)
     {
         paths.extend(container.files.iter().cloned());
         paths.extend(container.written.keys().cloned());

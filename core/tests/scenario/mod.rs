@@ -62,7 +62,11 @@ pub fn transcript() -> String {
         workers.sort_by(|a, b| a.0.cmp(b.0));
         for ((ns, pod), worker) in workers {
             for container in &worker.containers {
-                for line in &container.logs {
+                let logs = cluster
+                    .kubelets()
+                    .logs(ns, pod, &container.spec.name, false)
+                    .unwrap_or_default();
+                for line in &logs {
                     out.push_str(&format!(
                         "log {ns}/{pod}/{}: {} {}\n",
                         container.spec.name,

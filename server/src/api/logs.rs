@@ -102,18 +102,18 @@ async fn follow(
         let polled = api
             .cluster
             .call(move |c| {
-                let worker = c
-                    .kubelets()
+                let kubelets = c.kubelets();
+                let worker = kubelets
                     .worker(&namespace, &pod)
                     .and_then(|w| w.container(&container))?;
-                let lines: Vec<String> = worker
-                    .logs
+                let all = kubelets.logs(&namespace, &pod, &container, false)?;
+                let lines: Vec<String> = all
                     .iter()
                     .skip(printed)
                     .map(|l| format_line(l, timestamps))
                     .collect();
                 let ended = matches!(worker.state, State::Terminated(_));
-                Some((lines, worker.logs.len(), worker.container_id.clone(), ended))
+                Some((lines, all.len(), worker.container_id.clone(), ended))
             })
             .await;
         let Ok(Some((lines, total, id, ended))) = polled else {
@@ -158,12 +158,18 @@ fn read(
                 "previous terminated container \"{container}\" in pod \"{name}\" not found"
             )));
         }
-        &worker.previous_logs
+        cluster
+            .kubelets()
+            .logs(namespace, name, &container, true)
+            .unwrap_or_default()
     } else {
         if worker.container_id.is_none() {
             return Err(waiting(&container, name, &waiting_reason(&worker.state)));
         }
-        &worker.logs
+        cluster
+            .kubelets()
+            .logs(namespace, name, &container, false)
+            .unwrap_or_default()
     };
     let skip = match options.tail_lines {
         Some(tail) if tail >= 0 => lines

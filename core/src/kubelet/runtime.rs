@@ -1,0 +1,194 @@
+//! The container runtime interface (CRI): what a kubelet asks of whatever
+//! runs its node's containers, and what it hears back.
+//!
+//! The kubelet keeps the policy: when to pull (`imagePullPolicy`), when to
+//! start (init containers first, then the others in order), when to restart
+//! (`restartPolicy`, with crash back-off), when to probe, when to stop, and
+//! what the pod's status says. A runtime does the work and reports what
+//! happened: [`SimRuntime`](super::sim::SimRuntime) in simulated time, or a
+//! real engine (Docker, in `sunaba-server`).
+//!
+//! Requests return at once. Their outcomes come back as [`Report`]s, each
+//! stamped with the simulated time it happened. A simulated runtime knows
+//! those times in advance and says when the next one is due
+//! ([`ContainerRuntime::due`]); a real engine's reports arrive when they
+//! arrive, and [`ContainerRuntime::pods_with_news`] names the pods that have
+//! some, so that their kubelet looks again.
+
+use std::net::Ipv4Addr;
+
+use k8s_openapi::api::core::v1::{Container, Pod, Probe};
+
+use super::sim::SimRuntime;
+use super::worker::LogLine;
+use crate::time::SimTime;
+
+/// A pod as a runtime knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PodRef {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// Its uid: a pod deleted and created again under the same name is another pod.
+    pub uid: String,
+}
+
+impl PodRef {
+    /// The reference of a stored pod.
+    pub fn of(pod: &Pod) -> Self {
+        Self {
+            namespace: pod.metadata.namespace.clone().unwrap_or_default(),
+            name: pod.metadata.name.clone().unwrap_or_default(),
+            uid: pod.metadata.uid.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// What the kubelet hands a runtime to create and start one container.
+#[derive(Clone, Copy, Debug)]
+pub struct ContainerConfig<'a> {
+    /// The pod, as stored: its volumes, grace period, labels and IP settings.
+    pub pod: &'a Pod,
+    /// The container's spec.
+    pub container: &'a Container,
+    /// Its environment, in the spec's order, with `valueFrom` resolved.
+    pub env: &'a [(String, String)],
+    /// Which run this is: 1 for the first, 2 after the first restart, and so on.
+    pub attempt: u32,
+}
+
+/// Which of a container's probes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProbeKind {
+    /// `readinessProbe`: whether the container takes traffic.
+    Readiness,
+    /// `livenessProbe`: whether the container must be restarted.
+    Liveness,
+}
+
+/// What a runtime tells the kubelet. Sandbox reports concern the pod;
+/// the others concern the container they were asked about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Report {
+    /// The pod's sandbox is up: its network namespace, with this IP.
+    SandboxReady {
+        /// The pod IP.
+        ip: Ipv4Addr,
+    },
+    /// The pod's sandbox could not be set up.
+    SandboxFailed {
+        /// The runtime's words.
+        message: String,
+    },
+    /// The container's image is on the node now.
+    Pulled {
+        /// How long the pull took, in milliseconds.
+        took_ms: i64,
+        /// The image's size in bytes.
+        size: u64,
+    },
+    /// The pull failed.
+    PullFailed {
+        /// The runtime's words, as the kubelet quotes them.
+        error: String,
+    },
+    /// The container was created with this ID and its process started.
+    Started {
+        /// The runtime's container ID (64 hex digits).
+        id: String,
+    },
+    /// The container was created with this ID but its process could not start.
+    StartFailed {
+        /// The runtime's container ID.
+        id: String,
+        /// Why, in the runtime's words.
+        message: String,
+    },
+    /// The container's process ended.
+    Exited {
+        /// Its exit code (137 when killed).
+        code: i32,
+    },
+    /// A probe ran.
+    Probed {
+        /// Which probe.
+        kind: ProbeKind,
+        /// Ok, or why it failed (the kubelet's `Unhealthy` wording).
+        outcome: Result<(), String>,
+    },
+}
+
+/// A node's container runtime.
+pub trait ContainerRuntime: std::fmt::Debug + Send {
+    /// Sets up a pod's sandbox; [`Report::SandboxReady`] (or
+    /// [`Report::SandboxFailed`]) follows, about the pod.
+    fn run_sandbox(&mut self, pod: &PodRef, spec: &Pod, at: SimTime);
+
+    /// Stops and removes a pod's sandbox and everything in it, and forgets
+    /// the pod (the kubelet calls this once the pod is gone).
+    fn remove_sandbox(&mut self, pod: &PodRef);
+
+    /// Whether the node already has an image (`nginx:1.25`, as written).
+    fn has_image(&self, image: &str) -> bool;
+
+    /// Pulls an image for a container; [`Report::Pulled`] or
+    /// [`Report::PullFailed`] follows.
+    fn pull_image(&mut self, pod: &PodRef, container: &str, image: &str, at: SimTime);
+
+    /// Creates and starts a container. Returns the outcome when the runtime
+    /// knows it at once ([`Report::Started`] or [`Report::StartFailed`]);
+    /// otherwise that report follows. [`Report::Exited`] follows when the
+    /// process ends.
+    fn start_container(
+        &mut self,
+        pod: &PodRef,
+        config: &ContainerConfig<'_>,
+        at: SimTime,
+    ) -> Option<Report>;
+
+    /// Sends SIGTERM now and SIGKILL at `deadline`; [`Report::Exited`] follows.
+    fn stop_container(&mut self, pod: &PodRef, container: &str, at: SimTime, deadline: SimTime);
+
+    /// Runs one probe. Returns its outcome when known at once (Ok, or the
+    /// failure's words); otherwise [`Report::Probed`] follows.
+    fn probe(
+        &mut self,
+        pod: &PodRef,
+        container: &str,
+        kind: ProbeKind,
+        probe: &Probe,
+        at: SimTime,
+    ) -> Option<Result<(), String>>;
+
+    /// When the next report about a container (or, for `None`, the pod's
+    /// sandbox) is due, if one is pending.
+    fn due(&self, pod: &PodRef, container: Option<&str>) -> Option<SimTime>;
+
+    /// Handles what is due next about a container (or the sandbox) and
+    /// returns its report with its time; `None` when what came due was the
+    /// runtime's own business (a script's next step, say).
+    fn wake(&mut self, pod: &PodRef, container: Option<&str>) -> Option<(SimTime, Report)>;
+
+    /// The pods a real engine has news about since the last call, its
+    /// reports stamped `now`. A simulated runtime has none: its reports are
+    /// all announced by [`ContainerRuntime::due`].
+    fn pods_with_news(&mut self, now: SimTime) -> Vec<PodRef> {
+        let _ = now;
+        Vec::new()
+    }
+
+    /// A container's log lines: this run's, or with `previous` the run before.
+    fn logs(&self, pod: &PodRef, container: &str, previous: bool) -> Vec<LogLine>;
+
+    /// The simulated runtime, for the simulation's own tools (container
+    /// shells, traffic between pods); `None` for a real engine.
+    fn as_sim(&self) -> Option<&SimRuntime> {
+        None
+    }
+
+    /// The simulated runtime, to change.
+    fn as_sim_mut(&mut self) -> Option<&mut SimRuntime> {
+        None
+    }
+}
