@@ -121,6 +121,19 @@ impl Cluster {
         &self.node_names
     }
 
+    /// Runs a node's pods on another container runtime (a real engine)
+    /// instead of the simulated one; false when there is no such node.
+    /// Call it before pods are bound to that node.
+    pub fn set_node_runtime(
+        &mut self,
+        node: &str,
+        runtime: Box<dyn crate::kubelet::ContainerRuntime>,
+    ) -> bool {
+        self.driver
+            .get_mut::<Kubelets>()
+            .is_some_and(|kubelets| kubelets.set_runtime(node, runtime))
+    }
+
     /// The kubelets, for logs and the containers' state.
     pub fn kubelets(&self) -> &Kubelets {
         self.driver

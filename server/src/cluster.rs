@@ -29,7 +29,7 @@ pub enum Clock {
 }
 
 /// A job for the cluster thread.
-type Job = Box<dyn FnOnce(&mut Cluster) + Send>;
+pub type Job = Box<dyn FnOnce(&mut Cluster) + Send>;
 
 /// The cluster thread is gone (it panicked or the server is shutting down).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -46,11 +46,18 @@ pub struct ClusterHandle {
 impl ClusterHandle {
     /// Builds the cluster on a new thread and returns a handle on it.
     pub fn start(config: ClusterConfig, clock: Clock) -> std::io::Result<Self> {
+        Self::start_with(config, clock, Box::new(|_| {}))
+    }
+
+    /// Builds the cluster on a new thread, runs `setup` on it before
+    /// anything else (plugging in a node's container runtime, say), and
+    /// returns a handle on it.
+    pub fn start_with(config: ClusterConfig, clock: Clock, setup: Job) -> std::io::Result<Self> {
         let (jobs, inbox) = mpsc::channel::<Job>();
         let (publish, versions) = watch::channel(0);
         std::thread::Builder::new()
             .name("sunaba-cluster".into())
-            .spawn(move || run(config, clock, &inbox, &publish))?;
+            .spawn(move || run(config, clock, setup, &inbox, &publish))?;
         Ok(Self { jobs, versions })
     }
 
@@ -83,10 +90,12 @@ impl ClusterHandle {
 fn run(
     config: ClusterConfig,
     clock: Clock,
+    setup: Job,
     inbox: &mpsc::Receiver<Job>,
     publish: &watch::Sender<u64>,
 ) {
     let mut cluster = Cluster::new(config);
+    setup(&mut cluster);
     let mut wall = WallClock::new();
     loop {
         let job = match inbox.recv_timeout(TICK) {

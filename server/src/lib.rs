@@ -3,11 +3,13 @@
 //! real kubectl works against it; `sunaba shell` runs the playground's
 //! terminal in a real one.
 //!
-//! This crate is glue: the cluster lives in `sunaba-core`.
+//! This crate is glue: the cluster lives in `sunaba-core`; `docker` runs a
+//! node's pods as real containers behind core's container-runtime trait.
 
 pub mod api;
 pub mod assets;
 pub mod cluster;
+pub mod docker;
 pub mod serve;
 pub mod shell;
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use sunaba_server::api::kubeconfig;
 use sunaba_server::cluster::Clock;
-use sunaba_server::serve::wall_clock_cluster;
+use sunaba_server::docker::{DockerConfig, DockerRuntime};
+use sunaba_server::serve::{docker_cluster, wall_clock_cluster, with_docker};
 use sunaba_server::shell::ShellConfig;
 use sunaba_server::{ServeConfig, Server};
 
@@ -16,6 +17,15 @@ use sunaba_server::{ServeConfig, Server};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// Where `sunaba serve` runs its pods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Backend {
+    /// Simulated nodes, in the server's memory.
+    Simulated,
+    /// One node whose pods are real containers on the local Docker engine.
+    Docker,
 }
 
 #[derive(Subcommand)]
@@ -31,6 +41,9 @@ enum Command {
         /// Seed every random choice (names, IPs, load balancing) for a repeatable cluster.
         #[arg(long)]
         seed: Option<u64>,
+        /// Where the pods run: `simulated` nodes, or real containers on the local `docker` engine.
+        #[arg(long, value_enum, default_value_t = Backend::Simulated)]
+        backend: Backend,
     },
     /// Print a kubeconfig that points kubectl at `sunaba serve`.
     Kubeconfig {
@@ -57,7 +70,8 @@ async fn main() -> std::process::ExitCode {
             addr,
             write_kubeconfig,
             seed,
-        } => serve(ServeConfig { addr }, write_kubeconfig, seed).await,
+            backend,
+        } => serve(ServeConfig { addr }, write_kubeconfig, seed, backend).await,
         Command::Kubeconfig { addr } => {
             print!("{}", kubeconfig::kubeconfig(addr));
             std::process::ExitCode::SUCCESS
@@ -73,8 +87,24 @@ async fn serve(
     config: ServeConfig,
     write_kubeconfig: Option<PathBuf>,
     seed: Option<u64>,
+    backend: Backend,
 ) -> std::process::ExitCode {
-    let server = match Server::bind_with(&config, wall_clock_cluster(seed), Clock::Wall).await {
+    let bound = match backend {
+        Backend::Simulated => {
+            Server::bind_with(&config, wall_clock_cluster(seed), Clock::Wall).await
+        }
+        Backend::Docker => match DockerRuntime::connect(DockerConfig::default()).await {
+            Ok(runtime) => {
+                let cluster = docker_cluster(seed);
+                Server::bind_with_setup(&config, cluster, Clock::Wall, with_docker(runtime)).await
+            }
+            Err(err) => {
+                eprintln!("error: the Docker backend needs a running engine: {err}");
+                return std::process::ExitCode::FAILURE;
+            }
+        },
+    };
+    let server = match bound {
         Ok(server) => server,
         Err(err) => {
             eprintln!("error: cannot listen on {}: {err}", config.addr);

@@ -18,7 +18,8 @@ use tokio::net::TcpListener;
 
 use crate::api::{self, Api};
 use crate::assets;
-use crate::cluster::{Clock, ClusterHandle};
+use crate::cluster::{Clock, ClusterHandle, Job};
+use crate::docker::DockerRuntime;
 
 /// What `sunaba serve` was asked to do.
 #[derive(Clone, Debug)]
@@ -57,8 +58,19 @@ impl Server {
         cluster: ClusterConfig,
         clock: Clock,
     ) -> std::io::Result<Self> {
+        Self::bind_with_setup(config, cluster, clock, Box::new(|_| {})).await
+    }
+
+    /// Listens on `config.addr` and serves a cluster built from `cluster`,
+    /// after `setup` ran on it (the Docker backend plugs in its runtime there).
+    pub async fn bind_with_setup(
+        config: &ServeConfig,
+        cluster: ClusterConfig,
+        clock: Clock,
+        setup: Job,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
-        let cluster = ClusterHandle::start(cluster, clock)?;
+        let cluster = ClusterHandle::start_with(cluster, clock, setup)?;
         Ok(Self {
             listener,
             router: router(Api {
@@ -108,6 +120,28 @@ pub fn wall_clock_cluster(seed: Option<u64>) -> ClusterConfig {
 
 /// The web bundle's routes and the API's. Static routes (`/version`,
 /// `/api`, …) take precedence over the bundle's `/{file}`.
+/// The node whose pods the Docker backend runs on the engine: the one worker.
+pub const DOCKER_NODE: &str = "sunaba-worker";
+
+/// The cluster the Docker backend serves: the control plane and one worker
+/// (the Docker host), admitting only pods within the `baseline` Pod
+/// Security profile, since manifests may come from strangers.
+pub fn docker_cluster(seed: Option<u64>) -> ClusterConfig {
+    ClusterConfig {
+        workers: 1,
+        pod_security: Some(sunaba_core::apiserver::pod_security::PodSecurityLevel::Baseline),
+        ..wall_clock_cluster(seed)
+    }
+}
+
+/// The setup that runs the Docker node's pods on `runtime`.
+pub fn with_docker(runtime: DockerRuntime) -> Job {
+    Box::new(move |cluster| {
+        let plugged = cluster.set_node_runtime(DOCKER_NODE, Box::new(runtime));
+        debug_assert!(plugged, "the Docker node exists");
+    })
+}
+
 fn router(api: Api) -> Router {
     Router::new()
         .route("/", get(index))

@@ -1,0 +1,397 @@
+//! The Docker container runtime: [`DockerRuntime`] runs a node's pods as real
+//! containers on the local Docker engine, behind core's CRI trait
+//! [`ContainerRuntime`].
+//!
+//! The trait is synchronous and is called on the cluster's thread; Docker's
+//! API (bollard) is async. So [`DockerRuntime`] is a façade: each request is
+//! sent to a worker on a tokio runtime ([`worker`]), which reports back
+//! through a channel; [`ContainerRuntime::pods_with_news`] drains it and
+//! queues each report, stamped with the kubelet's `now`, under its pod and
+//! container, where [`ContainerRuntime::due`] and [`ContainerRuntime::wake`]
+//! find it. What the kubelet asks synchronously comes from state the worker
+//! keeps filled: the engine's images ([`images::ImageCache`]) and the
+//! containers' logs ([`logs::LogStore`]).
+//!
+//! A pod is a pause container on a sunaba-created bridge network (its IP is
+//! the pod IP) and one container per spec container in the pause container's
+//! network and IPC namespaces ([`spec`]). Everything sunaba creates carries
+//! its labels, and nothing without them is touched ([`reset`]).
+
+pub mod images;
+pub mod logs;
+pub mod probe;
+pub mod reset;
+pub mod spec;
+mod worker;
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bollard::models::{Network, NetworkCreateRequest};
+use bollard::query_parameters::ListNetworksOptions;
+use bollard::Docker;
+use k8s_openapi::api::core::v1::{Pod, Probe};
+use sunaba_core::kubelet::runtime::{ContainerConfig, ContainerRuntime, PodRef, ProbeKind, Report};
+use sunaba_core::kubelet::LogLine;
+use sunaba_core::time::SimTime;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+
+use images::ImageCache;
+use logs::LogStore;
+use probe::ProbeTask;
+use spec::{Role, ROLE};
+use worker::{Context, News, Request};
+
+/// How long a Docker API call may take before bollard gives up (stops get
+/// their grace period on top).
+const API_TIMEOUT_SECS: u64 = 120;
+
+/// Where and as what the runtime works.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DockerConfig {
+    /// The `io.sunaba.cluster` label's value on everything this cluster creates.
+    pub cluster: String,
+    /// The user-defined bridge network the pods live on, created when missing.
+    pub network: String,
+    /// The image of the pods' pause containers (built by `cargo xtask images`).
+    pub pause_image: String,
+    /// The engine's Unix socket; `DOCKER_HOST` or the default when None.
+    pub socket: Option<PathBuf>,
+}
+
+impl Default for DockerConfig {
+    fn default() -> Self {
+        Self {
+            cluster: "default".into(),
+            network: "sunaba".into(),
+            pause_image: "sunaba/pause:latest".into(),
+            socket: None,
+        }
+    }
+}
+
+/// Why the runtime could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DockerError {
+    /// No engine answered, or it refused a request.
+    #[error("Docker engine: {}", docker_reason(.0))]
+    Engine(#[from] bollard::errors::Error),
+    /// A network of the pods' name exists that sunaba did not create.
+    #[error("network {0:?} exists and was not created by sunaba; choose another name")]
+    NetworkNotOurs(String),
+}
+
+/// A Docker error in Docker's own words (its message, without bollard's framing).
+pub fn docker_reason(err: &bollard::errors::Error) -> String {
+    use bollard::errors::Error;
+    match err {
+        Error::DockerResponseServerError { message, .. } => message.clone(),
+        Error::DockerStreamError { error } => error.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A client of the engine `config` names, at the newest API version both speak.
+pub async fn engine(config: &DockerConfig) -> Result<Docker, DockerError> {
+    let docker = match &config.socket {
+        Some(path) => Docker::connect_with_unix(
+            &path.to_string_lossy(),
+            API_TIMEOUT_SECS,
+            bollard::API_DEFAULT_VERSION,
+        )?,
+        None => Docker::connect_with_local_defaults()?,
+    };
+    let docker = docker.negotiate_version().await?;
+    docker.ping().await?;
+    Ok(docker)
+}
+
+/// Creates the pods' bridge network unless it exists, and returns its ID;
+/// one that exists must be sunaba's.
+///
+/// Engines before Docker 25 let two networks share a name, so two sunabas
+/// starting at once may each create one: each then settles on the oldest,
+/// and removes the others while they are still empty.
+async fn ensure_network(docker: &Docker, name: &str) -> Result<String, DockerError> {
+    if networks_named(docker, name).await?.is_empty() {
+        let request = NetworkCreateRequest {
+            name: name.to_string(),
+            driver: Some("bridge".into()),
+            labels: Some(HashMap::from([(
+                ROLE.to_string(),
+                Role::Network.as_str().to_string(),
+            )])),
+            ..NetworkCreateRequest::default()
+        };
+        match docker.create_network(request).await {
+            // 409: created meanwhile by another sunaba.
+            Ok(_)
+            | Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 409, ..
+            }) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    let mut found = networks_named(docker, name).await?;
+    let ours = |network: &Network| {
+        network
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(ROLE))
+            .is_some_and(|role| role == Role::Network.as_str())
+    };
+    if found.is_empty() || !found.iter().all(ours) {
+        return Err(DockerError::NetworkNotOurs(name.to_string()));
+    }
+    found.sort_by_key(|n| {
+        let created = n.created.as_deref().and_then(logs::parse_time);
+        (created, n.id.clone())
+    });
+    for newer in &found[1..] {
+        if let Some(id) = &newer.id {
+            // Refused while a container uses it: then it is another's to settle.
+            let _ = docker.remove_network(id).await;
+        }
+    }
+    found[0]
+        .id
+        .clone()
+        .ok_or_else(|| DockerError::NetworkNotOurs(name.to_string()))
+}
+
+/// The networks called exactly `name` (Docker's filter matches parts of names).
+async fn networks_named(docker: &Docker, name: &str) -> Result<Vec<Network>, DockerError> {
+    let filters = HashMap::from([("name".to_string(), vec![name.to_string()])]);
+    let options = ListNetworksOptions {
+        filters: Some(filters),
+    };
+    let mut networks = docker.list_networks(Some(options)).await?;
+    networks.retain(|n| n.name.as_deref() == Some(name));
+    Ok(networks)
+}
+
+/// Reports waiting for the kubelet, by pod: the sandbox's and each container's, oldest first.
+#[derive(Debug, Default)]
+struct Queues {
+    sandbox: VecDeque<(SimTime, Report)>,
+    containers: HashMap<String, VecDeque<(SimTime, Report)>>,
+}
+
+impl Queues {
+    fn of(&mut self, container: Option<&str>) -> &mut VecDeque<(SimTime, Report)> {
+        match container {
+            None => &mut self.sandbox,
+            Some(name) => self.containers.entry(name.to_string()).or_default(),
+        }
+    }
+}
+
+/// A pod the runtime runs: its spec (for probes' named ports) and its reports.
+#[derive(Debug, Default)]
+struct PodEntry {
+    spec: Option<Pod>,
+    queues: Queues,
+}
+
+/// A node's container runtime on the local Docker engine.
+#[derive(Debug)]
+pub struct DockerRuntime {
+    cluster: String,
+    /// The pods' network's ID.
+    network: String,
+    pause_image: String,
+    requests: UnboundedSender<Request>,
+    news: UnboundedReceiver<News>,
+    images: Arc<ImageCache>,
+    logs: Arc<LogStore>,
+    pods: HashMap<PodRef, PodEntry>,
+}
+
+impl DockerRuntime {
+    /// Connects to the engine, creates the pods' network when missing, reads
+    /// the engine's images, and starts the worker on the current tokio runtime.
+    pub async fn connect(config: DockerConfig) -> Result<Self, DockerError> {
+        let docker = engine(&config).await?;
+        let network = ensure_network(&docker, &config.network).await?;
+        let images = Arc::new(ImageCache::load(&docker).await?);
+        let logs = Arc::new(LogStore::default());
+        let (requests, inbox) = unbounded_channel();
+        let (reports, news) = unbounded_channel();
+        let ctx = Context {
+            docker,
+            cluster: config.cluster.as_str().into(),
+            network: network.as_str().into(),
+            news: reports,
+            images: Arc::clone(&images),
+            logs: Arc::clone(&logs),
+        };
+        tokio::spawn(worker::run(ctx, inbox));
+        Ok(Self {
+            cluster: config.cluster,
+            network,
+            pause_image: config.pause_image,
+            requests,
+            news,
+            images,
+            logs,
+            pods: HashMap::new(),
+        })
+    }
+
+    /// The `io.sunaba.cluster` label's value on what this runtime creates.
+    pub fn cluster(&self) -> &str {
+        &self.cluster
+    }
+
+    /// Sends a request to the worker; false when the worker is gone.
+    fn send(&self, request: Request) -> bool {
+        self.requests.send(request).is_ok()
+    }
+
+    /// The pod's entry, made on its first request: reports are kept for the
+    /// pods the kubelet asked about until it removes them.
+    fn entry(&mut self, pod: &PodRef) -> &mut PodEntry {
+        self.pods.entry(pod.clone()).or_default()
+    }
+
+    /// Queues a report the runtime gives itself (the worker being gone).
+    fn queue(&mut self, pod: &PodRef, container: Option<&str>, at: SimTime, report: Report) {
+        self.entry(pod).queues.of(container).push_back((at, report));
+    }
+}
+
+/// Why a request went nowhere.
+const WORKER_GONE: &str = "the Docker runtime's worker stopped";
+
+impl ContainerRuntime for DockerRuntime {
+    fn run_sandbox(&mut self, pod: &PodRef, spec: &Pod, at: SimTime) {
+        self.entry(pod).spec = Some(spec.clone());
+        let request = Request::RunSandbox {
+            pod: pod.clone(),
+            pause: Box::new(spec::pause_body(
+                &self.cluster,
+                pod,
+                spec,
+                &self.pause_image,
+                &self.network,
+            )),
+            volumes: spec::pod_volumes(&self.cluster, pod, spec),
+        };
+        if !self.send(request) {
+            let message = WORKER_GONE.to_string();
+            self.queue(pod, None, at, Report::SandboxFailed { message });
+        }
+    }
+
+    fn remove_sandbox(&mut self, pod: &PodRef) {
+        self.pods.remove(pod);
+        self.logs.forget(&pod.uid);
+        self.send(Request::RemoveSandbox { pod: pod.clone() });
+    }
+
+    fn has_image(&self, image: &str) -> bool {
+        self.images.has(image)
+    }
+
+    fn pull_image(&mut self, pod: &PodRef, container: &str, image: &str, at: SimTime) {
+        self.entry(pod);
+        let request = Request::Pull {
+            pod: pod.clone(),
+            container: container.to_string(),
+            image: image.to_string(),
+        };
+        if !self.send(request) {
+            let error = WORKER_GONE.to_string();
+            self.queue(pod, Some(container), at, Report::PullFailed { error });
+        }
+    }
+
+    fn start_container(
+        &mut self,
+        pod: &PodRef,
+        config: &ContainerConfig<'_>,
+        _at: SimTime,
+    ) -> Option<Report> {
+        let name = &config.container.name;
+        self.entry(pod);
+        self.logs.open(&pod.uid, name, config.attempt);
+        let request = Request::Start {
+            pod: pod.clone(),
+            container: name.clone(),
+            attempt: config.attempt,
+            body: Box::new(spec::container_body(&self.cluster, pod, config)),
+        };
+        (!self.send(request)).then(|| Report::StartFailed {
+            id: String::new(),
+            message: WORKER_GONE.into(),
+        })
+    }
+
+    fn stop_container(&mut self, pod: &PodRef, container: &str, at: SimTime, deadline: SimTime) {
+        let millis = deadline.millis_since(at).max(0);
+        // Docker counts whole seconds: round up, so SIGKILL never comes early.
+        let grace_secs = (millis + 999) / 1000;
+        self.send(Request::Stop {
+            pod: pod.clone(),
+            container: container.to_string(),
+            grace_secs,
+        });
+    }
+
+    fn probe(
+        &mut self,
+        pod: &PodRef,
+        container: &str,
+        kind: ProbeKind,
+        probe: &Probe,
+        _at: SimTime,
+    ) -> Option<Result<(), String>> {
+        let spec = self
+            .entry(pod)
+            .spec
+            .as_ref()
+            .and_then(|pod| pod.spec.as_ref())
+            .and_then(|spec| spec.containers.iter().find(|c| c.name == container));
+        let request = Request::Probe {
+            pod: pod.clone(),
+            container: container.to_string(),
+            kind,
+            task: ProbeTask::resolve(probe, spec),
+        };
+        (!self.send(request)).then(|| Err(WORKER_GONE.to_string()))
+    }
+
+    fn due(&self, pod: &PodRef, container: Option<&str>) -> Option<SimTime> {
+        let queues = &self.pods.get(pod)?.queues;
+        let queue = match container {
+            None => &queues.sandbox,
+            Some(name) => queues.containers.get(name)?,
+        };
+        queue.front().map(|(at, _)| *at)
+    }
+
+    fn wake(&mut self, pod: &PodRef, container: Option<&str>) -> Option<(SimTime, Report)> {
+        self.pods.get_mut(pod)?.queues.of(container).pop_front()
+    }
+
+    fn pods_with_news(&mut self, now: SimTime) -> Vec<PodRef> {
+        let mut pods = BTreeSet::new();
+        while let Ok(news) = self.news.try_recv() {
+            // Reports about a removed pod (its containers dying with it) are nobody's business.
+            let Some(entry) = self.pods.get_mut(&news.pod) else {
+                continue;
+            };
+            entry
+                .queues
+                .of(news.container.as_deref())
+                .push_back((now, news.report));
+            pods.insert(news.pod);
+        }
+        pods.into_iter().collect()
+    }
+
+    fn logs(&self, pod: &PodRef, container: &str, previous: bool) -> Vec<LogLine> {
+        self.logs.lines(&pod.uid, container, previous)
+    }
+}
