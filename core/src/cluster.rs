@@ -63,19 +63,38 @@ impl Cluster {
     /// Builds a fresh cluster: namespaces, one control-plane node and
     /// `config.workers` workers, with their kubelets and the controllers.
     pub fn new(config: ClusterConfig) -> Self {
+        let api = ApiServer::new(config.seed);
+        Self::assemble(config, api)
+    }
+
+    /// Rebuilds a cluster from saved objects (a server's data directory):
+    /// the same objects with the same uids and resourceVersions, the counter
+    /// resuming at `resource_version`. Controllers, the scheduler and the
+    /// kubelets start afresh and relist, as after a control-plane restart.
+    pub fn restore(
+        config: ClusterConfig,
+        objects: impl IntoIterator<Item = Object>,
+        resource_version: u64,
+    ) -> Self {
+        let store = crate::store::Store::restored(objects, resource_version);
+        let api = ApiServer::restored(config.seed, store);
+        Self::assemble(config, api)
+    }
+
+    /// The cluster around `api`: what a cluster always has (namespaces,
+    /// nodes, the `kubernetes` Service) is created where missing, then the
+    /// kubelets and controllers start.
+    fn assemble(config: ClusterConfig, mut api: ApiServer) -> Self {
         let node_names = node_names(config.workers);
-        let mut api = ApiServer::new(config.seed);
         api.set_pod_security(config.pod_security);
         let now = config.start;
         for namespace in INITIAL_NAMESPACES {
-            let created = api.create(namespace_object(namespace), now, &WriteOptions::default());
-            debug_assert!(created.is_ok(), "{created:?}");
+            create_if_missing(&mut api, namespace_object(namespace), now);
         }
         let mut kubelets = Kubelets::default();
         for (index, name) in node_names.iter().enumerate() {
             let node = kubelets.register(name, index as u8, index == 0, now);
-            let created = api.create(Object::Node(node), now, &WriteOptions::default());
-            debug_assert!(created.is_ok(), "{created:?}");
+            create_if_missing(&mut api, Object::Node(node), now);
         }
         let control_plane_ip = kubelets
             .nodes()
@@ -83,8 +102,7 @@ impl Cluster {
             .map(|n| n.host_ip.clone())
             .unwrap_or_default();
         for object in crate::apiserver::bootstrap::kubernetes_service_objects(&control_plane_ip) {
-            let created = api.create(object, now, &WriteOptions::default());
-            debug_assert!(created.is_ok(), "{created:?}");
+            create_if_missing(&mut api, object, now);
         }
         let controllers: Vec<Box<dyn Controller>> = vec![
             Box::new(NamespaceController),
@@ -304,6 +322,15 @@ fn namespace_object(name: &str) -> Object {
 }
 
 /// The nodes' names, as kind names them.
+/// Creates one of the objects every cluster has, unless a restored store has it.
+fn create_if_missing(api: &mut ApiServer, object: Object, now: SimTime) {
+    let key = ObjectKey::of(&object);
+    if api.store().get(&key).is_none() {
+        let created = api.create(object, now, &WriteOptions::default());
+        debug_assert!(created.is_ok(), "{created:?}");
+    }
+}
+
 fn node_names(workers: usize) -> Vec<String> {
     let workers = (1..=workers).map(|i| match i {
         1 => "sunaba-worker".to_string(),

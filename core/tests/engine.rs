@@ -648,3 +648,84 @@ fn a_failing_liveness_probe_restarts_the_container() {
         "{events:#?}"
     );
 }
+
+#[test]
+fn a_restored_cluster_keeps_objects_and_resource_versions_and_runs_on() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-deployment.yaml").expect("seed"),
+    );
+    cluster.advance(30_000);
+    let saved: Vec<Object> = cluster
+        .api()
+        .store()
+        .objects()
+        .map(|o| Object::clone(o))
+        .collect();
+    let resource_version = cluster.api().store().resource_version();
+    let deployment = |c: &Cluster| {
+        c.api()
+            .get(Kind::Deployment, "default", "echo")
+            .expect("the deployment")
+    };
+    let before = deployment(&cluster);
+
+    let mut restored = Cluster::restore(
+        ClusterConfig {
+            start: cluster.now(),
+            ..ClusterConfig::default()
+        },
+        saved,
+        resource_version,
+    );
+    let after = deployment(&restored);
+    assert_eq!(after.uid(), before.uid());
+    assert_eq!(
+        after.metadata().resource_version,
+        before.metadata().resource_version
+    );
+    assert!(restored.api().store().resource_version() >= resource_version);
+    let names = |c: &Cluster| {
+        let mut names: Vec<String> = pods(c).iter().map(|p| p.name().to_string()).collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&restored), names(&cluster), "no pod added or lost");
+    let ips = |c: &Cluster| {
+        let mut ips: Vec<(String, Option<String>)> = pods(c)
+            .iter()
+            .map(|p| {
+                let ip = as_pod(p).status.as_ref().and_then(|s| s.pod_ip.clone());
+                (p.name().to_string(), ip)
+            })
+            .collect();
+        ips.sort();
+        ips
+    };
+    assert_eq!(
+        ips(&restored),
+        ips(&cluster),
+        "the running pods were taken over"
+    );
+
+    // Writes go on from the saved resourceVersion, and the pods run again.
+    apply(
+        &mut restored,
+        seed::manifest("simple-pod.yaml").expect("seed"),
+    );
+    let pod = restored
+        .api()
+        .get(Kind::Pod, "default", "simple-echo")
+        .expect("created");
+    let created_at: u64 = pod
+        .metadata()
+        .resource_version
+        .as_deref()
+        .and_then(|rv| rv.parse().ok())
+        .expect("a resourceVersion");
+    assert!(created_at > resource_version);
+    restored.advance(30_000);
+    assert!(pods(&restored).iter().all(|p| phase(p) == "Running"));
+    assert_eq!(pods(&restored).len(), names(&cluster).len() + 1);
+}

@@ -65,6 +65,29 @@ impl ApiServer {
         }
     }
 
+    /// An API server over a restored store: the allocators take back the
+    /// ClusterIPs and NodePorts its Services hold, and the random source is
+    /// moved on by the store's resourceVersion, so a restart with the same
+    /// seed does not draw the names and uids it already gave out.
+    pub fn restored(seed: u64, store: Store) -> Self {
+        let mut api = Self::new(seed ^ store.resource_version().rotate_left(29));
+        for object in store.list(Kind::Service, None) {
+            if let Object::Service(service) = object.as_ref() {
+                let spec = service.spec.as_ref();
+                let ips = spec.and_then(|s| s.cluster_ips.clone()).unwrap_or_default();
+                for ip in ips.iter().filter_map(|ip| ip.parse().ok()) {
+                    let _ = api.service_ips.allocate(ip);
+                }
+                let ports = spec.and_then(|s| s.ports.as_deref()).unwrap_or_default();
+                for port in ports.iter().filter_map(|p| p.node_port) {
+                    let _ = api.node_ports.allocate(port);
+                }
+            }
+        }
+        api.store = store;
+        api
+    }
+
     /// Enforces a Pod Security level on every pod from now on (refusing
     /// pods outside it as Forbidden), or nothing with `None`, as a default
     /// cluster does.

@@ -202,7 +202,9 @@ impl NodeAgent {
             if pod.metadata.deletion_timestamp.is_some() {
                 return vec![Action::Delete(ObjectKey::of(object), force())];
             }
-            let worker = PodWorker::new(pod, self.runtime.as_mut(), now);
+            // A pod that ran before the kubelet restarted is taken over as it runs.
+            let worker = PodWorker::adopt(pod, self.runtime.as_mut(), now)
+                .unwrap_or_else(|| PodWorker::new(pod, self.runtime.as_mut(), now));
             self.workers.insert(pod_key.clone(), worker);
         }
         let Some(worker) = self.workers.get_mut(&pod_key) else {

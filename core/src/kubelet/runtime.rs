@@ -125,6 +125,26 @@ pub trait ContainerRuntime: std::fmt::Debug + Send {
     /// [`Report::SandboxFailed`]) follows, about the pod.
     fn run_sandbox(&mut self, pod: &PodRef, spec: &Pod, at: SimTime);
 
+    /// Takes over a pod's sandbox that was up before the kubelet restarted,
+    /// with its IP; false when the runtime cannot (the kubelet then starts
+    /// the pod over).
+    fn adopt_sandbox(&mut self, pod: &PodRef, spec: &Pod, ip: Ipv4Addr) -> bool {
+        let _ = (pod, spec, ip);
+        false
+    }
+
+    /// Takes over a container that was running before the kubelet
+    /// restarted, since `started_at`; false when the runtime cannot.
+    fn adopt_container(
+        &mut self,
+        pod: &PodRef,
+        config: &ContainerConfig<'_>,
+        started_at: SimTime,
+    ) -> bool {
+        let _ = (pod, config, started_at);
+        false
+    }
+
     /// Stops and removes a pod's sandbox and everything in it, and forgets
     /// the pod (the kubelet calls this once the pod is gone).
     fn remove_sandbox(&mut self, pod: &PodRef);

@@ -202,6 +202,56 @@ impl ContainerRuntime for SimRuntime {
         );
     }
 
+    fn adopt_sandbox(&mut self, pod: &PodRef, _spec: &Pod, ip: Ipv4Addr) -> bool {
+        if !self.pod_ips.reserve(ip) {
+            return false;
+        }
+        self.pods.insert(
+            (pod.namespace.clone(), pod.name.clone()),
+            SimPod {
+                uid: pod.uid.clone(),
+                ip: Some(ip),
+                sandbox_due: None,
+                containers: BTreeMap::new(),
+            },
+        );
+        true
+    }
+
+    fn adopt_container(
+        &mut self,
+        pod: &PodRef,
+        config: &ContainerConfig<'_>,
+        _started_at: SimTime,
+    ) -> bool {
+        let spec = config.container;
+        let image = spec.image.clone().unwrap_or_default();
+        let env: BTreeMap<String, String> = config.env.iter().cloned().collect();
+        let process = match images::find(&image) {
+            Some(found) => process::resolve(found, spec, &env),
+            None => return false,
+        };
+        // Only a server is taken over as it runs; a script's place in its
+        // steps is gone, so its pod starts over.
+        if !matches!(process, Process::Serve { .. }) || self.pod_mut(pod).is_none() {
+            return false;
+        }
+        self.images
+            .insert(images::Reference::parse(&image).canonical());
+        let adopted = SimContainer {
+            image,
+            env,
+            process: Some(process),
+            running: true,
+            ports: spec.ports.clone().unwrap_or_default(),
+            runs: config.attempt,
+            ..SimContainer::default()
+        };
+        self.pod_mut(pod)
+            .map(|sim| sim.containers.insert(spec.name.clone(), adopted))
+            .is_some()
+    }
+
     fn remove_sandbox(&mut self, pod: &PodRef) {
         let key = (pod.namespace.clone(), pod.name.clone());
         if self.pods.get(&key).is_some_and(|p| p.uid == pod.uid) {
@@ -682,6 +732,9 @@ mod tests {
         assert_eq!(runtime.due(&pod_ref(), None), None);
         runtime.run_sandbox(&pod_ref(), &spec, SimTime(10_000));
         let second = runtime.pods.values().next().and_then(|p| p.ip);
-        assert_ne!(second, first, "host-local IPAM goes round, as a real node's does");
+        assert_ne!(
+            second, first,
+            "host-local IPAM goes round, as a real node's does"
+        );
     }
 }

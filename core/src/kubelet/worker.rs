@@ -6,7 +6,9 @@
 
 use std::net::Ipv4Addr;
 
-use k8s_openapi::api::core::v1::{Container, Pod, Probe};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerStateTerminated, ContainerStatus, Pod, Probe,
+};
 
 use super::runtime::{ContainerConfig, ContainerRuntime, PodRef, ProbeKind, Report};
 use crate::images;
@@ -191,6 +193,68 @@ pub struct PodWorker {
 impl PodWorker {
     /// A worker for a pod the kubelet just accepted; it asks the runtime for the sandbox.
     pub fn new(pod: &Pod, runtime: &mut dyn ContainerRuntime, now: SimTime) -> Self {
+        let worker = Self::unstarted(pod, now);
+        runtime.run_sandbox(&worker.pod_ref, pod, now);
+        worker
+    }
+
+    /// A worker that takes over a pod that ran before the kubelet restarted:
+    /// its sandbox with its IP, every container running as its status says
+    /// (restarts, ready, since when), and init containers done. None when
+    /// the status shows anything else or the runtime cannot take them over;
+    /// the kubelet then starts the pod over.
+    pub fn adopt(pod: &Pod, runtime: &mut dyn ContainerRuntime, now: SimTime) -> Option<Self> {
+        let status = pod.status.as_ref()?;
+        let ip: Ipv4Addr = status.pod_ip.as_deref()?.parse().ok()?;
+        let statuses = status.container_statuses.as_deref()?;
+        let init_statuses = status
+            .init_container_statuses
+            .as_deref()
+            .unwrap_or_default();
+        if status.phase.as_deref() != Some("Running") || pod.metadata.deletion_timestamp.is_some() {
+            return None;
+        }
+        let mut worker = Self::unstarted(pod, now);
+        let started: Vec<SimTime> = worker
+            .containers
+            .iter()
+            .map(|c| running_since(statuses, &c.spec.name))
+            .collect::<Option<_>>()?;
+        let init_done = worker
+            .init_containers
+            .iter()
+            .all(|c| succeeded_in(init_statuses, &c.spec.name));
+        if !init_done || !runtime.adopt_sandbox(&worker.pod_ref, pod, ip) {
+            return None;
+        }
+        for (c, started_at) in worker.containers.iter_mut().zip(started) {
+            let status = statuses.iter().find(|s| s.name == c.spec.name)?;
+            let variables = container_env_list(&c.spec);
+            let config = ContainerConfig {
+                pod,
+                container: &c.spec,
+                env: &variables,
+                attempt: u32::try_from(status.restart_count).unwrap_or(0) + 1,
+            };
+            if !runtime.adopt_container(&worker.pod_ref, &config, started_at) {
+                runtime.remove_sandbox(&worker.pod_ref);
+                return None;
+            }
+            c.adopt_running(status, started_at, now);
+        }
+        for c in &mut worker.init_containers {
+            if let Some(status) = init_statuses.iter().find(|s| s.name == c.spec.name) {
+                c.adopt_succeeded(status);
+            }
+        }
+        worker.ip = Some(ip);
+        worker.sandbox_ready_at = Some(now);
+        worker.start_time = status.start_time.as_ref().map_or(now, SimTime::from_time);
+        Some(worker)
+    }
+
+    /// A worker whose sandbox is not asked for yet.
+    fn unstarted(pod: &Pod, now: SimTime) -> Self {
         let spec = pod.spec.clone().unwrap_or_default();
         let restart_policy = match spec.restart_policy.as_deref() {
             Some("Never") => RestartPolicy::Never,
@@ -201,7 +265,6 @@ impl PodWorker {
             ContainerWorker::new(c.clone(), format!("{path}{{{}}}", c.name))
         };
         let pod_ref = PodRef::of(pod);
-        runtime.run_sandbox(&pod_ref, pod, now);
         Self {
             pod_label: format!("{}_{}({})", pod_ref.name, pod_ref.namespace, pod_ref.uid),
             uid: pod_ref.uid.clone(),
@@ -415,7 +478,86 @@ impl ImageRef {
     }
 }
 
+/// When a container's status says it has been running, if it says so.
+fn running_since(statuses: &[ContainerStatus], name: &str) -> Option<SimTime> {
+    let status = statuses.iter().find(|s| s.name == name)?;
+    let running = status.state.as_ref()?.running.as_ref()?;
+    running.started_at.as_ref().map(SimTime::from_time)
+}
+
+/// Whether an init container's status says it exited 0.
+fn succeeded_in(statuses: &[ContainerStatus], name: &str) -> bool {
+    statuses.iter().any(|s| {
+        s.name == name
+            && s.state
+                .as_ref()
+                .and_then(|st| st.terminated.as_ref())
+                .is_some_and(|t| t.exit_code == 0)
+    })
+}
+
+/// A terminated state from a status, as the worker keeps it.
+fn terminated_from(t: &ContainerStateTerminated) -> Terminated {
+    Terminated {
+        exit_code: t.exit_code,
+        reason: t.reason.clone().unwrap_or_default(),
+        message: t.message.clone(),
+        started_at: t.started_at.as_ref().map(SimTime::from_time),
+        finished_at: t
+            .finished_at
+            .as_ref()
+            .map_or(SimTime::default(), SimTime::from_time),
+        container_id: strip_runtime(t.container_id.as_deref().unwrap_or_default()),
+    }
+}
+
+/// A container ID without its runtime's scheme (`containerd://`).
+fn strip_runtime(id: &str) -> String {
+    id.split_once("://").map_or(id, |(_, id)| id).to_string()
+}
+
 impl ContainerWorker {
+    /// Takes over a container that runs as `status` says, since `started_at`;
+    /// its probes start over at `now`.
+    fn adopt_running(&mut self, status: &ContainerStatus, started_at: SimTime, now: SimTime) {
+        self.state = State::Running { started_at };
+        self.restart_count = status.restart_count;
+        self.runs = u32::try_from(status.restart_count).unwrap_or(0) + 1;
+        self.container_id = status.container_id.as_deref().map(strip_runtime);
+        self.image_ref = Some(ImageRef {
+            image: status.image.clone(),
+            image_id: status.image_id.clone(),
+        });
+        self.last_termination = status
+            .last_state
+            .as_ref()
+            .and_then(|s| s.terminated.as_ref())
+            .map(terminated_from);
+        self.started = true;
+        self.ready = status.ready;
+        self.readiness = self
+            .spec
+            .readiness_probe
+            .as_ref()
+            .map(|p| ProbeState::starting(p, now));
+        self.liveness = self
+            .spec
+            .liveness_probe
+            .as_ref()
+            .map(|p| ProbeState::starting(p, now));
+        self.stage = Stage::Running;
+    }
+
+    /// Takes over an init container that already exited 0.
+    fn adopt_succeeded(&mut self, status: &ContainerStatus) {
+        if let Some(t) = status.state.as_ref().and_then(|s| s.terminated.as_ref()) {
+            self.state = State::Terminated(terminated_from(t));
+            self.container_id = status.container_id.as_deref().map(strip_runtime);
+            self.runs = 1;
+            self.stage = Stage::Done;
+        }
+    }
+
     fn new(spec: Container, field_path: String) -> Self {
         Self {
             spec,

@@ -176,6 +176,13 @@ impl PodIpPool {
         Some(Ipv4Addr::new(a, b, c, host))
     }
 
+    /// Takes a specific address of this pool (a pod adopted after a
+    /// restart keeps its IP); false when it is not this pool's or is taken.
+    pub fn reserve(&mut self, ip: Ipv4Addr) -> bool {
+        let [a, b, c, host] = ip.octets();
+        [a, b, c] == self.network && (2..=254).contains(&host) && self.in_use.insert(host)
+    }
+
     /// Frees an address of this pool.
     pub fn release(&mut self, ip: Ipv4Addr) {
         let [a, b, c, host] = ip.octets();

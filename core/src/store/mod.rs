@@ -129,9 +129,36 @@ impl Store {
         self.resource_version
     }
 
-    /// Restores the resourceVersion counter, for a store rebuilt from a snapshot.
-    pub fn set_resource_version(&mut self, resource_version: u64) {
-        self.resource_version = self.resource_version.max(resource_version);
+    /// A store rebuilt from saved objects, as etcd comes back after a
+    /// restart: each object keeps its resourceVersion, the counter resumes
+    /// at `resource_version` (or the newest object's, if later), and the
+    /// watch log starts empty, so older watches get 410 Gone and relist.
+    pub fn restored(objects: impl IntoIterator<Item = Object>, resource_version: u64) -> Self {
+        let mut store = Self::default();
+        for object in objects {
+            let kept = object
+                .metadata()
+                .resource_version
+                .as_deref()
+                .and_then(|rv| rv.parse::<u64>().ok())
+                .unwrap_or(0);
+            store.resource_version = store.resource_version.max(kept);
+            let key = ObjectKey::of(&object);
+            let object = Arc::new(object);
+            store
+                .tables
+                .entry(key.kind)
+                .or_default()
+                .insert((key.namespace, key.name), object.clone());
+            store.index(&object);
+        }
+        store.resource_version = store.resource_version.max(resource_version);
+        store
+    }
+
+    /// Every object, kind by kind in key order.
+    pub fn objects(&self) -> impl Iterator<Item = &Arc<Object>> {
+        self.tables.values().flat_map(BTreeMap::values)
     }
 
     /// Looks an object up.
