@@ -13,6 +13,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use sunaba_core::{Cluster, ClusterConfig};
+
+use crate::persist::{DataDir, Saved};
 use tokio::sync::{oneshot, watch};
 
 /// How often an idle cluster catches up with the wall clock.
@@ -31,6 +33,38 @@ pub enum Clock {
 /// A job for the cluster thread.
 pub type Job = Box<dyn FnOnce(&mut Cluster) + Send>;
 
+/// A request for the cluster thread: it works on the cluster and returns
+/// the answer to send once the cluster's changes are saved.
+type Call = Box<dyn FnOnce(&mut Cluster) -> Answer + Send>;
+
+/// Sends a call's answer back.
+type Answer = Box<dyn FnOnce() + Send>;
+
+/// How the cluster thread starts.
+pub struct Startup {
+    /// The cluster to build (or to restore into).
+    pub config: ClusterConfig,
+    /// Which clock it follows.
+    pub clock: Clock,
+    /// Run once on the new cluster before anything else (plugging in a
+    /// node's container runtime, say).
+    pub setup: Job,
+    /// Where its state is kept, with what was there; None keeps nothing.
+    pub data: Option<(DataDir, Saved)>,
+}
+
+impl Startup {
+    /// A cluster with no setup that keeps nothing on disk.
+    pub fn new(config: ClusterConfig, clock: Clock) -> Self {
+        Self {
+            config,
+            clock,
+            setup: Box::new(|_| {}),
+            data: None,
+        }
+    }
+}
+
 /// The cluster thread is gone (it panicked or the server is shutting down).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("the simulated cluster stopped")]
@@ -39,7 +73,7 @@ pub struct Stopped;
 /// A cheap, cloneable handle on the cluster thread.
 #[derive(Clone)]
 pub struct ClusterHandle {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Call>,
     versions: watch::Receiver<u64>,
 }
 
@@ -53,11 +87,20 @@ impl ClusterHandle {
     /// anything else (plugging in a node's container runtime, say), and
     /// returns a handle on it.
     pub fn start_with(config: ClusterConfig, clock: Clock, setup: Job) -> std::io::Result<Self> {
-        let (jobs, inbox) = mpsc::channel::<Job>();
+        Self::launch(Startup {
+            setup,
+            ..Startup::new(config, clock)
+        })
+    }
+
+    /// Builds (or restores from its data directory) the cluster on a new
+    /// thread and returns a handle on it.
+    pub fn launch(startup: Startup) -> std::io::Result<Self> {
+        let (jobs, inbox) = mpsc::channel::<Call>();
         let (publish, versions) = watch::channel(0);
         std::thread::Builder::new()
             .name("sunaba-cluster".into())
-            .spawn(move || run(config, clock, setup, &inbox, &publish))?;
+            .spawn(move || run(startup, &inbox, &publish))?;
         Ok(Self { jobs, versions })
     }
 
@@ -68,10 +111,13 @@ impl ClusterHandle {
         F: FnOnce(&mut Cluster) -> R + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job: Job = Box::new(move |cluster| {
-            let _ = reply.send(job(cluster));
+        let call: Call = Box::new(move |cluster| {
+            let result = job(cluster);
+            Box::new(move || {
+                let _ = reply.send(result);
+            })
         });
-        self.jobs.send(job).map_err(|_| Stopped)?;
+        self.jobs.send(call).map_err(|_| Stopped)?;
         answer.await.map_err(|_| Stopped)
     }
 
@@ -87,32 +133,55 @@ impl ClusterHandle {
 }
 
 /// The cluster thread: builds the cluster, then runs jobs and ticks until every handle is gone.
-fn run(
-    config: ClusterConfig,
-    clock: Clock,
-    setup: Job,
-    inbox: &mpsc::Receiver<Job>,
-    publish: &watch::Sender<u64>,
-) {
-    let mut cluster = Cluster::new(config);
+fn run(startup: Startup, inbox: &mpsc::Receiver<Call>, publish: &watch::Sender<u64>) {
+    let Startup {
+        config,
+        clock,
+        setup,
+        data,
+    } = startup;
+    let (mut cluster, mut data) = match data {
+        Some((data, saved)) if !saved.objects.is_empty() => (
+            Cluster::restore(config, saved.objects, saved.resource_version),
+            Some(data),
+        ),
+        Some((data, _)) => (Cluster::new(config), Some(data)),
+        None => (Cluster::new(config), None),
+    };
     setup(&mut cluster);
+    save(&mut data, &cluster);
     let mut wall = WallClock::new();
     loop {
-        let job = match inbox.recv_timeout(TICK) {
-            Ok(job) => Some(job),
+        let call = match inbox.recv_timeout(TICK) {
+            Ok(call) => Some(call),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
         if clock == Clock::Wall {
             wall.catch_up(&mut cluster);
         }
-        if let Some(job) = job {
-            // A job that panics fails its own request (its reply is dropped),
-            // not the whole server.
-            let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut cluster)));
+        // A call that panics fails its own request (its answer is never
+        // sent), not the whole server.
+        let answer = call.and_then(|call| {
+            std::panic::catch_unwind(AssertUnwindSafe(|| call(&mut cluster))).ok()
+        });
+        // What a request changed is on disk before it is answered.
+        save(&mut data, &cluster);
+        if let Some(answer) = answer {
+            answer();
         }
         let version = cluster.api().store().resource_version();
         publish.send_if_modified(|seen| std::mem::replace(seen, version) != version);
+    }
+}
+
+/// Writes the cluster's changes to its data directory, if it has one; a
+/// failure is reported and the server goes on (in memory).
+fn save(data: &mut Option<DataDir>, cluster: &Cluster) {
+    if let Some(data) = data {
+        if let Err(err) = data.record(cluster.api().store()) {
+            eprintln!("sunaba: cannot save the cluster: {err}");
+        }
     }
 }
 

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use sunaba_server::api::kubeconfig;
 use sunaba_server::cluster::Clock;
+use sunaba_server::cluster::Startup;
 use sunaba_server::docker::{DockerConfig, DockerRuntime};
+use sunaba_server::persist::{self, DataDir};
 use sunaba_server::serve::{docker_cluster, wall_clock_cluster, with_docker};
 use sunaba_server::shell::ShellConfig;
 use sunaba_server::{ServeConfig, Server};
@@ -28,6 +30,16 @@ enum Backend {
     Docker,
 }
 
+impl Backend {
+    /// Its name, as `--backend` takes it (and its data directory's).
+    fn name(self) -> &'static str {
+        match self {
+            Backend::Simulated => "simulated",
+            Backend::Docker => "docker",
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the playground in the browser, and its Kubernetes API for kubectl.
@@ -44,6 +56,13 @@ enum Command {
         /// Where the pods run: `simulated` nodes, or real containers on the local `docker` engine.
         #[arg(long, value_enum, default_value_t = Backend::Simulated)]
         backend: Backend,
+        /// Keep the cluster's state in DIR, to come back with after a restart
+        /// [default: the user's data directory, e.g. ~/.local/share/sunaba/<backend>].
+        #[arg(long, value_name = "DIR", conflicts_with = "ephemeral")]
+        data_dir: Option<PathBuf>,
+        /// Keep nothing on disk: every start is a fresh cluster.
+        #[arg(long)]
+        ephemeral: bool,
     },
     /// Print a kubeconfig that points kubectl at `sunaba serve`.
     Kubeconfig {
@@ -71,7 +90,21 @@ async fn main() -> std::process::ExitCode {
             write_kubeconfig,
             seed,
             backend,
-        } => serve(ServeConfig { addr }, write_kubeconfig, seed, backend).await,
+            data_dir,
+            ephemeral,
+        } => {
+            let data_dir = (!ephemeral).then(|| {
+                data_dir.unwrap_or_else(|| persist::default_data_dir().join(backend.name()))
+            });
+            serve(
+                ServeConfig { addr },
+                write_kubeconfig,
+                seed,
+                backend,
+                data_dir,
+            )
+            .await
+        }
         Command::Kubeconfig { addr } => {
             print!("{}", kubeconfig::kubeconfig(addr));
             std::process::ExitCode::SUCCESS
@@ -88,22 +121,44 @@ async fn serve(
     write_kubeconfig: Option<PathBuf>,
     seed: Option<u64>,
     backend: Backend,
+    data_dir: Option<PathBuf>,
 ) -> std::process::ExitCode {
-    let bound = match backend {
-        Backend::Simulated => {
-            Server::bind_with(&config, wall_clock_cluster(seed), Clock::Wall).await
+    let data = match data_dir.as_deref().map(DataDir::open).transpose() {
+        Ok(data) => data,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return std::process::ExitCode::FAILURE;
         }
+    };
+    let startup = match backend {
+        Backend::Simulated => Startup::new(wall_clock_cluster(seed), Clock::Wall),
         Backend::Docker => match DockerRuntime::connect(DockerConfig::default()).await {
-            Ok(runtime) => {
-                let cluster = docker_cluster(seed);
-                Server::bind_with_setup(&config, cluster, Clock::Wall, with_docker(runtime)).await
-            }
+            Ok(runtime) => Startup {
+                setup: with_docker(runtime),
+                ..Startup::new(docker_cluster(seed), Clock::Wall)
+            },
             Err(err) => {
                 eprintln!("error: the Docker backend needs a running engine: {err}");
                 return std::process::ExitCode::FAILURE;
             }
         },
     };
+    if let Some((data, saved)) = &data {
+        let what = if saved.objects.is_empty() {
+            "a new cluster".to_string()
+        } else {
+            format!(
+                "{} objects at resourceVersion {}",
+                saved.objects.len(),
+                saved.resource_version
+            )
+        };
+        println!(
+            "The cluster's state is kept in {} ({what}).",
+            data.path().display()
+        );
+    }
+    let bound = Server::bind_startup(&config, Startup { data, ..startup }).await;
     let server = match bound {
         Ok(server) => server,
         Err(err) => {

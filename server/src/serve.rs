@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::api::{self, Api};
 use crate::assets;
-use crate::cluster::{Clock, ClusterHandle, Job};
+use crate::cluster::{Clock, ClusterHandle, Job, Startup};
 use crate::docker::DockerRuntime;
 
 /// What `sunaba serve` was asked to do.
@@ -69,8 +69,18 @@ impl Server {
         clock: Clock,
         setup: Job,
     ) -> std::io::Result<Self> {
+        let startup = Startup {
+            setup,
+            ..Startup::new(cluster, clock)
+        };
+        Self::bind_startup(config, startup).await
+    }
+
+    /// Listens on `config.addr` and serves the cluster `startup` describes
+    /// (restored from its data directory when it has one).
+    pub async fn bind_startup(config: &ServeConfig, startup: Startup) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
-        let cluster = ClusterHandle::start_with(cluster, clock, setup)?;
+        let cluster = ClusterHandle::launch(startup)?;
         Ok(Self {
             listener,
             router: router(Api {
