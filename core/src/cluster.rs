@@ -64,13 +64,17 @@ impl Cluster {
     /// `config.workers` workers, with their kubelets and the controllers.
     pub fn new(config: ClusterConfig) -> Self {
         let api = ApiServer::new(config.seed);
-        Self::assemble(config, api)
+        let mut cluster = Self::assemble(config, api);
+        cluster.settle();
+        cluster
     }
 
     /// Rebuilds a cluster from saved objects (a server's data directory):
     /// the same objects with the same uids and resourceVersions, the counter
     /// resuming at `resource_version`. Controllers, the scheduler and the
-    /// kubelets start afresh and relist, as after a control-plane restart.
+    /// kubelets start afresh and relist, as after a control-plane restart,
+    /// at the first [`Cluster::advance`] — so that a node's runtime can be
+    /// plugged in before its kubelet takes the pods over.
     pub fn restore(
         config: ClusterConfig,
         objects: impl IntoIterator<Item = Object>,
@@ -82,8 +86,8 @@ impl Cluster {
     }
 
     /// The cluster around `api`: what a cluster always has (namespaces,
-    /// nodes, the `kubernetes` Service) is created where missing, then the
-    /// kubelets and controllers start.
+    /// nodes, the `kubernetes` Service) is created where missing, with the
+    /// kubelets and controllers ready to start.
     fn assemble(config: ClusterConfig, mut api: ApiServer) -> Self {
         let node_names = node_names(config.workers);
         api.set_pod_security(config.pod_security);
@@ -114,14 +118,12 @@ impl Cluster {
             Box::new(EndpointsController),
             Box::new(EndpointSliceController),
         ];
-        let mut cluster = Self {
+        Self {
             api,
             driver: Driver::new(controllers),
             now,
             node_names,
-        };
-        cluster.settle();
-        cluster
+        }
     }
 
     /// The current simulated time.
