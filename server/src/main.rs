@@ -63,6 +63,10 @@ enum Command {
         /// Keep nothing on disk: every start is a fresh cluster.
         #[arg(long)]
         ephemeral: bool,
+        /// With `--backend docker`: the `io.sunaba.cluster` label on every
+        /// Docker object this cluster creates, to run several side by side.
+        #[arg(long, default_value = "default")]
+        cluster_name: String,
     },
     /// Print a kubeconfig that points kubectl at `sunaba serve`.
     Kubeconfig {
@@ -92,15 +96,20 @@ async fn main() -> std::process::ExitCode {
             backend,
             data_dir,
             ephemeral,
+            cluster_name,
         } => {
             let data_dir = (!ephemeral).then(|| {
                 data_dir.unwrap_or_else(|| persist::default_data_dir().join(backend.name()))
+            });
+            let docker = (backend == Backend::Docker).then(|| DockerConfig {
+                cluster: cluster_name,
+                ..DockerConfig::default()
             });
             serve(
                 ServeConfig { addr },
                 write_kubeconfig,
                 seed,
-                backend,
+                docker,
                 data_dir,
             )
             .await
@@ -120,7 +129,7 @@ async fn serve(
     config: ServeConfig,
     write_kubeconfig: Option<PathBuf>,
     seed: Option<u64>,
-    backend: Backend,
+    docker: Option<DockerConfig>,
     data_dir: Option<PathBuf>,
 ) -> std::process::ExitCode {
     let data = match data_dir.as_deref().map(DataDir::open).transpose() {
@@ -130,9 +139,9 @@ async fn serve(
             return std::process::ExitCode::FAILURE;
         }
     };
-    let startup = match backend {
-        Backend::Simulated => Startup::new(wall_clock_cluster(seed), Clock::Wall),
-        Backend::Docker => match DockerRuntime::connect(DockerConfig::default()).await {
+    let startup = match docker {
+        None => Startup::new(wall_clock_cluster(seed), Clock::Wall),
+        Some(docker) => match DockerRuntime::connect(docker).await {
             Ok(runtime) => Startup {
                 setup: with_docker(runtime),
                 ..Startup::new(docker_cluster(seed), Clock::Wall)

@@ -12,6 +12,7 @@ use axum::{
     routing::get,
     Router,
 };
+use sunaba_core::api::Kind;
 use sunaba_core::time::SimTime;
 use sunaba_core::ClusterConfig;
 use tokio::net::TcpListener;
@@ -144,9 +145,18 @@ pub fn docker_cluster(seed: Option<u64>) -> ClusterConfig {
     }
 }
 
-/// The setup that runs the Docker node's pods on `runtime`.
-pub fn with_docker(runtime: DockerRuntime) -> Job {
+/// The setup that runs the Docker node's pods on `runtime`: first it
+/// removes what the engine still runs for pods the cluster no longer has
+/// (a restarted sunaba's orphans); the kubelet takes over the others.
+pub fn with_docker(mut runtime: DockerRuntime) -> Job {
     Box::new(move |cluster| {
+        let store = cluster.api().store();
+        let known = store
+            .pods_on_node(DOCKER_NODE)
+            .filter_map(|(namespace, name)| store.find(Kind::Pod, namespace, name))
+            .map(|pod| pod.uid().to_string())
+            .collect();
+        runtime.remove_orphans(known);
         let plugged = cluster.set_node_runtime(DOCKER_NODE, Box::new(runtime));
         debug_assert!(plugged, "the Docker node exists");
     })

@@ -7,6 +7,8 @@
 //! these tests never pull one. Each test labels its objects with a cluster
 //! of its own and removes them when it ends, even when it fails.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpStream};
 use std::process::Command;
@@ -27,53 +29,10 @@ use sunaba_core::seed;
 use sunaba_core::time::SimTime;
 use sunaba_server::docker::reset::{self, Scope};
 use sunaba_server::docker::{engine, DockerConfig, DockerRuntime};
+use support::available_or_skip;
 
 /// How long a report may take to come.
 const PATIENCE: Duration = Duration::from_secs(30);
-
-// ---- whether Docker tests run (as tests/src/docker.rs decides) ----
-
-fn socket_path() -> std::path::PathBuf {
-    std::env::var("DOCKER_HOST")
-        .ok()
-        .and_then(|host| host.strip_prefix("unix://").map(std::path::PathBuf::from))
-        .unwrap_or_else(|| std::path::PathBuf::from("/var/run/docker.sock"))
-}
-
-fn engine_answers_ping() -> bool {
-    let Ok(mut stream) = std::os::unix::net::UnixStream::connect(socket_path()) else {
-        return false;
-    };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    if stream
-        .write_all(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n")
-        .is_err()
-    {
-        return false;
-    }
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    response.starts_with("HTTP/1.") && response.trim_end().ends_with("OK")
-}
-
-/// True when the engine answers; false (skipped, with a note) when it does
-/// not and none is required; a panic when `SUNABA_REQUIRE_DOCKER=1`.
-fn available_or_skip(test: &str) -> bool {
-    if engine_answers_ping() {
-        return true;
-    }
-    let required = std::env::var("SUNABA_REQUIRE_DOCKER").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "SUNABA_REQUIRE_DOCKER=1 but no Docker engine answers at {}",
-        socket_path().display()
-    );
-    eprintln!(
-        "skipping {test}: no Docker engine answers at {}",
-        socket_path().display()
-    );
-    false
-}
 
 // ---- the harness ----
 

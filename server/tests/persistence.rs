@@ -2,100 +2,13 @@
 //! serves, comes back with every acknowledged write, the same uids and the
 //! same resourceVersions.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-
-/// A `sunaba serve` process on a free loopback port.
-struct Served {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Served {
-    fn start(data_dir: &Path) -> Self {
-        let addr = free_addr();
-        let child = Command::new(env!("CARGO_BIN_EXE_sunaba"))
-            .args(["serve", "--seed", "3", "--addr", &addr.to_string()])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("sunaba starts");
-        let served = Self { child, addr };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while request(addr, "GET", "/version", None).is_none() {
-            assert!(Instant::now() < deadline, "sunaba serve did not answer");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        served
-    }
-
-    fn get(&self, path: &str) -> Value {
-        let (status, body) = request(self.addr, "GET", path, None).expect("an answer");
-        assert_eq!(status, 200, "GET {path}: {body}");
-        serde_json::from_str(&body).expect("JSON")
-    }
-
-    fn post(&self, path: &str, body: &str) -> Value {
-        let (status, answer) = request(self.addr, "POST", path, Some(body)).expect("an answer");
-        assert_eq!(status, 201, "POST {path}: {answer}");
-        serde_json::from_str(&answer).expect("JSON")
-    }
-
-    /// SIGKILL: no chance to flush or say goodbye.
-    fn kill_9(mut self) {
-        self.child.kill().expect("killed");
-        self.child.wait().expect("reaped");
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_addr() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("bound")
-}
-
-/// One HTTP/1.0 request; (status, body), or None when nothing answers.
-fn request(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(addr).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    let body = body.unwrap_or("");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .ok()?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).ok()?;
-    let (head, body) = answer.split_once("\r\n\r\n")?;
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, body.to_string()))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sunaba-kill9-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
+use support::{free_addr, scratch, Served};
 
 const CONFIG_MAP: &str = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"settings"},"data":{"color":"blue"}}"#;
 
@@ -106,7 +19,9 @@ const DEPLOYMENT: &str = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadat
 #[test]
 fn a_kill_9_loses_no_acknowledged_write() {
     let dir = scratch("ack");
-    let served = Served::start(&dir);
+    let data_dir = dir.to_string_lossy().into_owned();
+    let args = ["--seed", "3", "--data-dir", data_dir.as_str()];
+    let served = Served::start(&args);
     let created = served.post("/api/v1/namespaces/default/configmaps", CONFIG_MAP);
     served.post("/apis/apps/v1/namespaces/default/deployments", DEPLOYMENT);
     // Let the controllers make the pods, then kill without warning.
@@ -122,7 +37,7 @@ fn a_kill_9_loses_no_acknowledged_write() {
     };
     served.kill_9();
 
-    let served = Served::start(&dir);
+    let served = Served::start(&args);
     let kept = served.get("/api/v1/namespaces/default/configmaps/settings");
     assert_eq!(kept["metadata"]["uid"], created["metadata"]["uid"]);
     assert_eq!(
@@ -161,7 +76,8 @@ fn a_kill_9_loses_no_acknowledged_write() {
 #[test]
 fn a_second_server_on_the_same_directory_is_refused() {
     let dir = scratch("lock");
-    let _first = Served::start(&dir);
+    let data_dir = dir.to_string_lossy().into_owned();
+    let _first = Served::start(&["--data-dir", data_dir.as_str()]);
     let second = Command::new(env!("CARGO_BIN_EXE_sunaba"))
         .args(["serve", "--addr", &free_addr().to_string()])
         .arg("--data-dir")

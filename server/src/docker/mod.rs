@@ -17,6 +17,7 @@
 //! network and IPC namespaces ([`spec`]). Everything sunaba creates carries
 //! its labels, and nothing without them is touched ([`reset`]).
 
+pub mod adopt;
 pub mod images;
 pub mod logs;
 pub mod probe;
@@ -37,6 +38,7 @@ use sunaba_core::kubelet::LogLine;
 use sunaba_core::time::SimTime;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
+use adopt::Inventory;
 use images::ImageCache;
 use logs::LogStore;
 use probe::ProbeTask;
@@ -206,6 +208,9 @@ pub struct DockerRuntime {
     images: Arc<ImageCache>,
     logs: Arc<LogStore>,
     pods: HashMap<PodRef, PodEntry>,
+    /// What ran for this cluster when the runtime connected, for the
+    /// kubelet to take over after a restart.
+    found: Inventory,
 }
 
 impl DockerRuntime {
@@ -215,6 +220,7 @@ impl DockerRuntime {
         let docker = engine(&config).await?;
         let network = ensure_network(&docker, &config.network).await?;
         let images = Arc::new(ImageCache::load(&docker).await?);
+        let found = Inventory::load(&docker, &config.cluster, &network).await?;
         let logs = Arc::new(LogStore::default());
         let (requests, inbox) = unbounded_channel();
         let (reports, news) = unbounded_channel();
@@ -236,7 +242,15 @@ impl DockerRuntime {
             images,
             logs,
             pods: HashMap::new(),
+            found,
         })
+    }
+
+    /// Removes this cluster's containers and volumes of every pod not in
+    /// `known` (uids): what a restarted sunaba no longer has objects for.
+    pub fn remove_orphans(&mut self, known: BTreeSet<String>) {
+        self.found.pods.retain(|uid, _| known.contains(uid));
+        self.send(Request::RemoveOrphans { known });
     }
 
     /// The `io.sunaba.cluster` label's value on what this runtime creates.
@@ -282,6 +296,37 @@ impl ContainerRuntime for DockerRuntime {
             let message = WORKER_GONE.to_string();
             self.queue(pod, None, at, Report::SandboxFailed { message });
         }
+    }
+
+    fn adopt_sandbox(&mut self, pod: &PodRef, spec: &Pod, ip: std::net::Ipv4Addr) -> bool {
+        if self.found.take_sandbox(&pod.uid, ip).is_none() {
+            return false;
+        }
+        self.entry(pod).spec = Some(spec.clone());
+        self.send(Request::AdoptSandbox {
+            pod: pod.clone(),
+            ip,
+        })
+    }
+
+    fn adopt_container(
+        &mut self,
+        pod: &PodRef,
+        config: &ContainerConfig<'_>,
+        _started_at: SimTime,
+    ) -> bool {
+        let name = &config.container.name;
+        let Some(id) = self.found.take_container(&pod.uid, name, config.attempt) else {
+            return false;
+        };
+        self.entry(pod);
+        self.logs.open(&pod.uid, name, config.attempt);
+        self.send(Request::Adopt {
+            pod: pod.clone(),
+            container: name.clone(),
+            attempt: config.attempt,
+            id,
+        })
     }
 
     fn remove_sandbox(&mut self, pod: &PodRef) {

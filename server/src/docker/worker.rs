@@ -92,18 +92,47 @@ pub enum Request {
         /// The pod.
         pod: PodRef,
     },
+    /// Take over a pod's running sandbox (after a restart).
+    AdoptSandbox {
+        /// The pod.
+        pod: PodRef,
+        /// Its IP.
+        ip: Ipv4Addr,
+    },
+    /// Take over a running container (after a restart): follow its logs
+    /// and watch for its exit.
+    Adopt {
+        /// The pod.
+        pod: PodRef,
+        /// The container's name in the spec.
+        container: String,
+        /// Which run it is.
+        attempt: u32,
+        /// Its Docker ID.
+        id: String,
+    },
+    /// Remove the cluster's containers and volumes of every other pod.
+    RemoveOrphans {
+        /// The uids of the pods to keep.
+        known: std::collections::BTreeSet<String>,
+    },
 }
 
 impl Request {
-    fn pod(&self) -> &PodRef {
-        match self {
+    /// The pod it is about (none for orphans' removal).
+    fn pod(&self) -> Option<&PodRef> {
+        let pod = match self {
             Request::RunSandbox { pod, .. }
             | Request::Start { pod, .. }
             | Request::Stop { pod, .. }
             | Request::Probe { pod, .. }
             | Request::Pull { pod, .. }
-            | Request::RemoveSandbox { pod } => pod,
-        }
+            | Request::RemoveSandbox { pod }
+            | Request::AdoptSandbox { pod, .. }
+            | Request::Adopt { pod, .. } => pod,
+            Request::RemoveOrphans { .. } => return None,
+        };
+        Some(pod)
     }
 }
 
@@ -159,7 +188,11 @@ pub async fn run(ctx: Context, mut requests: UnboundedReceiver<Request>) {
     // Pods being removed: a sandbox created again under the same uid waits for it.
     let mut removing: HashMap<String, JoinHandle<()>> = HashMap::new();
     while let Some(request) = requests.recv().await {
-        let uid = request.pod().uid.clone();
+        if let Request::RemoveOrphans { known } = request {
+            tokio::spawn(remove_orphans(ctx.clone(), known));
+            continue;
+        }
+        let uid = request.pod().map(|p| p.uid.clone()).unwrap_or_default();
         match request {
             Request::Pull {
                 pod,
@@ -178,7 +211,7 @@ pub async fn run(ctx: Context, mut requests: UnboundedReceiver<Request>) {
                     ctx.report(&pod, Some(&container), report);
                 });
             }
-            Request::RunSandbox { .. } => {
+            Request::RunSandbox { .. } | Request::AdoptSandbox { .. } => {
                 let task = pods.entry(uid.clone()).or_insert_with(|| {
                     let (sender, receiver) = unbounded_channel();
                     let before = removing.remove(&uid);
@@ -296,7 +329,17 @@ async fn run_pod(
                 let _ = reset::remove(&state.ctx.docker, scope).await;
                 return;
             }
-            Request::Pull { .. } => {}
+            Request::AdoptSandbox { ip, .. } => state.ip = Some(ip),
+            Request::Adopt {
+                pod,
+                container,
+                attempt,
+                id,
+            } => {
+                state.containers.insert(container.clone(), id.clone());
+                state.watch(&pod, &container, attempt, id);
+            }
+            Request::Pull { .. } | Request::RemoveOrphans { .. } => {}
         }
     }
 }
@@ -418,6 +461,12 @@ impl PodState {
             return;
         }
         ctx.report(pod, Some(container), Report::Started { id: id.clone() });
+        self.watch(pod, container, attempt, id);
+    }
+
+    /// Follows a running container's logs, and reports `Exited` when it ends.
+    fn watch(&self, pod: &PodRef, container: &str, attempt: u32, id: String) {
+        let ctx = self.ctx.clone();
         let logs = tokio::spawn(follow_logs(
             ctx.clone(),
             pod.uid.clone(),
@@ -492,6 +541,25 @@ impl PodState {
             };
             ctx.report(&pod, Some(&container), Report::Probed { kind, outcome });
         });
+    }
+}
+
+/// Removes the cluster's pods whose uids are not `known`, and their volumes.
+async fn remove_orphans(ctx: Context, known: std::collections::BTreeSet<String>) {
+    let Ok(found) = reset::containers(&ctx.docker, Scope::Cluster(&ctx.cluster)).await else {
+        return;
+    };
+    let orphans: std::collections::BTreeSet<String> = found
+        .into_iter()
+        .filter_map(|c| c.labels?.get(POD_UID).cloned())
+        .filter(|uid| !known.contains(uid))
+        .collect();
+    for uid in orphans {
+        let scope = Scope::Pod {
+            cluster: &ctx.cluster,
+            uid: &uid,
+        };
+        let _ = reset::remove(&ctx.docker, scope).await;
     }
 }
 
