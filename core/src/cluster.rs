@@ -149,9 +149,29 @@ impl Cluster {
         node: &str,
         runtime: Box<dyn crate::kubelet::ContainerRuntime>,
     ) -> bool {
-        self.driver
+        let machine = runtime.node_capacity();
+        let plugged = self
+            .driver
             .get_mut::<Kubelets>()
-            .is_some_and(|kubelets| kubelets.set_runtime(node, runtime))
+            .is_some_and(|kubelets| kubelets.set_runtime(node, runtime));
+        if let (true, Some(machine)) = (plugged, machine) {
+            self.report_node_capacity(node, machine);
+        }
+        plugged
+    }
+
+    /// Writes a machine's CPUs and memory into its Node's status.
+    fn report_node_capacity(&mut self, node: &str, machine: crate::kubelet::runtime::NodeCapacity) {
+        let Ok(current) = self.api.get(Kind::Node, "", node) else {
+            return;
+        };
+        let Object::Node(mut updated) = Object::clone(&current) else {
+            return;
+        };
+        crate::kubelet::node::set_capacity(&mut updated, machine);
+        updated.metadata.resource_version = None;
+        let written = self.api.update_status(Object::Node(updated));
+        debug_assert!(written.is_ok(), "{written:?}");
     }
 
     /// The kubelets, for logs and the containers' state.

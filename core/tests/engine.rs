@@ -731,3 +731,32 @@ fn a_restored_cluster_keeps_objects_and_resource_versions_and_runs_on() {
     assert!(pods(&restored).iter().all(|p| phase(p) == "Running"));
     assert_eq!(pods(&restored).len(), names(&cluster).len() + 1);
 }
+
+#[test]
+fn a_node_on_a_real_machine_reports_its_cpus_and_memory() {
+    use sunaba_core::kubelet::runtime::NodeCapacity;
+    use sunaba_core::kubelet::SimRuntime;
+    use sunaba_core::network::ipam::PodIpPool;
+    let machine = NodeCapacity {
+        cpus: 16,
+        memory_bytes: 64 << 30,
+    };
+    let runtime = || Box::new(SimRuntime::new(PodIpPool::for_node(1)).on_machine(machine));
+    let mut cluster = cluster();
+    assert!(cluster.set_node_runtime("sunaba-worker", runtime()));
+    assert!(!cluster.set_node_runtime("no-such-node", runtime()));
+    let node = cluster
+        .api()
+        .get(Kind::Node, "", "sunaba-worker")
+        .expect("the node");
+    let Object::Node(node) = node.as_ref() else {
+        panic!("a node")
+    };
+    let status = node.status.as_ref().expect("a status");
+    for resources in [&status.capacity, &status.allocatable] {
+        let resources = resources.as_ref().expect("resources");
+        assert_eq!(resources["cpu"].0, "16");
+        assert_eq!(resources["memory"].0, "67108864Ki");
+        assert_eq!(resources["pods"].0, "110");
+    }
+}

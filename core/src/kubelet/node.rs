@@ -10,6 +10,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use super::runtime::NodeCapacity;
 use crate::time::SimTime;
 
 /// The kubelet version every node reports.
@@ -31,6 +32,20 @@ pub fn capacity() -> BTreeMap<String, Quantity> {
     .into_iter()
     .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
     .collect()
+}
+
+/// Sets a node's CPU and memory, capacity and allocatable alike, to a
+/// machine's (as the kubelet reads them from cAdvisor).
+pub fn set_capacity(node: &mut Node, machine: NodeCapacity) {
+    let status = node.status.get_or_insert_with(Default::default);
+    for resources in [&mut status.capacity, &mut status.allocatable] {
+        let resources = resources.get_or_insert_with(capacity);
+        resources.insert("cpu".into(), Quantity(machine.cpus.to_string()));
+        resources.insert(
+            "memory".into(),
+            Quantity(format!("{}Ki", machine.memory_bytes / 1024)),
+        );
+    }
 }
 
 /// The Node object for a kubelet that registers now.

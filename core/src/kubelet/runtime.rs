@@ -58,6 +58,15 @@ pub struct ContainerConfig<'a> {
     pub attempt: u32,
 }
 
+/// What a node offers its pods, as its runtime's machine has it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeCapacity {
+    /// Logical CPUs.
+    pub cpus: u32,
+    /// Memory in bytes.
+    pub memory_bytes: u64,
+}
+
 /// Which of a container's probes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ProbeKind {
@@ -196,6 +205,12 @@ pub trait ContainerRuntime: std::fmt::Debug + Send {
     fn pods_with_news(&mut self, now: SimTime) -> Vec<PodRef> {
         let _ = now;
         Vec::new()
+    }
+
+    /// The machine's CPUs and memory, when the runtime knows them (a real
+    /// engine does); the node's capacity and allocatable then say so.
+    fn node_capacity(&self) -> Option<NodeCapacity> {
+        None
     }
 
     /// A container's log lines: this run's, or with `previous` the run before.

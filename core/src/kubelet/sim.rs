@@ -17,7 +17,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use rustc_hash::FxHashMap;
 
 use super::process::{self, Process, Step};
-use super::runtime::{ContainerConfig, ContainerRuntime, PodRef, ProbeKind, Report};
+use super::runtime::{ContainerConfig, ContainerRuntime, NodeCapacity, PodRef, ProbeKind, Report};
 use super::worker::LogLine;
 use crate::images::{self, Program};
 use crate::network::ipam::PodIpPool;
@@ -39,6 +39,7 @@ pub struct SimRuntime {
     images: BTreeSet<String>,
     pod_ips: PodIpPool,
     pods: FxHashMap<(String, String), SimPod>,
+    machine: Option<NodeCapacity>,
 }
 
 /// A pod's sandbox and containers.
@@ -95,6 +96,15 @@ impl SimRuntime {
             images: BTreeSet::new(),
             pod_ips,
             pods: FxHashMap::default(),
+            machine: None,
+        }
+    }
+
+    /// The same runtime on a machine of this size (the node then reports it).
+    pub fn on_machine(self, machine: NodeCapacity) -> Self {
+        Self {
+            machine: Some(machine),
+            ..self
         }
     }
 
@@ -404,6 +414,10 @@ impl ContainerRuntime for SimRuntime {
             return Some((exit_at, Report::Exited { code }));
         }
         c.run_script(at).map(|code| (at, Report::Exited { code }))
+    }
+
+    fn node_capacity(&self) -> Option<NodeCapacity> {
+        self.machine
     }
 
     fn logs(&self, pod: &PodRef, container: &str, previous: bool) -> Vec<LogLine> {

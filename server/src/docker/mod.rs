@@ -33,7 +33,9 @@ use bollard::models::{Network, NetworkCreateRequest};
 use bollard::query_parameters::ListNetworksOptions;
 use bollard::Docker;
 use k8s_openapi::api::core::v1::{Pod, Probe};
-use sunaba_core::kubelet::runtime::{ContainerConfig, ContainerRuntime, PodRef, ProbeKind, Report};
+use sunaba_core::kubelet::runtime::{
+    ContainerConfig, ContainerRuntime, NodeCapacity, PodRef, ProbeKind, Report,
+};
 use sunaba_core::kubelet::LogLine;
 use sunaba_core::time::SimTime;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
@@ -211,6 +213,8 @@ pub struct DockerRuntime {
     /// What ran for this cluster when the runtime connected, for the
     /// kubelet to take over after a restart.
     found: Inventory,
+    /// The engine's machine: its CPUs and memory.
+    machine: Option<NodeCapacity>,
 }
 
 impl DockerRuntime {
@@ -221,6 +225,14 @@ impl DockerRuntime {
         let network = ensure_network(&docker, &config.network).await?;
         let images = Arc::new(ImageCache::load(&docker).await?);
         let found = Inventory::load(&docker, &config.cluster, &network).await?;
+        let info = docker.info().await?;
+        let machine = match (info.ncpu, info.mem_total) {
+            (Some(cpus), Some(memory)) => Some(NodeCapacity {
+                cpus: u32::try_from(cpus).unwrap_or(1),
+                memory_bytes: u64::try_from(memory).unwrap_or(0),
+            }),
+            _ => None,
+        };
         let logs = Arc::new(LogStore::default());
         let (requests, inbox) = unbounded_channel();
         let (reports, news) = unbounded_channel();
@@ -243,6 +255,7 @@ impl DockerRuntime {
             logs,
             pods: HashMap::new(),
             found,
+            machine,
         })
     }
 
@@ -434,6 +447,10 @@ impl ContainerRuntime for DockerRuntime {
             pods.insert(news.pod);
         }
         pods.into_iter().collect()
+    }
+
+    fn node_capacity(&self) -> Option<NodeCapacity> {
+        self.machine
     }
 
     fn logs(&self, pod: &PodRef, container: &str, previous: bool) -> Vec<LogLine> {
