@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use sunaba_server::api::kubeconfig;
 use sunaba_server::cluster::Clock;
 use sunaba_server::cluster::Startup;
-use sunaba_server::docker::{DockerConfig, DockerRuntime};
+use sunaba_server::docker::{services, DockerConfig, DockerRuntime};
 use sunaba_server::persist::{self, DataDir};
 use sunaba_server::serve::{docker_cluster, wall_clock_cluster, with_docker};
 use sunaba_server::shell::ShellConfig;
@@ -139,7 +139,7 @@ async fn serve(
             return std::process::ExitCode::FAILURE;
         }
     };
-    let startup = match docker {
+    let startup = match docker.clone() {
         None => Startup::new(wall_clock_cluster(seed), Clock::Wall),
         Some(docker) => match DockerRuntime::connect(docker).await {
             Ok(runtime) => Startup {
@@ -175,6 +175,13 @@ async fn serve(
             return std::process::ExitCode::FAILURE;
         }
     };
+    if let Some(docker) = &docker {
+        // The Services' names and proxies on the engine, following the cluster.
+        if let Err(err) = services::start(server.cluster(), docker).await {
+            eprintln!("error: the Docker backend cannot run Services: {err}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
     match server.url() {
         Ok(url) => println!("Sunaba is serving the playground at {url}"),
         Err(err) => eprintln!("error: {err}"),

@@ -12,10 +12,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sunaba_server::api::kubeconfig;
 use sunaba_server::cluster::Clock;
-use sunaba_server::docker::{DockerConfig, DockerRuntime};
+use sunaba_server::docker::reset::{self, Scope};
+use sunaba_server::docker::{engine, services, DockerConfig, DockerRuntime};
 use sunaba_server::serve::{docker_cluster, with_docker};
 use sunaba_server::{ServeConfig, Server};
 use tokio::process::Command;
+use tokio::task::JoinHandle;
 
 /// kubectl 1.32, beside gcloud's dispatcher.
 const KUBECTL: &str = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32";
@@ -57,12 +59,118 @@ spec:
       privileged: true
 ";
 
+/// The seed's Service chapter with real containers: echo pods released in
+/// summer (two) and winter (one), and the Service `echo` in front of the
+/// summer ones, port 80 to echo's 8080.
+const SEASONS: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: echo-summer
+  labels:
+    app: echo
+    release: summer
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: echo
+      release: summer
+  template:
+    metadata:
+      labels:
+        app: echo
+        release: summer
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+      - name: echo
+        image: gihyodocker/echo:latest
+        imagePullPolicy: IfNotPresent
+        ports:
+        - containerPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: echo-winter
+  labels:
+    app: echo
+    release: winter
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: echo
+      release: winter
+  template:
+    metadata:
+      labels:
+        app: echo
+        release: winter
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+      - name: echo
+        image: gihyodocker/echo:latest
+        imagePullPolicy: IfNotPresent
+        ports:
+        - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: echo
+spec:
+  selector:
+    app: echo
+    release: summer
+  ports:
+  - name: http
+    port: 80
+    targetPort: 8080
+";
+
+/// A toolbox pod that shows its resolver, waits for the Service to answer,
+/// curls it by each of its names (and by the seed's wrong one), prints
+/// `checked`, then curls `http://echo/` three times a second, a line each.
+/// (`kubectl exec` is not there yet: its log is the conversation.)
+const CLIENT: &str = r#"apiVersion: v1
+kind: Pod
+metadata:
+  name: client
+spec:
+  terminationGracePeriodSeconds: 1
+  restartPolicy: Never
+  containers:
+  - name: curl
+    image: gihyodocker/fundamental:0.1.0
+    imagePullPolicy: IfNotPresent
+    command: ["sh", "-c"]
+    args:
+    - |
+      cat /etc/resolv.conf
+      i=0
+      until curl -s http://echo/ >/dev/null || [ $i -ge 100 ]; do i=$((i+1)); sleep 0.2; done
+      for host in echo echo.default echo.default.svc echo.default.svc.cluster.local echo.default.svc.local; do
+        answer=$(curl -sS http://$host/ 2>&1); code=$?
+        echo "$host: $answer (exit $code)"
+      done
+      echo checked
+      while true; do
+        answer=$(curl -sS http://echo/ 2>&1); code=$?
+        echo "loop: $answer (exit $code)"
+        sleep 0.3
+      done
+"#;
+
 /// A served Docker-backed cluster, its kubeconfig and working directory;
 /// dropping it removes every Docker object carrying its cluster label.
 struct Served {
     dir: PathBuf,
     kubeconfig: PathBuf,
     label: String,
+    /// The Services' reconciler, stopped before the clean-up.
+    services: JoinHandle<()>,
 }
 
 impl Served {
@@ -71,12 +179,16 @@ impl Served {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let label = format!("test-{}-{stamp}", std::process::id());
-        let runtime = DockerRuntime::connect(DockerConfig {
+        let dir = std::env::temp_dir().join(format!("sunaba-docker-{label}"));
+        std::fs::create_dir_all(&dir).expect("a temporary directory");
+        let docker_config = DockerConfig {
             cluster: label.clone(),
+            state_dir: Some(dir.join("state")),
             ..DockerConfig::default()
-        })
-        .await
-        .expect("the Docker engine answers");
+        };
+        let runtime = DockerRuntime::connect(docker_config.clone())
+            .await
+            .expect("the Docker engine answers");
         let config = ServeConfig {
             addr: "127.0.0.1:0".parse().expect("an address"),
         };
@@ -88,16 +200,18 @@ impl Served {
         )
         .await
         .expect("the server binds");
+        let services = services::start(server.cluster(), &docker_config)
+            .await
+            .expect("the Services' reconciler starts");
         let addr = server.local_addr().expect("bound");
         tokio::spawn(server.run());
-        let dir = std::env::temp_dir().join(format!("sunaba-docker-{label}"));
-        std::fs::create_dir_all(&dir).expect("a temporary directory");
         let kubeconfig_path = dir.join("kubeconfig");
         kubeconfig::write(&kubeconfig_path, addr).expect("the kubeconfig is written");
         Self {
             dir,
             kubeconfig: kubeconfig_path,
             label,
+            services,
         }
     }
 
@@ -138,6 +252,21 @@ impl Served {
         .collect()
     }
 
+    /// The names of the pods `selector` selects.
+    async fn pods(&self, selector: &str) -> Vec<String> {
+        let (out, _, _) = self
+            .kubectl(&[
+                "get",
+                "pods",
+                "-l",
+                selector,
+                "-o",
+                "jsonpath={.items[*].metadata.name}",
+            ])
+            .await;
+        out.split_whitespace().map(str::to_string).collect()
+    }
+
     /// Waits until `check` holds for kubectl's output of `args`, for at most `limit`.
     async fn wait_for(
         &self,
@@ -162,6 +291,7 @@ impl Served {
 
 impl Drop for Served {
     fn drop(&mut self) {
+        self.services.abort();
         let filter = format!("label=io.sunaba.cluster={}", self.label);
         let ids = std::process::Command::new("docker")
             .args(["ps", "-aq", "--filter", &filter])
@@ -371,4 +501,180 @@ async fn a_privileged_pod_is_refused_as_pod_security_words_it() {
         )
     );
     assert!(served.containers().await.is_empty());
+}
+
+/// The lines of `logs` that the client's loop printed, the last one.
+fn last_loop_line(logs: &str) -> Option<&str> {
+    logs.lines().rev().find(|line| line.starts_with("loop: "))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_reaches_its_ready_pods_by_each_of_its_names() {
+    if !ready_to_run() {
+        return;
+    }
+    let served = Served::start().await;
+    served.write("seasons.yaml", SEASONS);
+    let (out, err, code) = served.kubectl(&["apply", "-f", "seasons.yaml"]).await;
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        (
+            "deployment.apps/echo-summer created\ndeployment.apps/echo-winter created\nservice/echo created\n",
+            "",
+            0
+        )
+    );
+    let ready = "jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}";
+    served
+        .wait_for(
+            &["get", "pods", "-l", "app=echo", "-o", ready],
+            Duration::from_secs(90),
+            |out| out.lines().filter(|l| l.ends_with(" True")).count() == 3,
+        )
+        .await;
+    let summer = served.pods("release=summer").await;
+    let winter = served.pods("release=winter").await;
+    assert_eq!(
+        (summer.len(), winter.len()),
+        (2, 1),
+        "{summer:?} {winter:?}"
+    );
+
+    // The Service's proxy: labelled as sunaba's, its name the Service's FQDN.
+    let proxy = served
+        .containers()
+        .await
+        .into_iter()
+        .find(|n| n.starts_with("k8s_svc_echo_default_"))
+        .expect("the Service's proxy container");
+    let described = docker(&[
+        "inspect",
+        "-f",
+        "{{index .Config.Labels \"io.sunaba.role\"}} {{index .Config.Labels \"io.sunaba.service\"}} {{index .Config.Labels \"io.sunaba.namespace\"}} {{range .NetworkSettings.Networks}}{{range .Aliases}}{{.}} {{end}}{{end}}",
+        &proxy,
+    ])
+    .await;
+    assert!(
+        described.starts_with("service-proxy echo default ")
+            && described.contains(" echo.default.svc.cluster.local "),
+        "{described}"
+    );
+    // A cluster's reset finds it by the cluster label.
+    let engine = engine(&DockerConfig::default())
+        .await
+        .expect("the engine answers");
+    let found = reset::containers(&engine, Scope::Cluster(&served.label))
+        .await
+        .expect("the engine lists containers");
+    assert!(
+        found
+            .iter()
+            .flat_map(|c| c.names.iter().flatten())
+            .any(|name| name.trim_start_matches('/') == proxy),
+        "a reset of the cluster misses {proxy}"
+    );
+
+    // From a pod: each of the Service's names answers, the seed's wrong one does not.
+    served.write("client.yaml", CLIENT);
+    let (out, err, code) = served.kubectl(&["apply", "-f", "client.yaml"]).await;
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("pod/client created\n", "", 0)
+    );
+    let logs = served
+        .wait_for(&["logs", "client"], Duration::from_secs(90), |out| {
+            out.contains("\nchecked\n")
+        })
+        .await;
+    assert!(
+        logs.contains("search default.svc.cluster.local svc.cluster.local cluster.local\n")
+            && logs.contains("options ndots:5\n"),
+        "{logs}"
+    );
+    for host in [
+        "echo",
+        "echo.default",
+        "echo.default.svc",
+        "echo.default.svc.cluster.local",
+    ] {
+        assert!(
+            logs.contains(&format!("\n{host}: Hello Docker!! (exit 0)\n")),
+            "{host}:\n{logs}"
+        );
+    }
+    assert!(
+        logs.contains("\necho.default.svc.local: curl: (6) Could not resolve host: echo.default.svc.local (exit 6)\n"),
+        "{logs}"
+    );
+
+    // Both summer pods get requests (the client keeps asking); winter never does.
+    for pod in &summer {
+        served
+            .wait_for(&["logs", pod], Duration::from_secs(20), |out| {
+                out.contains("received request")
+            })
+            .await;
+    }
+    let (out, _, _) = served.kubectl(&["logs", &winter[0]]).await;
+    assert!(!out.contains("received request"), "{out}");
+
+    // Without ready endpoints the Service refuses, within a few seconds…
+    let (out, _, code) = served
+        .kubectl(&["scale", "deployment", "echo-summer", "--replicas=0"])
+        .await;
+    assert_eq!(
+        (out.as_str(), code),
+        ("deployment.apps/echo-summer scaled\n", 0)
+    );
+    let scaled = std::time::Instant::now();
+    let logs = served
+        .wait_for(&["logs", "client"], Duration::from_secs(5), |out| {
+            last_loop_line(out).is_some_and(|line| line.ends_with("(exit 7)"))
+        })
+        .await;
+    eprintln!("the Service refused {:?} after the scale", scaled.elapsed());
+    let refused = last_loop_line(&logs).unwrap_or_default();
+    assert!(
+        refused.starts_with("loop: curl: (7) Failed to connect to echo port 80 after ")
+            && refused.ends_with(" ms: Couldn't connect to server (exit 7)"),
+        "{refused}"
+    );
+
+    // …and answers again once pods are back.
+    served
+        .kubectl(&["scale", "deployment", "echo-summer", "--replicas=2"])
+        .await;
+    served
+        .wait_for(&["logs", "client"], Duration::from_secs(90), |out| {
+            last_loop_line(out) == Some("loop: Hello Docker!! (exit 0)")
+        })
+        .await;
+    let (out, _, _) = served.kubectl(&["logs", &winter[0]]).await;
+    assert!(!out.contains("received request"), "{out}");
+
+    // Deleting the Service removes its proxy and its table; deleting the
+    // rest leaves nothing behind.
+    let (out, _, code) = served.kubectl(&["delete", "service", "echo"]).await;
+    assert_eq!((out.as_str(), code), ("service \"echo\" deleted\n", 0));
+    let start = std::time::Instant::now();
+    while served.containers().await.contains(&proxy) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the proxy outlived its Service"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(!served.dir.join("state/services/default/echo").exists());
+    let (_, err, code) = served
+        .kubectl(&["delete", "deployment,pod", "--all", "--grace-period=1"])
+        .await;
+    assert_eq!(code, 0, "{err}");
+    let start = std::time::Instant::now();
+    while !served.containers().await.is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "containers left behind"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 }

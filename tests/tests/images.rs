@@ -1,8 +1,8 @@
 //! The demo images of `cargo xtask images --as-seed` in a real Docker engine,
 //! each test on a bridge network of its own: echo answers and logs as
 //! `gihyodocker/echo` does, the proxy passes requests to it by name and logs
-//! them as nginx does, the toolbox's curl reaches both by name, and pause
-//! stops at once.
+//! them as nginx does, the toolbox's curl reaches both by name, pause
+//! stops at once, and the Service proxy follows its table file.
 //!
 //! `cargo xtask test` builds the images first. Without them (or without
 //! Docker) the tests are skipped, unless `SUNABA_REQUIRE_DOCKER=1`.
@@ -19,10 +19,11 @@ use std::{
 use sunaba_tests::docker;
 
 /// The images `cargo xtask images` builds.
-const OWN_NAMES: [&str; 4] = [
+const OWN_NAMES: [&str; 5] = [
     "sunaba/echo:latest",
     "sunaba/nginx-proxy:latest",
     "sunaba/pause:latest",
+    "sunaba/service-proxy:latest",
     "sunaba/toolbox:latest",
 ];
 
@@ -469,5 +470,58 @@ fn pause_stops_at_once_with_exit_code_0() {
     assert_eq!(
         logs_when(&pause, |lines| !lines.is_empty()),
         ["Shutting down, got signal: Terminated"]
+    );
+}
+
+/// Replaces the table in `dir` as sunaba does: a temporary file, then a rename.
+fn write_table(dir: &std::path::Path, text: &str) {
+    let temporary = dir.join(".table.tmp");
+    std::fs::write(&temporary, text).expect("the table is written");
+    std::fs::rename(&temporary, dir.join("table")).expect("the table is replaced");
+}
+
+#[test]
+fn service_proxy_follows_its_table_and_refuses_without_endpoints() {
+    if !images_available_or_skip("service_proxy_follows_its_table_and_refuses_without_endpoints") {
+        return;
+    }
+    let mut sandbox = Sandbox::new("service-proxy");
+    let echo = sandbox.start("echo", "gihyodocker/echo:latest", &[]);
+    let ip = docker(&[
+        "inspect",
+        "--format",
+        "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+        &echo,
+    ]);
+    let ip = ip.trim();
+    let dir = std::env::temp_dir().join(format!("{}-table", sandbox.prefix));
+    std::fs::create_dir_all(&dir).expect("the table's directory");
+    write_table(&dir, &format!("# Service default/svc\n80 {ip}:8080\n"));
+    let volume = format!("{}:/run/sunaba:ro", dir.display());
+    let proxy = sandbox.start("svc", "sunaba/service-proxy:latest", &["--volume", &volume]);
+    let answers = "for i in $(seq 50); do curl -sf http://svc/ && exit 0; sleep 0.2; done; exit 1";
+    let refuses =
+        "for i in $(seq 50); do curl -s http://svc/; [ $? = 7 ] && exit 0; sleep 0.1; done; exit 1";
+
+    let first = sandbox.toolbox(&["sh", "-c", answers]);
+    assert_eq!(String::from_utf8_lossy(&first.stdout), "Hello Docker!!");
+    // The endpoints go: the port refuses connections.
+    write_table(&dir, "80\n");
+    let refused = sandbox.toolbox(&["sh", "-c", refuses]);
+    assert_eq!(refused.status.code(), Some(0), "the port still accepts");
+    // One is back: the port answers again.
+    write_table(&dir, &format!("80 {ip}:8080\n"));
+    let again = sandbox.toolbox(&["sh", "-c", answers]);
+    assert_eq!(String::from_utf8_lossy(&again.stdout), "Hello Docker!!");
+
+    let logs = logs_when(&proxy, |lines| lines.len() >= 3);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(
+        logs,
+        [
+            format!("service-proxy: 80 -> {ip}:8080"),
+            "service-proxy: 80 -> no endpoints".to_string(),
+            format!("service-proxy: 80 -> {ip}:8080"),
+        ]
     );
 }

@@ -1,6 +1,7 @@
 //! `cargo xtask images [--as-seed]`: the programs of `images/` built as static
 //! binaries and packed into local Docker images `FROM scratch` —
-//! `sunaba/echo`, `sunaba/nginx-proxy`, `sunaba/pause` and `sunaba/toolbox`.
+//! `sunaba/echo`, `sunaba/nginx-proxy`, `sunaba/pause`, `sunaba/service-proxy`
+//! and `sunaba/toolbox`.
 //! Nothing is pulled: there is no registry. `--as-seed` also tags them with
 //! the names the seed's manifests use (`gihyodocker/echo:latest`, …).
 
@@ -66,6 +67,13 @@ const IMAGES: &[Image] = &[
         name: "pause",
         binaries: &[("pause", "pause")],
         entrypoint: Some("/pause"),
+        expose: None,
+        seed_tags: &[],
+    },
+    Image {
+        name: "service-proxy",
+        binaries: &[("service-proxy", "usr/local/bin/service-proxy")],
+        entrypoint: Some("/usr/local/bin/service-proxy"),
         expose: None,
         seed_tags: &[],
     },

@@ -47,8 +47,8 @@ fn print_help() {
          build          build the web bundle and the server; print the bundle's gzip size\n\
          test           run every test: native, WASM in headless Chromium, end to end\n\
          images [--as-seed]\n               \
-         build the demo images sunaba/echo, nginx-proxy, pause and toolbox in the local\n               \
-         Docker engine; --as-seed also tags them with the seed's names (gihyodocker/…)"
+         build the demo images sunaba/echo, nginx-proxy, pause, service-proxy and toolbox\n               \
+         in the local Docker engine; --as-seed also tags them with the seed's names (gihyodocker/…)"
     );
 }
 

@@ -14,14 +14,18 @@
 //!
 //! A pod is a pause container on a sunaba-created bridge network (its IP is
 //! the pod IP) and one container per spec container in the pause container's
-//! network and IPC namespaces ([`spec`]). Everything sunaba creates carries
-//! its labels, and nothing without them is touched ([`reset`]).
+//! network and IPC namespaces ([`spec`]). Services are names on that network
+//! (Docker's embedded DNS, through the pods' search path) whose addresses are
+//! proxies that sunaba keeps in step with the endpoints ([`services`]).
+//! Everything sunaba creates carries its labels, and nothing without them is
+//! touched ([`reset`]).
 
 pub mod adopt;
 pub mod images;
 pub mod logs;
 pub mod probe;
 pub mod reset;
+pub mod services;
 pub mod spec;
 mod worker;
 
@@ -60,8 +64,24 @@ pub struct DockerConfig {
     pub network: String,
     /// The image of the pods' pause containers (built by `cargo xtask images`).
     pub pause_image: String,
+    /// The image of the Services' proxies (built by `cargo xtask images`).
+    pub service_proxy_image: String,
+    /// Where sunaba keeps the files it mounts into containers (the
+    /// Services' tables); [`DockerConfig::state_dir()`] when None.
+    pub state_dir: Option<PathBuf>,
     /// The engine's Unix socket; `DOCKER_HOST` or the default when None.
     pub socket: Option<PathBuf>,
+}
+
+impl DockerConfig {
+    /// Where sunaba keeps the files it mounts into containers: the
+    /// configured directory, else `sunaba-<cluster>` in the temporary
+    /// directory (which the engine must see, as a local engine does).
+    pub fn state_dir(&self) -> PathBuf {
+        self.state_dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("sunaba-{}", self.cluster)))
+    }
 }
 
 impl Default for DockerConfig {
@@ -70,6 +90,8 @@ impl Default for DockerConfig {
             cluster: "default".into(),
             network: "sunaba".into(),
             pause_image: "sunaba/pause:latest".into(),
+            service_proxy_image: "sunaba/service-proxy:latest".into(),
+            state_dir: None,
             socket: None,
         }
     }

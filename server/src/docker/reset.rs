@@ -1,7 +1,7 @@
 //! Finding and removing what sunaba created on the engine, by its labels and
-//! never anything else: a pod's objects (for `remove_sandbox`), a cluster's,
-//! or all of sunaba's (for `sunaba reset --backend docker`, and tests'
-//! clean-up).
+//! never anything else: a pod's objects (for `remove_sandbox`), a cluster's
+//! (its pods' and its Services' proxies), or all of sunaba's (for
+//! `sunaba reset --backend docker`, and tests' clean-up).
 
 use std::collections::HashMap;
 
@@ -25,7 +25,8 @@ pub enum Scope<'a> {
         /// Its uid.
         uid: &'a str,
     },
-    /// A cluster's containers and volumes (the shared network stays).
+    /// A cluster's containers (its Services' proxies too) and volumes (the
+    /// shared network stays).
     Cluster(&'a str),
     /// Everything sunaba created, the pods' network included.
     All,

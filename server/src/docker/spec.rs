@@ -1,15 +1,17 @@
 //! What sunaba asks Docker to create, as plain data: the names and labels of
 //! its objects, and the create bodies of a pod's pause container, volumes and
-//! containers. No I/O here, so unit tests cover the mapping from the pod spec.
+//! containers, and of a Service's proxy. No I/O here, so unit tests cover
+//! the mapping from the pod spec.
 
 use std::collections::HashMap;
 
 use bollard::models::{
-    ContainerCreateBody, HostConfig, Mount, MountType, RestartPolicy, RestartPolicyNameEnum,
-    VolumeCreateRequest,
+    ContainerCreateBody, EndpointSettings, HostConfig, Mount, MountType, NetworkingConfig,
+    RestartPolicy, RestartPolicyNameEnum, VolumeCreateRequest,
 };
 use k8s_openapi::api::core::v1::{Container, Pod, Volume};
 use sunaba_core::kubelet::runtime::{ContainerConfig, PodRef};
+use sunaba_core::network::dns;
 use sunaba_core::resources;
 
 /// Label: the sunaba cluster an object belongs to.
@@ -26,6 +28,10 @@ pub const CONTAINER: &str = "io.sunaba.container";
 pub const ATTEMPT: &str = "io.sunaba.attempt";
 /// Label: what the object is to sunaba ([`Role`]).
 pub const ROLE: &str = "io.sunaba.role";
+/// Label: the Service a proxy serves.
+pub const SERVICE: &str = "io.sunaba.service";
+/// Label: that Service's uid.
+pub const SERVICE_UID: &str = "io.sunaba.service-uid";
 
 /// The Kubernetes default grace period, when a pod has none.
 pub const DEFAULT_GRACE_SECONDS: i64 = 30;
@@ -41,6 +47,8 @@ pub enum Role {
     Volume,
     /// The bridge network the pods live on (shared by all clusters).
     Network,
+    /// A Service's proxy: its name's address on the network.
+    ServiceProxy,
 }
 
 impl Role {
@@ -51,6 +59,7 @@ impl Role {
             Role::Container => "container",
             Role::Volume => "volume",
             Role::Network => "network",
+            Role::ServiceProxy => "service-proxy",
         }
     }
 }
@@ -110,7 +119,10 @@ pub fn grace_seconds(spec: &Pod) -> i64 {
 }
 
 /// The pause container: on the pods' network, hostname the pod's, its IPC
-/// namespace shareable so the pod's containers join it.
+/// namespace shareable so the pod's containers join it. Its resolver (which
+/// the pod's containers share) asks Docker's embedded DNS with the search
+/// path and `ndots:5` of `dnsPolicy: ClusterFirst`, so a Service's name
+/// reaches the alias of its proxy ([`service_proxy_body`]).
 pub fn pause_body(
     cluster: &str,
     pod: &PodRef,
@@ -126,6 +138,8 @@ pub fn pause_body(
             network_mode: Some(network.to_string()),
             ipc_mode: Some("shareable".into()),
             restart_policy: Some(no_restart()),
+            dns_search: Some(dns::search_path(&pod.namespace).to_vec()),
+            dns_options: Some(vec!["ndots:5".into()]),
             ..HostConfig::default()
         }),
         ..ContainerCreateBody::default()
@@ -280,6 +294,99 @@ fn mounts(pod: &PodRef, spec: &Pod, container: &Container) -> Vec<Mount> {
             ..Mount::default()
         })
         .collect()
+}
+
+/// A Service, as its proxy knows it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ServiceRef {
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+    /// Its uid (a Service created again under its name gets a new proxy).
+    pub uid: String,
+}
+
+impl ServiceRef {
+    /// The name its clients resolve: `<svc>.<ns>.svc.cluster.local`, the
+    /// proxy's alias on the network (the pods' search path finds it from
+    /// `<svc>`, `<svc>.<ns>` and `<svc>.<ns>.svc`).
+    pub fn fqdn(&self) -> String {
+        format!(
+            "{}.{}.svc.{}",
+            self.name,
+            self.namespace,
+            dns::CLUSTER_DOMAIN
+        )
+    }
+}
+
+/// The name of a Service's proxy container: `k8s_svc_<svc>_<namespace>_<uid>`.
+pub fn service_proxy_name(service: &ServiceRef) -> String {
+    format!(
+        "k8s_svc_{}_{}_{}",
+        service.name, service.namespace, service.uid
+    )
+}
+
+/// The labels of a Service's proxy: cluster, namespace, service, its uid and role.
+pub fn service_labels(cluster: &str, service: &ServiceRef) -> HashMap<String, String> {
+    HashMap::from([
+        (CLUSTER.to_string(), cluster.to_string()),
+        (NAMESPACE.to_string(), service.namespace.clone()),
+        (SERVICE.to_string(), service.name.clone()),
+        (SERVICE_UID.to_string(), service.uid.clone()),
+        (ROLE.to_string(), Role::ServiceProxy.as_str().to_string()),
+    ])
+}
+
+/// Where a proxy sees the directory of its table (mounted read-only).
+pub const SERVICE_TABLE_DIR: &str = "/run/sunaba";
+
+/// The table's file name in that directory.
+pub const SERVICE_TABLE_FILE: &str = "table";
+
+/// A Service's proxy: `image` (`sunaba/service-proxy`) on the pods'
+/// `network` with the Service's FQDN as its alias, following the table in
+/// `table_dir` (the host's directory, mounted whole so that a table
+/// replaced by rename is seen). Docker restarts it unless sunaba removed it:
+/// like kube-proxy, it is the node's, not a pod's.
+pub fn service_proxy_body(
+    cluster: &str,
+    service: &ServiceRef,
+    image: &str,
+    network: &str,
+    table_dir: &str,
+) -> ContainerCreateBody {
+    let endpoint = EndpointSettings {
+        aliases: Some(vec![service.fqdn()]),
+        ..EndpointSettings::default()
+    };
+    ContainerCreateBody {
+        image: Some(image.to_string()),
+        cmd: Some(vec![format!("{SERVICE_TABLE_DIR}/{SERVICE_TABLE_FILE}")]),
+        hostname: Some(service.name.chars().take(63).collect()),
+        labels: Some(service_labels(cluster, service)),
+        host_config: Some(HostConfig {
+            network_mode: Some(network.to_string()),
+            mounts: Some(vec![Mount {
+                target: Some(SERVICE_TABLE_DIR.into()),
+                source: Some(table_dir.to_string()),
+                typ: Some(MountType::BIND),
+                read_only: Some(true),
+                ..Mount::default()
+            }]),
+            restart_policy: Some(RestartPolicy {
+                name: Some(RestartPolicyNameEnum::UNLESS_STOPPED),
+                maximum_retry_count: None,
+            }),
+            ..HostConfig::default()
+        }),
+        networking_config: Some(NetworkingConfig {
+            endpoints_config: Some(HashMap::from([(network.to_string(), endpoint)])),
+        }),
+        ..ContainerCreateBody::default()
+    }
 }
 
 /// The name Docker's image API pulls: with `:latest` when the reference has
@@ -438,7 +545,57 @@ mod tests {
         assert_eq!(body.hostname.as_deref(), Some("web"));
         let host = body.host_config.expect("host config");
         assert_eq!(host.network_mode.as_deref(), Some("sunaba"));
+        assert_eq!(
+            host.dns_search,
+            Some(vec![
+                "default.svc.cluster.local".to_string(),
+                "svc.cluster.local".to_string(),
+                "cluster.local".to_string(),
+            ])
+        );
+        assert_eq!(host.dns_options, Some(vec!["ndots:5".to_string()]));
         assert_eq!(body.labels.expect("labels")[ROLE], "pause");
+    }
+
+    #[test]
+    fn a_service_proxy_has_the_fqdn_as_alias_and_mounts_its_table_directory() {
+        let service = ServiceRef {
+            namespace: "default".into(),
+            name: "echo".into(),
+            uid: "77".into(),
+        };
+        assert_eq!(service_proxy_name(&service), "k8s_svc_echo_default_77");
+        let body = service_proxy_body(
+            "c1",
+            &service,
+            "sunaba/service-proxy:latest",
+            "net-id",
+            "/tmp/sunaba-c1/services/default/echo",
+        );
+        assert_eq!(body.cmd, Some(vec!["/run/sunaba/table".to_string()]));
+        let labels = body.labels.expect("labels");
+        assert_eq!(labels[CLUSTER], "c1");
+        assert_eq!(labels[NAMESPACE], "default");
+        assert_eq!(labels[SERVICE], "echo");
+        assert_eq!(labels[SERVICE_UID], "77");
+        assert_eq!(labels[ROLE], "service-proxy");
+        let endpoints = body
+            .networking_config
+            .and_then(|n| n.endpoints_config)
+            .expect("endpoint settings");
+        assert_eq!(
+            endpoints["net-id"].aliases,
+            Some(vec!["echo.default.svc.cluster.local".to_string()])
+        );
+        let host = body.host_config.expect("host config");
+        assert_eq!(host.network_mode.as_deref(), Some("net-id"));
+        let mounts = host.mounts.expect("mounts");
+        assert_eq!(
+            mounts[0].source.as_deref(),
+            Some("/tmp/sunaba-c1/services/default/echo")
+        );
+        assert_eq!(mounts[0].target.as_deref(), Some("/run/sunaba"));
+        assert_eq!(mounts[0].read_only, Some(true));
     }
 
     #[test]
