@@ -386,6 +386,17 @@ async fn the_seed_pod_runs_as_real_containers_sharing_one_ip() {
     assert_eq!(code, 0, "{out}{err}");
 
     // The pod IP is the pause container's, and both containers join its network.
+    // The node is the Docker host, with the engine's CPUs and memory.
+    let (cpus, _, _) = served
+        .kubectl(&[
+            "get",
+            "node",
+            "sunaba-worker",
+            "-o",
+            "jsonpath={.status.capacity.cpu}",
+        ])
+        .await;
+    assert_eq!(cpus, docker(&["info", "-f", "{{.NCPU}}"]).await.trim());
     let (ip, _, _) = served
         .kubectl(&[
             "get",
