@@ -765,3 +765,140 @@ async fn get_watch_prints_rows_as_the_pod_starts() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_runs_commands_in_the_container_over_websocket() {
+    check(
+        "exec",
+        &[],
+        "$ kubectl apply -f simple-pod.yaml
+         # advance 30s
+         $ kubectl exec simple-echo -c echo -- ls /etc
+         $ kubectl exec simple-echo -c echo -- ls /nope
+         $ kubectl exec simple-echo -c echo -- sh -c 'echo $HOSTNAME; exit 7'
+         $ kubectl exec simple-echo -c echo -- nosuch",
+        "$ kubectl apply -f simple-pod.yaml
+pod/simple-echo created
+# advance 30s
+$ kubectl exec simple-echo -c echo -- ls /etc
+group
+hostname
+hosts
+os-release
+passwd
+resolv.conf
+$ kubectl exec simple-echo -c echo -- ls /nope
+stderr: ls: /nope: No such file or directory
+stderr: command terminated with exit code 1
+exit: 1
+$ kubectl exec simple-echo -c echo -- sh -c 'echo $HOSTNAME; exit 7'
+simple-echo
+stderr: command terminated with exit code 7
+exit: 7
+$ kubectl exec simple-echo -c echo -- nosuch
+stderr: error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"a0d08abb8f2d60f433c35394837e983346c054aa9bd88f460e2be7aef74a6a9d\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown
+exit: 1
+",
+    )
+    .await;
+}
+
+impl Playground {
+    /// Runs the real kubectl with `input` on its stdin (under `script`, on
+    /// a pseudo-terminal, with `tty`); what it printed.
+    async fn real_with_input(&self, args: &[&str], input: &str, tty: bool) -> Printed {
+        use tokio::io::AsyncWriteExt;
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let mut command = if tty {
+            let line = std::iter::once(path_text(&self.binary))
+                .chain(args.iter().map(|a| format!("'{a}'")))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut command = tokio::process::Command::new("script");
+            command
+                .args(["-qec", &line, "/dev/null"])
+                .current_dir(&self.dir)
+                .env("KUBECONFIG", &self.kubeconfig)
+                .env("HOME", self.dir.join("home"))
+                .kill_on_drop(true);
+            command
+        } else {
+            self.command(&args)
+        };
+        let mut child = command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("kubectl starts");
+        let mut stdin = child.stdin.take().expect("a stdin");
+        for chunk in input.split_inclusive(['\n', '\r']) {
+            // Keystrokes arrive a line at a time, as someone types.
+            tokio::time::sleep(Duration::from_millis(if tty { 700 } else { 0 })).await;
+            stdin.write_all(chunk.as_bytes()).await.expect("stdin");
+        }
+        if tty {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+        }
+        drop(stdin);
+        let output = child.wait_with_output().await.expect("kubectl runs");
+        Printed {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactive_exec_reads_stdin_and_works_on_a_terminal() {
+    for binary in kubectls() {
+        let mut playground = Playground::start(binary, "exec-i", &[]).await;
+        playground
+            .transcript("$ kubectl apply -f simple-pod.yaml\n# advance 30s")
+            .await;
+        let piped = playground
+            .real_with_input(
+                &["exec", "-i", "simple-echo", "-c", "echo", "--", "sh"],
+                "echo hi\npwd\nls /nope\nexit 4\n",
+                false,
+            )
+            .await;
+        assert_eq!(
+            piped,
+            Printed {
+                stdout: "hi\n/\n".into(),
+                stderr:
+                    "ls: /nope: No such file or directory\ncommand terminated with exit code 4\n"
+                        .into(),
+                code: 4,
+            }
+        );
+        let ended = playground
+            .real_with_input(
+                &["exec", "-i", "simple-echo", "-c", "echo", "--", "sh"],
+                "echo a\n",
+                false,
+            )
+            .await;
+        assert_eq!(
+            (ended.stdout.as_str(), ended.code),
+            ("a\n", 0),
+            "EOF ends the shell"
+        );
+        if std::path::Path::new("/usr/bin/script").exists() {
+            let terminal = playground
+                .real_with_input(
+                    &["exec", "-it", "simple-echo", "-c", "echo", "--", "sh"],
+                    "echo hi\rexit 5\r",
+                    true,
+                )
+                .await;
+            assert_eq!(
+                terminal.stdout,
+                "/ # echo hi\r\nhi\r\n/ # exit 5\r\ncommand terminated with exit code 5\r\n"
+            );
+            assert_eq!(terminal.code, 5);
+        }
+    }
+}

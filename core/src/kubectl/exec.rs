@@ -104,8 +104,12 @@ pub fn run_attach(ctx: &mut Context<'_>, rest: &[String]) -> Output {
 
 /// The shell a container's main process runs (`sh`, `bash`), if it is one.
 pub fn main_shell(ctx: &Context<'_>, target: &Target) -> Option<String> {
-    let object = ctx
-        .cluster
+    main_shell_of(ctx.cluster, target)
+}
+
+/// The shell a container's main process runs (`sh`, `bash`), if it is one.
+pub fn main_shell_of(cluster: &crate::Cluster, target: &Target) -> Option<String> {
+    let object = cluster
         .api()
         .get(Kind::Pod, &target.namespace, &target.pod)
         .ok()?;
@@ -179,7 +183,7 @@ pub fn start_error_message(err: &StartError) -> String {
 }
 
 /// A stable 64-hex-digit exec ID, as containerd names exec processes.
-fn exec_id(seed: &str) -> String {
+pub fn exec_id(seed: &str) -> String {
     crate::rand::stable_hex_id(0x9e37_79b9_7f4a_7c15, seed)
 }
 

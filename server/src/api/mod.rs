@@ -13,6 +13,7 @@
 //! thread ([`crate::cluster::ClusterHandle`]), and encode what core answers.
 
 pub mod discovery;
+pub mod exec;
 pub mod kubeconfig;
 pub mod logs;
 pub mod openapi;
@@ -45,6 +46,14 @@ pub fn router(api: Api) -> Router {
         .route("/readyz", get(ok))
         .route("/api", get(discovery::get_api))
         .route("/api/v1", get(discovery::get_core_resources))
+        .route(
+            "/api/v1/namespaces/{namespace}/pods/{name}/exec",
+            get(exec::exec).post(exec::exec),
+        )
+        .route(
+            "/api/v1/namespaces/{namespace}/pods/{name}/attach",
+            get(exec::attach).post(exec::attach),
+        )
         .route("/api/v1/{*rest}", any(resources::core))
         .route("/apis", get(discovery::get_apis))
         .route("/apis/{group}", get(discovery::get_group))
