@@ -51,6 +51,8 @@ pub struct Startup {
     pub setup: Job,
     /// Where its state is kept, with what was there; None keeps nothing.
     pub data: Option<(DataDir, Saved)>,
+    /// The Docker engine that runs one node's pods, for the API's `exec`.
+    pub docker: Option<crate::api::DockerNode>,
 }
 
 impl Startup {
@@ -61,6 +63,7 @@ impl Startup {
             clock,
             setup: Box::new(|_| {}),
             data: None,
+            docker: None,
         }
     }
 }
@@ -139,6 +142,7 @@ fn run(startup: Startup, inbox: &mpsc::Receiver<Call>, publish: &watch::Sender<u
         clock,
         setup,
         data,
+        docker: _,
     } = startup;
     let (mut cluster, mut data) = match data {
         Some((data, saved)) if !saved.objects.is_empty() => (

@@ -7,9 +7,9 @@ use clap::{Parser, Subcommand};
 use sunaba_server::api::kubeconfig;
 use sunaba_server::cluster::Clock;
 use sunaba_server::cluster::Startup;
-use sunaba_server::docker::{services, DockerConfig, DockerRuntime};
+use sunaba_server::docker::{services, DockerConfig};
 use sunaba_server::persist::{self, DataDir};
-use sunaba_server::serve::{docker_cluster, wall_clock_cluster, with_docker};
+use sunaba_server::serve::{docker_startup, wall_clock_cluster};
 use sunaba_server::shell::ShellConfig;
 use sunaba_server::{ServeConfig, Server};
 
@@ -141,11 +141,8 @@ async fn serve(
     };
     let startup = match docker.clone() {
         None => Startup::new(wall_clock_cluster(seed), Clock::Wall),
-        Some(docker) => match DockerRuntime::connect(docker).await {
-            Ok(runtime) => Startup {
-                setup: with_docker(runtime),
-                ..Startup::new(docker_cluster(seed), Clock::Wall)
-            },
+        Some(docker) => match docker_startup(&docker, seed).await {
+            Ok(startup) => startup,
             Err(err) => {
                 eprintln!("error: the Docker backend needs a running engine: {err}");
                 return std::process::ExitCode::FAILURE;

@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 use crate::api::{self, Api};
 use crate::assets;
 use crate::cluster::{Clock, ClusterHandle, Job, Startup};
-use crate::docker::DockerRuntime;
+use crate::docker::{DockerConfig, DockerError, DockerRuntime};
 
 /// What `sunaba serve` was asked to do.
 #[derive(Clone, Debug)]
@@ -81,10 +81,12 @@ impl Server {
     /// (restored from its data directory when it has one).
     pub async fn bind_startup(config: &ServeConfig, startup: Startup) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
+        let docker = startup.docker.clone();
         let cluster = ClusterHandle::launch(startup)?;
         Ok(Self {
             listener,
             router: router(Api {
+                docker,
                 cluster: cluster.clone(),
             }),
             cluster,
@@ -143,6 +145,25 @@ pub fn docker_cluster(seed: Option<u64>) -> ClusterConfig {
         pod_security: Some(sunaba_core::apiserver::pod_security::PodSecurityLevel::Baseline),
         ..wall_clock_cluster(seed)
     }
+}
+
+/// How `sunaba serve --backend docker` starts: the cluster of
+/// [`docker_cluster`], its node's pods on a [`DockerRuntime`] for
+/// `docker`, and the engine at hand for `kubectl exec`.
+pub async fn docker_startup(
+    docker: &DockerConfig,
+    seed: Option<u64>,
+) -> Result<Startup, DockerError> {
+    let runtime = DockerRuntime::connect(docker.clone()).await?;
+    let engine = crate::docker::engine(docker).await?;
+    Ok(Startup {
+        setup: with_docker(runtime),
+        docker: Some(crate::api::DockerNode {
+            node: DOCKER_NODE.to_string(),
+            engine,
+        }),
+        ..Startup::new(docker_cluster(seed), Clock::Wall)
+    })
 }
 
 /// The setup that runs the Docker node's pods on `runtime`: first it

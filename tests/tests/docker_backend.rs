@@ -11,10 +11,9 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sunaba_server::api::kubeconfig;
-use sunaba_server::cluster::Clock;
 use sunaba_server::docker::reset::{self, Scope};
-use sunaba_server::docker::{engine, services, DockerConfig, DockerRuntime};
-use sunaba_server::serve::{docker_cluster, with_docker};
+use sunaba_server::docker::{engine, services, DockerConfig};
+use sunaba_server::serve::docker_startup;
 use sunaba_server::{ServeConfig, Server};
 use tokio::process::Command;
 use tokio::task::JoinHandle;
@@ -186,20 +185,15 @@ impl Served {
             state_dir: Some(dir.join("state")),
             ..DockerConfig::default()
         };
-        let runtime = DockerRuntime::connect(docker_config.clone())
+        let startup = docker_startup(&docker_config, Some(7))
             .await
             .expect("the Docker engine answers");
         let config = ServeConfig {
             addr: "127.0.0.1:0".parse().expect("an address"),
         };
-        let server = Server::bind_with_setup(
-            &config,
-            docker_cluster(Some(7)),
-            Clock::Wall,
-            with_docker(runtime),
-        )
-        .await
-        .expect("the server binds");
+        let server = Server::bind_startup(&config, startup)
+            .await
+            .expect("the server binds");
         let services = services::start(server.cluster(), &docker_config)
             .await
             .expect("the Services' reconciler starts");
@@ -688,4 +682,74 @@ async fn a_service_reaches_its_ready_pods_by_each_of_its_names() {
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
+}
+
+/// A toolbox pod that sleeps, to exec into.
+const TOOLBOX_POD: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: toolbox
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: toolbox
+    image: gihyodocker/fundamental:0.1.0
+    imagePullPolicy: IfNotPresent
+    command: [\"sleep\", \"3600\"]
+";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exec_runs_in_the_real_container() {
+    if !ready_to_run() {
+        return;
+    }
+    let served = Served::start().await;
+    served.write("toolbox.yaml", TOOLBOX_POD);
+    served.kubectl(&["apply", "-f", "toolbox.yaml"]).await;
+    let (out, err, code) = served
+        .kubectl(&[
+            "wait",
+            "--for=condition=Ready",
+            "pod/toolbox",
+            "--timeout=60s",
+        ])
+        .await;
+    assert_eq!(code, 0, "{out}{err}");
+    let (out, err, code) = served.kubectl(&["exec", "toolbox", "--", "hostname"]).await;
+    assert_eq!((out.as_str(), err.as_str(), code), ("toolbox\n", "", 0));
+    let (out, err, code) = served
+        .kubectl(&[
+            "exec",
+            "toolbox",
+            "--",
+            "sh",
+            "-c",
+            "echo out; echo err >&2; exit 3",
+        ])
+        .await;
+    assert_eq!(
+        (out.as_str(), err.as_str(), code),
+        ("out\n", "err\ncommand terminated with exit code 3\n", 3)
+    );
+    // Piped stdin reaches the real shell, and its end ends it.
+    let mut child = Command::new(KUBECTL)
+        .arg("--kubeconfig")
+        .arg(&served.kubeconfig)
+        .args(["exec", "-i", "toolbox", "--", "sh"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("kubectl runs");
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = child.stdin.take().expect("a stdin");
+        stdin
+            .write_all(b"echo hi > /tmp/x; cat /tmp/x\n")
+            .await
+            .expect("written");
+    }
+    let output = child.wait_with_output().await.expect("kubectl ends");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "hi\n");
+    assert_eq!(output.status.code(), Some(0));
+    served.kubectl(&["delete", "pod", "toolbox", "--now"]).await;
 }

@@ -20,6 +20,7 @@ use sunaba_core::api::{Kind, Object};
 use sunaba_core::kubectl::exec::main_shell_of;
 use sunaba_core::shell::{ContainerShell, ShellOutput, StartError, Target};
 
+use super::docker_exec;
 use super::request::Query;
 use super::status::ApiError;
 use super::Api;
@@ -27,12 +28,12 @@ use super::Api;
 /// The subprotocols spoken, best first.
 pub const PROTOCOLS: [&str; 2] = ["v5.channel.k8s.io", "v4.channel.k8s.io"];
 
-const STDIN: u8 = 0;
-const STDOUT: u8 = 1;
-const STDERR: u8 = 2;
+pub(super) const STDIN: u8 = 0;
+pub(super) const STDOUT: u8 = 1;
+pub(super) const STDERR: u8 = 2;
 const ERROR: u8 = 3;
-const RESIZE: u8 = 4;
-const CLOSE: u8 = 255;
+pub(super) const RESIZE: u8 = 4;
+pub(super) const CLOSE: u8 = 255;
 
 /// What a session runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,33 +119,77 @@ async fn start(
     };
     let plan = plan(container.to_string());
     let probe = plan.clone();
-    let started = api
+    let docker_node = api.docker.as_ref().map(|d| d.node.clone());
+    let found = api
         .cluster
-        .call(move |c| {
-            let exists = c
+        .call(move |c| -> Result<Runs, sunaba_core::api::StatusError> {
+            let object = c
                 .api()
-                .get(Kind::Pod, &probe.target.namespace, &probe.target.pod)
-                .map(|o| matches!(o.as_ref(), Object::Pod(_)));
-            exists
-                .map(|_| ContainerShell::start(c, probe.target.clone(), &probe.argv[0], probe.tty))
+                .get(Kind::Pod, &probe.target.namespace, &probe.target.pod)?;
+            let Object::Pod(pod) = object.as_ref() else {
+                return Ok(Runs::Nowhere);
+            };
+            let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
+            if node.is_some() && node == docker_node.as_deref() {
+                return Ok(Runs::Docker(running_container_id(
+                    pod,
+                    &probe.target.container,
+                )));
+            }
+            let shell = ContainerShell::start(c, probe.target.clone(), &probe.argv[0], probe.tty);
+            Ok(Runs::Simulated(shell))
         })
         .await;
-    let shell = match started {
-        Ok(Ok(shell)) => shell,
+    let runs = match found {
+        Ok(Ok(runs)) => runs,
         Ok(Err(err)) => return ApiError::from(err).into_response(),
         Err(_) => return ApiError::internal("the cluster stopped").into_response(),
     };
-    match shell {
-        // Not running, or no such container: the kubelet refuses the upgrade.
-        Err(StartError::NotRunning(_)) => (
+    let not_found = || {
+        (
             StatusCode::NOT_FOUND,
             format!("container not found (\"{}\")", plan.target.container),
         )
-            .into_response(),
-        shell => upgrade
+            .into_response()
+    };
+    match (runs, api.docker.clone()) {
+        // Not running, or no such container: the kubelet refuses the upgrade.
+        (Runs::Nowhere | Runs::Simulated(Err(StartError::NotRunning(_))), _) => not_found(),
+        (Runs::Docker(None), _) => not_found(),
+        (Runs::Docker(Some(id)), Some(docker)) => {
+            upgrade.protocols(PROTOCOLS).on_upgrade(move |socket| {
+                docker_exec::session(socket, docker.engine, id, plan.argv, plan.stdin, plan.tty)
+            })
+        }
+        (Runs::Docker(Some(_)), None) => not_found(),
+        (Runs::Simulated(shell), _) => upgrade
             .protocols(PROTOCOLS)
             .on_upgrade(move |socket| session(socket, api, plan, shell.ok())),
     }
+}
+
+/// Where the container of an exec runs.
+enum Runs {
+    /// In the simulation: its shell, or why it cannot start.
+    Simulated(Result<ContainerShell, StartError>),
+    /// On the Docker engine: the container's ID while it runs.
+    Docker(Option<String>),
+    /// Not a pod.
+    Nowhere,
+}
+
+/// A running container's runtime ID, from its pod's status.
+fn running_container_id(pod: &k8s_openapi::api::core::v1::Pod, container: &str) -> Option<String> {
+    let status = pod
+        .status
+        .as_ref()?
+        .container_statuses
+        .as_ref()?
+        .iter()
+        .find(|s| s.name == container)?;
+    status.state.as_ref()?.running.as_ref()?;
+    let id = status.container_id.as_deref()?;
+    Some(id.split_once("://").map_or(id, |(_, id)| id).to_string())
 }
 
 /// One exec or attach session, until the command or shell ends.
@@ -175,7 +220,7 @@ async fn session(mut socket: WebSocket, api: Api, plan: Plan, shell: Option<Cont
 /// Ends a session: the Status on stream 3, then the closing handshake. What
 /// kubectl still sends (its stdin's close) is read until its own close, so
 /// the connection is not reset under the Status before kubectl reads it.
-async fn finish(mut socket: WebSocket, status: Value) {
+pub(super) async fn finish(mut socket: WebSocket, status: Value) {
     let _ = send(&mut socket, ERROR, status.to_string().as_bytes()).await;
     if socket.send(normal_close()).await.is_err() {
         return;
@@ -378,7 +423,11 @@ fn normal_close() -> Message {
 
 /// One message on a stream; nothing for no data (kubectl reads an empty
 /// message as the end of its stream).
-async fn send(socket: &mut WebSocket, stream: u8, data: &[u8]) -> Result<(), axum::Error> {
+pub(super) async fn send(
+    socket: &mut WebSocket,
+    stream: u8,
+    data: &[u8],
+) -> Result<(), axum::Error> {
     if data.is_empty() {
         return Ok(());
     }
@@ -390,7 +439,7 @@ async fn send(socket: &mut WebSocket, stream: u8, data: &[u8]) -> Result<(), axu
 
 /// The Status that ends a session: Success, or NonZeroExitCode with the
 /// code as its cause (kubectl exits with it).
-fn exit_status(argv: &[String], code: i32) -> Value {
+pub(super) fn exit_status(argv: &[String], code: i32) -> Value {
     if code == 0 {
         return json!({"metadata": {}, "status": "Success"});
     }

@@ -13,6 +13,7 @@
 //! thread ([`crate::cluster::ClusterHandle`]), and encode what core answers.
 
 pub mod discovery;
+mod docker_exec;
 pub mod exec;
 pub mod kubeconfig;
 pub mod logs;
@@ -35,6 +36,17 @@ use crate::cluster::ClusterHandle;
 pub struct Api {
     /// The simulated cluster.
     pub cluster: ClusterHandle,
+    /// The Docker engine that runs one node's pods, for `exec` into them.
+    pub docker: Option<DockerNode>,
+}
+
+/// A node whose pods run on a Docker engine.
+#[derive(Clone, Debug)]
+pub struct DockerNode {
+    /// The node's name.
+    pub node: String,
+    /// The engine.
+    pub engine: bollard::Docker,
 }
 
 /// The API's routes, to merge with the web bundle's.
