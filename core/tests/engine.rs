@@ -760,3 +760,53 @@ fn a_node_on_a_real_machine_reports_its_cpus_and_memory() {
         assert_eq!(resources["pods"].0, "110");
     }
 }
+
+#[test]
+fn a_missing_config_map_holds_the_container_until_it_appears() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [\"sleep\", \"3600\"]
+    env:
+    - name: COLOR
+      valueFrom:
+        configMapKeyRef:
+          name: settings
+          key: color
+    - name: GREETING
+      value: \"the sky is $(COLOR)\"
+",
+    );
+    cluster.advance(20_000);
+    let pod = |c: &Cluster| c.api().get(Kind::Pod, "default", "app").expect("the pod");
+    assert_eq!(
+        waiting_reasons(&pod(&cluster)),
+        ["CreateContainerConfigError"]
+    );
+    assert!(event_lines(&cluster, &pod(&cluster))
+        .contains(&"Warning Failed: Error: configmap \"settings\" not found".to_string()));
+
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n",
+    );
+    cluster.advance(10_000);
+    assert_eq!(phase(&pod(&cluster)), "Running");
+    let target = sunaba_core::shell::Target {
+        namespace: "default".into(),
+        pod: "app".into(),
+        container: "app".into(),
+    };
+    let mut shell =
+        sunaba_core::shell::ContainerShell::start(&cluster, target, "sh", false).expect("a shell");
+    let output = shell.run_line(&mut cluster, "echo $GREETING");
+    assert_eq!(output.stdout, "the sky is blue\n");
+}

@@ -3,6 +3,7 @@
 //! simulated by default, or a real engine), report pod status, record the
 //! kubelet's events, and finish graceful deletion.
 
+pub mod env;
 pub mod node;
 pub mod process;
 pub mod runtime;
@@ -190,20 +191,20 @@ impl Controller for Kubelets {
         let Some(agent) = node_of(pod).and_then(|n| self.nodes.get_mut(n)) else {
             return Vec::new();
         };
-        agent.sync_pod(object, pod, ctx.now)
+        agent.sync_pod(object, pod, ctx.store, ctx.now)
     }
 }
 
 impl NodeAgent {
     /// The kubelet's `syncPod` for one pod at `now`.
-    fn sync_pod(&mut self, object: &Object, pod: &Pod, now: SimTime) -> Vec<Action> {
+    fn sync_pod(&mut self, object: &Object, pod: &Pod, store: &Store, now: SimTime) -> Vec<Action> {
         let pod_key = (object.namespace().to_string(), object.name().to_string());
         if !self.workers.contains_key(&pod_key) {
             if pod.metadata.deletion_timestamp.is_some() {
                 return vec![Action::Delete(ObjectKey::of(object), force())];
             }
             // A pod that ran before the kubelet restarted is taken over as it runs.
-            let worker = PodWorker::adopt(pod, self.runtime.as_mut(), now)
+            let worker = PodWorker::adopt(pod, store, self.runtime.as_mut(), now)
                 .unwrap_or_else(|| PodWorker::new(pod, self.runtime.as_mut(), now));
             self.workers.insert(pod_key.clone(), worker);
         }
@@ -223,6 +224,7 @@ impl NodeAgent {
         let pod_ref = worker.pod_ref.clone();
         let mut env = worker::Env {
             pod,
+            store,
             pod_ref: &pod_ref,
             runtime: self.runtime.as_mut(),
         };

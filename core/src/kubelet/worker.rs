@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::{
 
 use super::runtime::{ContainerConfig, ContainerRuntime, PodRef, ProbeKind, Report};
 use crate::images;
+use crate::store::Store;
 use crate::time::SimTime;
 
 /// The first crash-loop back-off; it doubles up to [`MAX_BACKOFF_MS`].
@@ -20,6 +21,9 @@ pub const INITIAL_BACKOFF_MS: i64 = 10_000;
 pub const MAX_BACKOFF_MS: i64 = 300_000;
 /// A container that ran this long before exiting starts its back-off afresh.
 pub const BACKOFF_RESET_MS: i64 = 2 * MAX_BACKOFF_MS;
+/// How long the kubelet waits before it builds a container's configuration
+/// again, after a ConfigMap or Secret it needs was missing.
+pub const CONFIG_RETRY_MS: i64 = 10_000;
 /// How long the kubelet waits before it tries a failed sandbox again.
 pub const SANDBOX_RETRY_MS: i64 = 10_000;
 
@@ -152,10 +156,13 @@ pub enum RestartPolicy {
     Never,
 }
 
-/// What a worker needs while it steps: its pod and the node's runtime.
+/// What a worker needs while it steps: its pod, the node's runtime, and
+/// the store (for the ConfigMaps and Secrets its environment reads).
 pub struct Env<'a> {
     /// The pod, as stored.
     pub pod: &'a Pod,
+    /// The objects, as stored.
+    pub store: &'a Store,
     /// The pod, as the runtime knows it.
     pub pod_ref: &'a PodRef,
     /// The node's container runtime.
@@ -203,7 +210,12 @@ impl PodWorker {
     /// (restarts, ready, since when), and init containers done. None when
     /// the status shows anything else or the runtime cannot take them over;
     /// the kubelet then starts the pod over.
-    pub fn adopt(pod: &Pod, runtime: &mut dyn ContainerRuntime, now: SimTime) -> Option<Self> {
+    pub fn adopt(
+        pod: &Pod,
+        store: &Store,
+        runtime: &mut dyn ContainerRuntime,
+        now: SimTime,
+    ) -> Option<Self> {
         let status = pod.status.as_ref()?;
         let ip: Ipv4Addr = status.pod_ip.as_deref()?.parse().ok()?;
         let statuses = status.container_statuses.as_deref()?;
@@ -229,7 +241,7 @@ impl PodWorker {
         }
         for (c, started_at) in worker.containers.iter_mut().zip(started) {
             let status = statuses.iter().find(|s| s.name == c.spec.name)?;
-            let variables = container_env_list(&c.spec);
+            let variables = super::env::resolve(pod, &c.spec, store).ok()?;
             let config = ContainerConfig {
                 pod,
                 container: &c.spec,
@@ -867,11 +879,14 @@ impl ContainerWorker {
     }
 
     fn start(&mut self, at: SimTime, env: &mut Env<'_>, events: &mut Vec<KubeletEvent>) {
+        let variables = match super::env::resolve(env.pod, &self.spec, env.store) {
+            Ok(variables) => variables,
+            Err(message) => return self.config_error(at, message, events),
+        };
         if self.runs > 0 {
             self.restart_count += 1;
         }
         self.runs += 1;
-        let variables = container_env_list(&self.spec);
         let config = ContainerConfig {
             pod: env.pod,
             container: &self.spec,
@@ -882,6 +897,20 @@ impl ContainerWorker {
             Some(report) => self.started_or_failed(at, report, events),
             None => self.stage = Stage::Creating,
         }
+    }
+
+    /// The container's configuration cannot be made (a missing ConfigMap,
+    /// Secret or key): it waits in CreateContainerConfigError, and the
+    /// kubelet tries again on a later sync.
+    fn config_error(&mut self, at: SimTime, message: String, events: &mut Vec<KubeletEvent>) {
+        events.push(self.event(at, true, "Failed", format!("Error: {message}")));
+        self.state = State::Waiting {
+            reason: "CreateContainerConfigError".into(),
+            message: Some(message),
+        };
+        self.stage = Stage::Starting {
+            at: at.plus_millis(CONFIG_RETRY_MS),
+        };
     }
 
     /// The runtime created the container, and its process started or not.
@@ -1149,16 +1178,6 @@ fn next_backoff(current: i64) -> i64 {
     }
 }
 
-/// The environment a container sees from its spec (`env` with plain values), in order.
-pub fn container_env_list(container: &Container) -> Vec<(String, String)> {
-    container
-        .env
-        .iter()
-        .flatten()
-        .map(|e| (e.name.clone(), e.value.clone().unwrap_or_default()))
-        .collect()
-}
-
 /// A probe's schedule and its recent results.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct ProbeState {
@@ -1191,9 +1210,4 @@ impl ProbeState {
             }
         }
     }
-}
-
-/// The environment a container sees from its spec (`env` with plain values).
-pub fn container_env(container: &Container) -> std::collections::BTreeMap<String, String> {
-    container_env_list(container).into_iter().collect()
 }

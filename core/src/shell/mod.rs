@@ -394,7 +394,14 @@ fn container_setup(
     })?;
     let mut env = base_env(&target.pod, image);
     env.extend(service_links(cluster, &pod));
-    env.extend(crate::kubelet::worker::container_env(container));
+    // The environment the kubelet gave the container (ConfigMaps and
+    // Secrets read, `$(VAR)` expanded).
+    let resolved = cluster
+        .kubelets()
+        .sim_container(&target.namespace, &target.pod, &target.container)
+        .map(|c| c.env.clone())
+        .unwrap_or_default();
+    env.extend(resolved);
     Ok((image_ref, image, env))
 }
 
