@@ -170,14 +170,14 @@ fn field_value(pod: &Pod, path: &str) -> String {
         "spec.serviceAccountName" => spec.and_then(|s| s.service_account_name.clone()),
         "status.hostIP" => status.and_then(|s| s.host_ip.clone()),
         "status.podIP" => status.and_then(|s| s.pod_ip.clone()),
-        "status.podIPs" => status.and_then(|s| {
+        "status.podIPs" => status.map(|s| {
             let ips: Vec<&str> = s
                 .pod_ips
                 .iter()
                 .flatten()
                 .map(|ip| ip.ip.as_str())
                 .collect();
-            Some(ips.join(","))
+            ips.join(",")
         }),
         _ => None,
     };
