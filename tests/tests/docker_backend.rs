@@ -753,3 +753,149 @@ async fn exec_runs_in_the_real_container() {
     assert_eq!(output.status.code(), Some(0));
     served.kubectl(&["delete", "pod", "toolbox", "--now"]).await;
 }
+
+/// The seed's Deployment, with images that need no registry and a short
+/// grace period.
+fn seed_deployment(message: &str) -> String {
+    format!(
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: echo
+  labels:
+    app: echo
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: echo
+  template:
+    metadata:
+      labels:
+        app: echo
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+      - name: nginx
+        image: gihyodocker/nginx:latest
+        imagePullPolicy: IfNotPresent
+        env:
+        - name: BACKEND_HOST
+          value: localhost:8080
+        ports:
+        - containerPort: 80
+      - name: echo
+        image: gihyodocker/echo:latest
+        imagePullPolicy: IfNotPresent
+        env:
+        - name: MESSAGE
+          value: {message}
+        ports:
+        - containerPort: 8080
+"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollout_and_its_undo_replace_the_real_containers() {
+    if !ready_to_run() {
+        return;
+    }
+    let served = Served::start().await;
+    let rolled_out = |served: &Served| {
+        let served = served.kubeconfig.clone();
+        async move {
+            let output = Command::new(KUBECTL)
+                .arg("--kubeconfig")
+                .arg(&served)
+                .args(["rollout", "status", "deployment/echo", "--timeout=90s"])
+                .output()
+                .await
+                .expect("kubectl runs");
+            assert!(output.status.success(), "{output:?}");
+        }
+    };
+    // The running echo containers, once the old pods' have stopped (a
+    // rollout is complete while old pods are still terminating).
+    let echo_containers = |served: &Served| {
+        let label = served.label.clone();
+        async move {
+            let start = std::time::Instant::now();
+            loop {
+                let mut ids: Vec<String> = docker(&[
+                    "ps",
+                    "-q",
+                    "--no-trunc",
+                    "--filter",
+                    &format!("label=io.sunaba.cluster={label}"),
+                    "--filter",
+                    "label=io.sunaba.container=echo",
+                ])
+                .await
+                .lines()
+                .map(str::to_string)
+                .collect();
+                if ids.len() == 3 || start.elapsed() > Duration::from_secs(30) {
+                    ids.sort();
+                    return ids;
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        }
+    };
+    served.write("deployment.yaml", &seed_deployment("first"));
+    served.kubectl(&["apply", "-f", "deployment.yaml"]).await;
+    rolled_out(&served).await;
+    let first = echo_containers(&served).await;
+    assert_eq!(first.len(), 3, "three echo containers run");
+
+    // A new template: new pods, new containers, the old ones gone.
+    served.write("deployment.yaml", &seed_deployment("second"));
+    served.kubectl(&["apply", "-f", "deployment.yaml"]).await;
+    rolled_out(&served).await;
+    let second = echo_containers(&served).await;
+    assert_eq!(second.len(), 3);
+    assert!(second.iter().all(|id| !first.contains(id)), "all replaced");
+    let env = docker(&[
+        "inspect",
+        "-f",
+        "{{range .Config.Env}}{{println .}}{{end}}",
+        &second[0],
+    ])
+    .await;
+    assert!(env.lines().any(|l| l == "MESSAGE=second"), "{env}");
+
+    // Undo brings the first template back, in containers again new.
+    let (out, _, code) = served
+        .kubectl(&["rollout", "undo", "deployment", "echo"])
+        .await;
+    assert_eq!(
+        (out.as_str(), code),
+        ("deployment.apps/echo rolled back\n", 0)
+    );
+    rolled_out(&served).await;
+    let undone = echo_containers(&served).await;
+    assert_eq!(undone.len(), 3);
+    assert!(undone
+        .iter()
+        .all(|id| !second.contains(id) && !first.contains(id)));
+    let env = docker(&[
+        "inspect",
+        "-f",
+        "{{range .Config.Env}}{{println .}}{{end}}",
+        &undone[0],
+    ])
+    .await;
+    assert!(env.lines().any(|l| l == "MESSAGE=first"), "{env}");
+
+    // Deleting the Deployment removes every container it made.
+    served.kubectl(&["delete", "-f", "deployment.yaml"]).await;
+    let start = std::time::Instant::now();
+    while !served.containers().await.is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "containers left behind"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
