@@ -810,3 +810,56 @@ spec:
     let output = shell.run_line(&mut cluster, "echo $GREETING");
     assert_eq!(output.stdout, "the sky is blue\n");
 }
+
+#[test]
+fn a_config_map_volume_shows_its_keys_as_files_once_it_exists() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: app
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [\"sleep\", \"3600\"]
+    volumeMounts:
+    - name: config
+      mountPath: /etc/app
+  volumes:
+  - name: config
+    configMap:
+      name: settings
+",
+    );
+    cluster.advance(20_000);
+    let pod = |c: &Cluster| c.api().get(Kind::Pod, "default", "app").expect("the pod");
+    assert_eq!(waiting_reasons(&pod(&cluster)), ["ContainerCreating"]);
+    assert!(event_lines(&cluster, &pod(&cluster)).contains(
+        &"Warning FailedMount: MountVolume.SetUp failed for volume \"config\" : configmap \"settings\" not found"
+            .to_string()
+    ));
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: blue\n",
+    );
+    cluster.advance(10_000);
+    assert_eq!(phase(&pod(&cluster)), "Running");
+    let target = sunaba_core::shell::Target {
+        namespace: "default".into(),
+        pod: "app".into(),
+        container: "app".into(),
+    };
+    let mut shell =
+        sunaba_core::shell::ContainerShell::start(&cluster, target, "sh", false).expect("a shell");
+    assert_eq!(
+        shell.run_line(&mut cluster, "cat /etc/app/color").stdout,
+        "blue"
+    );
+    assert_eq!(
+        shell.run_line(&mut cluster, "ls /etc/app").stdout,
+        "color\n"
+    );
+}

@@ -129,6 +129,7 @@ impl Engine {
             container,
             env: &env,
             attempt,
+            volumes: &[],
         };
         let at_once = self.runtime.start_container(pod, &config, wall_now());
         assert_eq!(at_once, None, "a real engine answers later");

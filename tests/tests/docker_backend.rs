@@ -696,6 +696,26 @@ spec:
     image: gihyodocker/fundamental:0.1.0
     imagePullPolicy: IfNotPresent
     command: [\"sleep\", \"3600\"]
+    env:
+    - name: COLOR
+      valueFrom:
+        configMapKeyRef:
+          name: settings
+          key: color
+    volumeMounts:
+    - name: config
+      mountPath: /etc/app
+  volumes:
+  - name: config
+    configMap:
+      name: settings
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  color: blue
 ";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -717,6 +737,11 @@ async fn exec_runs_in_the_real_container() {
     assert_eq!(code, 0, "{out}{err}");
     let (out, err, code) = served.kubectl(&["exec", "toolbox", "--", "hostname"]).await;
     assert_eq!((out.as_str(), err.as_str(), code), ("toolbox\n", "", 0));
+    // The ConfigMap reaches the real container as a file and in the environment.
+    let (out, _, _) = served
+        .kubectl(&["exec", "toolbox", "--", "sh", "-c", "cat /etc/app/color; echo; echo $COLOR"])
+        .await;
+    assert_eq!(out, "blue\nblue\n");
     let (out, err, code) = served
         .kubectl(&[
             "exec",

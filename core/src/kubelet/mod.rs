@@ -9,6 +9,7 @@ pub mod process;
 pub mod runtime;
 pub mod sim;
 pub mod status;
+pub mod volumes;
 pub mod worker;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -20,6 +20,7 @@ use std::net::Ipv4Addr;
 use k8s_openapi::api::core::v1::{Container, Pod, Probe};
 
 use super::sim::SimRuntime;
+use super::volumes::MountedVolume;
 use super::worker::LogLine;
 use crate::time::SimTime;
 
@@ -56,6 +57,8 @@ pub struct ContainerConfig<'a> {
     pub env: &'a [(String, String)],
     /// Which run this is: 1 for the first, 2 after the first restart, and so on.
     pub attempt: u32,
+    /// Its ConfigMap and Secret volumes, with their files, to mount.
+    pub volumes: &'a [MountedVolume],
 }
 
 /// What a node offers its pods, as its runtime's machine has it.

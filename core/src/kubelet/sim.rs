@@ -324,6 +324,13 @@ impl ContainerRuntime for SimRuntime {
         c.ports = spec.ports.clone().unwrap_or_default();
         c.files.clear();
         c.written.clear();
+        for volume in config.volumes {
+            for (path, content) in &volume.files {
+                let at = format!("{}/{path}", volume.mount_path.trim_end_matches('/'));
+                c.files.insert(at.clone());
+                c.written.insert(at, content.clone());
+            }
+        }
         c.exit = None;
         c.pc = 0;
         let process = process::resolve(found, spec, &c.env);
@@ -649,6 +656,7 @@ mod tests {
             container,
             env: &[],
             attempt: 1,
+            volumes: &[],
         };
         runtime.start_container(&pod_ref(), &config, SimTime(at))
     }

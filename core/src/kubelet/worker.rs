@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::{
 };
 
 use super::runtime::{ContainerConfig, ContainerRuntime, PodRef, ProbeKind, Report};
+use super::volumes::MountError;
 use crate::images;
 use crate::store::Store;
 use crate::time::SimTime;
@@ -242,11 +243,13 @@ impl PodWorker {
         for (c, started_at) in worker.containers.iter_mut().zip(started) {
             let status = statuses.iter().find(|s| s.name == c.spec.name)?;
             let variables = super::env::resolve(pod, &c.spec, store).ok()?;
+            let volumes = super::volumes::mounted(pod, &c.spec, store).ok()?;
             let config = ContainerConfig {
                 pod,
                 container: &c.spec,
                 env: &variables,
                 attempt: u32::try_from(status.restart_count).unwrap_or(0) + 1,
+                volumes: &volumes,
             };
             if !runtime.adopt_container(&worker.pod_ref, &config, started_at) {
                 runtime.remove_sandbox(&worker.pod_ref);
@@ -883,6 +886,10 @@ impl ContainerWorker {
             Ok(variables) => variables,
             Err(message) => return self.config_error(at, message, events),
         };
+        let volumes = match super::volumes::mounted(env.pod, &self.spec, env.store) {
+            Ok(volumes) => volumes,
+            Err(error) => return self.mount_error(at, &error, events),
+        };
         if self.runs > 0 {
             self.restart_count += 1;
         }
@@ -892,6 +899,7 @@ impl ContainerWorker {
             container: &self.spec,
             env: &variables,
             attempt: self.runs,
+            volumes: &volumes,
         };
         match env.runtime.start_container(env.pod_ref, &config, at) {
             Some(report) => self.started_or_failed(at, report, events),
@@ -908,6 +916,22 @@ impl ContainerWorker {
             reason: "CreateContainerConfigError".into(),
             message: Some(message),
         };
+        self.stage = Stage::Starting {
+            at: at.plus_millis(CONFIG_RETRY_MS),
+        };
+    }
+
+    /// A volume the container mounts cannot be set up (its ConfigMap or
+    /// Secret is missing): the pod stays in ContainerCreating, and the
+    /// kubelet tries again on a later sync.
+    fn mount_error(&mut self, at: SimTime, error: &MountError, events: &mut Vec<KubeletEvent>) {
+        events.push(KubeletEvent {
+            at,
+            field_path: None,
+            warning: true,
+            reason: "FailedMount",
+            message: error.message(),
+        });
         self.stage = Stage::Starting {
             at: at.plus_millis(CONFIG_RETRY_MS),
         };

@@ -19,6 +19,7 @@ pub mod kubeconfig;
 pub mod logs;
 pub mod openapi;
 pub mod path;
+pub mod protobuf;
 pub mod request;
 pub mod resources;
 pub mod scale;

@@ -1,6 +1,9 @@
 //! What a request asks for besides its path: query parameters (selectors,
 //! `watch`, `dryRun`, `fieldValidation`, …), the Accept header (a Table or
-//! the objects), and a bounded body.
+//! the objects), and a bounded body (JSON, YAML, or protobuf through
+//! [`super::protobuf`]). Answers are always JSON: kubectl's typed clients
+//! ask for `application/vnd.kubernetes.protobuf, application/json` and
+//! take the JSON.
 
 use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap};
@@ -8,7 +11,11 @@ use serde_json::Value;
 use sunaba_core::api::selector::{FieldSelector, Selector};
 use sunaba_core::api::Kind;
 
+use super::protobuf;
 use super::status::ApiError;
+
+/// Kubernetes' protobuf media type, which kubectl's typed clients send.
+pub const PROTOBUF: &str = "application/vnd.kubernetes.protobuf";
 
 /// The largest body accepted, as the API server's 3 MiB limit.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
@@ -209,27 +216,46 @@ pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
 }
 
 /// A create or update body, as its Content-Type says: JSON (what kubectl
-/// sends for manifests) or YAML. Protobuf, which kubectl's typed clients
-/// send (`kubectl create deployment`), is not decoded: 415.
+/// sends for manifests), YAML, or protobuf (what its typed clients send:
+/// `kubectl create deployment|configmap|secret|service|…`), each as the
+/// same JSON value. Any other media type is a 415.
 pub fn object_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Value, ApiError> {
-    let media = content_type(headers)
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    object_body_for(None, headers, bytes)
+}
+
+/// [`object_body`] for a request whose path names `kind`: a protobuf
+/// envelope without a type then decodes as that kind, and decode errors
+/// name it as the API server does (`must be of type Deployment`).
+pub fn object_body_for(
+    kind: Option<Kind>,
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<Value, ApiError> {
+    let media = media_type(headers);
     match media.as_str() {
         "" | "application/json" | "*/*" => json_body(bytes),
         "application/yaml" => yaml_body(bytes),
+        PROTOBUF => protobuf::decode_object(bytes, kind.map(|k| (k.api_version(), k.name())))
+            .map_err(|e| ApiError::bad_request(e.to_string())),
         other => Err(ApiError::new(
             415,
             "UnsupportedMediaType",
             format!(
                 "the body of the request was in an unknown format ({other:?}) - accepted media types include: \
-                 application/json, application/yaml"
+                 application/json, application/yaml, {PROTOBUF}"
             ),
         )),
     }
+}
+
+/// The Content-Type's media type, lower-cased and without parameters.
+fn media_type(headers: &HeaderMap) -> String {
+    content_type(headers)
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// A YAML body: exactly one document.

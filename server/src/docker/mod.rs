@@ -224,6 +224,8 @@ struct PodEntry {
 #[derive(Debug)]
 pub struct DockerRuntime {
     cluster: String,
+    /// Where the files of ConfigMap and Secret volumes are written, to bind-mount.
+    state_dir: PathBuf,
     /// The pods' network's ID.
     network: String,
     pause_image: String,
@@ -268,6 +270,7 @@ impl DockerRuntime {
         };
         tokio::spawn(worker::run(ctx, inbox));
         Ok(Self {
+            state_dir: config.state_dir(),
             cluster: config.cluster,
             network,
             pause_image: config.pause_image,
@@ -286,6 +289,44 @@ impl DockerRuntime {
     pub fn remove_orphans(&mut self, known: BTreeSet<String>) {
         self.found.pods.retain(|uid, _| known.contains(uid));
         self.send(Request::RemoveOrphans { known });
+    }
+
+    /// The directory of a pod's volume files.
+    fn pod_dir(&self, pod: &PodRef) -> PathBuf {
+        self.state_dir.join("pods").join(&pod.uid)
+    }
+
+    /// Writes a container's ConfigMap and Secret volumes' files, each
+    /// volume in a directory of its own; (host directory, mount path) pairs.
+    fn write_volumes(
+        &self,
+        pod: &PodRef,
+        config: &ContainerConfig<'_>,
+    ) -> Result<Vec<(PathBuf, String)>, String> {
+        let mut binds = Vec::new();
+        for volume in config.volumes {
+            let dir = self
+                .pod_dir(pod)
+                .join(&config.container.name)
+                .join(&volume.name);
+            let _ = std::fs::remove_dir_all(&dir);
+            for (path, content) in &volume.files {
+                // Keys are plain names or relative paths; never leave the volume.
+                if path.split('/').any(|part| part == ".." || part.is_empty()) {
+                    continue;
+                }
+                let file = dir.join(path);
+                let written = file
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&file, content));
+                written.map_err(|err| format!("cannot write volume {:?}: {err}", volume.name))?;
+            }
+            std::fs::create_dir_all(&dir)
+                .map_err(|err| format!("cannot write volume {:?}: {err}", volume.name))?;
+            binds.push((dir, volume.mount_path.clone()));
+        }
+        Ok(binds)
     }
 
     /// The `io.sunaba.cluster` label's value on what this runtime creates.
@@ -365,6 +406,7 @@ impl ContainerRuntime for DockerRuntime {
     }
 
     fn remove_sandbox(&mut self, pod: &PodRef) {
+        let _ = std::fs::remove_dir_all(self.pod_dir(pod));
         self.pods.remove(pod);
         self.logs.forget(&pod.uid);
         self.send(Request::RemoveSandbox { pod: pod.clone() });
@@ -396,11 +438,21 @@ impl ContainerRuntime for DockerRuntime {
         let name = &config.container.name;
         self.entry(pod);
         self.logs.open(&pod.uid, name, config.attempt);
+        let mut body = spec::container_body(&self.cluster, pod, config);
+        match self.write_volumes(pod, config) {
+            Ok(binds) => spec::add_mounts(&mut body, binds),
+            Err(message) => {
+                return Some(Report::StartFailed {
+                    id: String::new(),
+                    message,
+                })
+            }
+        }
         let request = Request::Start {
             pod: pod.clone(),
             container: name.clone(),
             attempt: config.attempt,
-            body: Box::new(spec::container_body(&self.cluster, pod, config)),
+            body: Box::new(body),
         };
         (!self.send(request)).then(|| Report::StartFailed {
             id: String::new(),

@@ -275,6 +275,20 @@ fn user(container: &Container) -> Option<String> {
 }
 
 /// The container's mounts of the pod's `emptyDir` volumes.
+/// Adds read-only bind mounts of host directories (ConfigMap and Secret
+/// volumes' files): (host directory, mount path) pairs.
+pub fn add_mounts(body: &mut ContainerCreateBody, binds: Vec<(std::path::PathBuf, String)>) {
+    let host = body.host_config.get_or_insert_with(Default::default);
+    let mounts = host.mounts.get_or_insert_with(Vec::new);
+    mounts.extend(binds.into_iter().map(|(source, target)| Mount {
+        target: Some(target),
+        source: Some(source.to_string_lossy().into_owned()),
+        typ: Some(MountType::BIND),
+        read_only: Some(true),
+        ..Mount::default()
+    }));
+}
+
 fn mounts(pod: &PodRef, spec: &Pod, container: &Container) -> Vec<Mount> {
     let volumes = pod_volume_specs(spec);
     container
@@ -493,6 +507,7 @@ mod tests {
             container: &container,
             env: &env,
             attempt: 2,
+            volumes: &[],
         };
         let body = container_body("c1", &pod_ref(), &config);
         assert_eq!(body.entrypoint, Some(vec!["/bin/sh".to_string()]));
