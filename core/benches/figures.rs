@@ -5,7 +5,7 @@
 //! ```text
 //! cargo bench -p sunaba-core --bench figures -- COMMAND [--replicas N] [--workers W] [--runs K] [--seconds S]
 //!   scale      scale a Deployment 0 → N on W worker nodes (default 100) until every pod
-//!              runs; also the heap bytes per pod it left, and `kubectl get pods` over them
+//!              runs; also `kubectl get pods` over them
 //!   rollout    roll the N pods out to a new image (the scale-up before is not timed)
 //!   apply-1mb  decode, validate and create a 1 MB manifest of 1,000 ConfigMaps
 //! ```
@@ -14,22 +14,17 @@
 //! gives up at S seconds. Each measurement is one stdout line,
 //! `sample ID UNIT VALUE` with ID `WHAT/N/W`; giving up prints
 //! `timeout ID SECONDS`.
-//! xtask's `bench` module reads these lines.
+//! xtask's `bench` module reads these lines. Memory is measured apart, in
+//! `memory.rs`: its counting allocator would slow every timing here.
 
-use std::alloc::System;
 use std::time::{Duration, Instant};
 
-use stats_alloc::{StatsAlloc, INSTRUMENTED_SYSTEM};
 use sunaba_core::kubectl::{self, Context, Files};
 use sunaba_core::{Cluster, ClusterConfig};
 
 #[allow(dead_code)] // the WASM benchmark uses parts this one does not
 #[path = "support/workload.rs"]
 mod workload;
-
-/// Counts every heap allocation, so the heap's live bytes can be read.
-#[global_allocator]
-static HEAP: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 
 /// What one invocation was asked to measure.
 struct Request {
@@ -128,27 +123,14 @@ fn millis(elapsed: Duration) -> f64 {
     elapsed.as_secs_f64() * 1000.0
 }
 
-/// The heap's live bytes now.
-fn live_bytes() -> i64 {
-    let stats = HEAP.stats();
-    stats.bytes_allocated as i64 - stats.bytes_deallocated as i64 + stats.bytes_reallocated as i64
-}
-
 fn scale(replicas: usize, workers: usize) {
     let size = format!("{replicas}/{workers}");
     let mut cluster = workload::cluster(workers);
-    let before = live_bytes();
     let start = Instant::now();
     workload::scale_up(&mut cluster, replicas);
     let elapsed = start.elapsed();
-    let after = live_bytes();
     workload::check_running(&cluster, workload::OLD_IMAGE, replicas);
     sample(&format!("scale/{size}"), "ms", millis(elapsed));
-    sample(
-        &format!("bytes-per-pod/{size}"),
-        "B",
-        (after - before) as f64 / replicas as f64,
-    );
     for _ in 0..3 {
         let start = Instant::now();
         let output = get_pods(&mut cluster);

@@ -863,3 +863,133 @@ spec:
         "color\n"
     );
 }
+
+/// A simulated runtime whose engine refuses the first container creates.
+#[derive(Debug)]
+struct RefusingCreates {
+    inner: sunaba_core::kubelet::SimRuntime,
+    refusals: u32,
+}
+
+impl sunaba_core::kubelet::ContainerRuntime for RefusingCreates {
+    fn run_sandbox(
+        &mut self,
+        pod: &sunaba_core::kubelet::PodRef,
+        spec: &Pod,
+        at: sunaba_core::time::SimTime,
+    ) {
+        self.inner.run_sandbox(pod, spec, at);
+    }
+    fn remove_sandbox(&mut self, pod: &sunaba_core::kubelet::PodRef) {
+        self.inner.remove_sandbox(pod);
+    }
+    fn has_image(&self, image: &str) -> bool {
+        self.inner.has_image(image)
+    }
+    fn pull_image(
+        &mut self,
+        pod: &sunaba_core::kubelet::PodRef,
+        container: &str,
+        image: &str,
+        at: sunaba_core::time::SimTime,
+    ) {
+        self.inner.pull_image(pod, container, image, at);
+    }
+    fn start_container(
+        &mut self,
+        pod: &sunaba_core::kubelet::PodRef,
+        config: &sunaba_core::kubelet::runtime::ContainerConfig<'_>,
+        at: sunaba_core::time::SimTime,
+    ) -> Option<sunaba_core::kubelet::runtime::Report> {
+        if self.refusals > 0 {
+            self.refusals -= 1;
+            return Some(sunaba_core::kubelet::runtime::Report::CreateFailed {
+                message: "Error response from daemon: no space left on device".into(),
+            });
+        }
+        self.inner.start_container(pod, config, at)
+    }
+    fn stop_container(
+        &mut self,
+        pod: &sunaba_core::kubelet::PodRef,
+        container: &str,
+        at: sunaba_core::time::SimTime,
+        deadline: sunaba_core::time::SimTime,
+    ) {
+        self.inner.stop_container(pod, container, at, deadline);
+    }
+    fn probe(
+        &mut self,
+        pod: &sunaba_core::kubelet::PodRef,
+        container: &str,
+        kind: sunaba_core::kubelet::runtime::ProbeKind,
+        probe: &k8s_openapi::api::core::v1::Probe,
+        at: sunaba_core::time::SimTime,
+    ) -> Option<Result<(), String>> {
+        self.inner.probe(pod, container, kind, probe, at)
+    }
+    fn due(
+        &self,
+        pod: &sunaba_core::kubelet::PodRef,
+        container: Option<&str>,
+    ) -> Option<sunaba_core::time::SimTime> {
+        self.inner.due(pod, container)
+    }
+    fn wake(
+        &mut self,
+        pod: &sunaba_core::kubelet::PodRef,
+        container: Option<&str>,
+    ) -> Option<(
+        sunaba_core::time::SimTime,
+        sunaba_core::kubelet::runtime::Report,
+    )> {
+        self.inner.wake(pod, container)
+    }
+    fn logs(
+        &self,
+        pod: &sunaba_core::kubelet::PodRef,
+        container: &str,
+        previous: bool,
+    ) -> Vec<sunaba_core::kubelet::LogLine> {
+        self.inner.logs(pod, container, previous)
+    }
+}
+
+#[test]
+fn a_refused_create_waits_in_create_container_error_and_is_tried_again() {
+    let mut cluster = cluster();
+    let runtime = RefusingCreates {
+        inner: sunaba_core::kubelet::SimRuntime::new(
+            sunaba_core::network::ipam::PodIpPool::for_node(1),
+        ),
+        refusals: 1,
+    };
+    assert!(cluster.set_node_runtime("sunaba-worker", Box::new(runtime)));
+    assert!(cluster.set_node_runtime(
+        "sunaba-worker2",
+        Box::new(RefusingCreates {
+            inner: sunaba_core::kubelet::SimRuntime::new(
+                sunaba_core::network::ipam::PodIpPool::for_node(2)
+            ),
+            refusals: 1,
+        })
+    ));
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n",
+    );
+    cluster.advance(8_000);
+    let pod = |c: &Cluster| c.api().get(Kind::Pod, "default", "app").expect("the pod");
+    assert_eq!(waiting_reasons(&pod(&cluster)), ["CreateContainerError"]);
+    assert!(event_lines(&cluster, &pod(&cluster)).contains(
+        &"Warning Failed: Error: Error response from daemon: no space left on device".to_string()
+    ));
+    cluster.advance(10_000);
+    assert_eq!(phase(&pod(&cluster)), "Running");
+    let restarts = as_pod(&pod(&cluster))
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .map(|s| s[0].restart_count);
+    assert_eq!(restarts, Some(0), "a refused create is not a restart");
+}

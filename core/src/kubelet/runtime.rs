@@ -110,6 +110,12 @@ pub enum Report {
         /// The runtime's container ID (64 hex digits).
         id: String,
     },
+    /// The container could not be created; the kubelet tries again later
+    /// (`CreateContainerError`).
+    CreateFailed {
+        /// Why, in the runtime's words.
+        message: String,
+    },
     /// The container was created with this ID but its process could not start.
     StartFailed {
         /// The runtime's container ID.

@@ -779,6 +779,7 @@ impl ContainerWorker {
             report @ (Report::Started { .. } | Report::StartFailed { .. }) => {
                 self.started_or_failed(at, report, events)
             }
+            Report::CreateFailed { message } => self.create_failed(at, message, events),
             Report::Exited { code } => self.exited(at, code),
             Report::Probed { kind, outcome } => self.probed(at, kind, outcome, env, events),
             Report::SandboxReady { .. } | Report::SandboxFailed { .. } => {}
@@ -902,6 +903,7 @@ impl ContainerWorker {
             volumes: &volumes,
         };
         match env.runtime.start_container(env.pod_ref, &config, at) {
+            Some(Report::CreateFailed { message }) => self.create_failed(at, message, events),
             Some(report) => self.started_or_failed(at, report, events),
             None => self.stage = Stage::Creating,
         }
@@ -932,6 +934,23 @@ impl ContainerWorker {
             reason: "FailedMount",
             message: error.message(),
         });
+        self.stage = Stage::Starting {
+            at: at.plus_millis(CONFIG_RETRY_MS),
+        };
+    }
+
+    /// The runtime could not create the container: no run happened, and
+    /// the kubelet tries again on a later sync (`CreateContainerError`).
+    fn create_failed(&mut self, at: SimTime, message: String, events: &mut Vec<KubeletEvent>) {
+        if self.runs > 1 {
+            self.restart_count -= 1;
+        }
+        self.runs = self.runs.saturating_sub(1);
+        events.push(self.event(at, true, "Failed", format!("Error: {message}")));
+        self.state = State::Waiting {
+            reason: "CreateContainerError".into(),
+            message: Some(message),
+        };
         self.stage = Stage::Starting {
             at: at.plus_millis(CONFIG_RETRY_MS),
         };

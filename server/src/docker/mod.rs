@@ -442,8 +442,7 @@ impl ContainerRuntime for DockerRuntime {
         match self.write_volumes(pod, config) {
             Ok(binds) => spec::add_mounts(&mut body, binds),
             Err(message) => {
-                return Some(Report::StartFailed {
-                    id: String::new(),
+                return Some(Report::CreateFailed {
                     message,
                 })
             }
@@ -454,8 +453,7 @@ impl ContainerRuntime for DockerRuntime {
             attempt: config.attempt,
             body: Box::new(body),
         };
-        (!self.send(request)).then(|| Report::StartFailed {
-            id: String::new(),
+        (!self.send(request)).then(|| Report::CreateFailed {
             message: WORKER_GONE.into(),
         })
     }

@@ -242,8 +242,7 @@ pub async fn run(ctx: Context, mut requests: UnboundedReceiver<Request>) {
             }
             Request::Start { pod, container, .. } if !pods.contains_key(&uid) => {
                 let message = "no sandbox for the pod".to_string();
-                let report = Report::StartFailed {
-                    id: String::new(),
+                let report = Report::CreateFailed {
                     message,
                 };
                 ctx.report(&pod, Some(&container), report);
@@ -443,8 +442,7 @@ impl PodState {
         let id = match created {
             Ok(created) => created.id,
             Err(err) => {
-                let report = Report::StartFailed {
-                    id: String::new(),
+                let report = Report::CreateFailed {
                     message: docker_reason(&err),
                 };
                 ctx.report(pod, Some(container), report);
