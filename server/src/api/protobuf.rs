@@ -12,14 +12,17 @@
 //! `pkg/util/intstr`, `pkg/api/resource`).
 //!
 //! Go's generated marshallers write every non-pointer scalar, zero or not,
-//! and pointer ones only when set; the API server then answers with Go's
-//! JSON, where `omitempty` drops the zeros of non-pointer fields. So a
-//! present zero is kept only for fields that are pointers in Go
-//! (`replicas: 0`, `privileged: false`); nested messages are kept whenever
-//! present (`resources: {}`), an empty `Time` is `null`. Field numbers the
-//! table does not know (newer than v1.33) are skipped, as the API server
-//! skips them. Malformed input is an error in gogo-protobuf's words, never a
-//! panic; nesting is bounded by [`MAX_DEPTH`].
+//! and pointer ones only when set; Go's JSON then drops the zeros of
+//! `omitempty` fields. So a present zero is kept only for fields that are
+//! pointers in Go (`replicas: 0`, `privileged: false`) or required (no
+//! `omitempty`, not an `Option` in k8s-openapi: `containerPort`, a
+//! container's `name`); nested messages are kept whenever present
+//! (`resources: {}`), an empty `Time` is `null`, a required list left out is
+//! `[]`. Field numbers the table does not know are skipped, as the API
+//! server skips unknown ones: fields newer than v1.33, statuses the server
+//! never takes from a request (Node, Job, CronJob), and the in-tree cloud
+//! volume sources. Malformed input is an error in gogo-protobuf's words,
+//! never a panic; nesting is bounded by [`MAX_DEPTH`].
 
 use std::fmt::Write as _;
 

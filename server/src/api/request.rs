@@ -309,6 +309,51 @@ mod tests {
     }
 
     #[test]
+    fn protobuf_bodies_decode_like_json_and_other_media_types_are_415() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/vnd.kubernetes.protobuf"),
+        );
+        // kubectl 1.32's `create configmap cfg2 --from-literal=a=b`.
+        let body = b"k8s\0\x0a\x0f\x0a\x02v1\x12\x09ConfigMap\x12\x1e\x0a\x14\x0a\x04cfg2\x12\x00\x1a\x00\x22\x00\x2a\x00\x32\x00\x38\x00\x42\x00\x12\x06\x0a\x01a\x12\x01b\x1a\x00\x22\x00";
+        assert_eq!(
+            object_body(&headers, body),
+            json_body(
+                br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg2","creationTimestamp":null},"data":{"a":"b"}}"#
+            )
+        );
+        let error = object_body_for(Some(Kind::ConfigMap), &headers, &body[..20])
+            .map(|_| ())
+            .map_err(|e| (e.code(), e.message().to_string()));
+        assert_eq!(
+            error,
+            Err((
+                400,
+                "the object provided is unrecognized (must be of type ConfigMap): unexpected EOF \
+                 (6b3873000a0f0a0276311209436f6e6669674d61)"
+                    .to_string()
+            ))
+        );
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/cbor"),
+        );
+        let error = object_body(&headers, b"")
+            .map(|_| ())
+            .map_err(|e| (e.code(), e.message().to_string()));
+        assert_eq!(
+            error,
+            Err((
+                415,
+                "the body of the request was in an unknown format (\"application/cbor\") - accepted media types \
+                 include: application/json, application/yaml, application/vnd.kubernetes.protobuf"
+                    .to_string()
+            ))
+        );
+    }
+
+    #[test]
     fn bad_selectors_are_bad_requests() {
         let query = Query::parse(Some("fieldSelector=spec.foo%3Dbar"));
         let error = Selection::from_query(&query, Kind::Pod)

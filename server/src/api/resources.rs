@@ -19,8 +19,8 @@ use sunaba_core::store::ObjectKey;
 
 use super::path::{self, Target};
 use super::request::{
-    content_type, json_body, object_body, read_body, wants_table, FieldValidation, IncludeObject,
-    Query, Selection,
+    content_type, json_body, object_body_for, read_body, wants_table, FieldValidation,
+    IncludeObject, Query, Selection,
 };
 use super::status::{self, json_response, ApiError};
 use super::{logs, scale, table, watch, Api};
@@ -208,7 +208,11 @@ async fn object_write(request: Request) -> Result<(Object, WriteOptions, Vec<Str
     let target = request.target;
     let options = write_options(&request.query)?;
     let validation = request.query.field_validation()?;
-    let mut value = object_body(&request.headers, &read_body(request.body).await?)?;
+    let mut value = object_body_for(
+        Some(target.kind),
+        &request.headers,
+        &read_body(request.body).await?,
+    )?;
     check_body(&target, &mut value)?;
     let (object, warnings) = decode_body(target.kind, &value, validation)?;
     Ok((object, options, warnings))
