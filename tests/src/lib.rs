@@ -1,5 +1,7 @@
-//! Helpers for Sunaba's end-to-end tests: a headless Chromium driven over
-//! WebDriver, and the probe that decides whether Docker tests run.
+//! Helpers for Sunaba's end-to-end tests and benchmarks: a headless
+//! Chromium driven over WebDriver, the probe that decides whether Docker
+//! tests run, and a `sunaba serve` process on loopback.
 
 pub mod browser;
 pub mod docker;
+pub mod served;

@@ -4,8 +4,10 @@
 //!   and the server, then run `sunaba serve ARGS…`.
 //! - `cargo xtask build`: build the web bundle and the server, and print sizes.
 //! - `cargo xtask test`: every test: native, WASM in headless Chromium, end to end.
+//! - `cargo xtask bench [--quick]`: every benchmark; writes BENCHMARKS.md.
 //! - `cargo xtask images [--as-seed]`: the demo images for the Docker backend.
 
+mod bench;
 mod bundle;
 mod cmd;
 mod images;
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         "serve" => serve(rest),
         "build" => bundle::build_all().map(|_| ()),
         "test" => test::run_all(),
+        "bench" => bench::run(rest),
         "images" => images::run(rest),
         "help" | "-h" | "--help" => {
             print_help();
@@ -46,6 +49,9 @@ fn print_help() {
          serve [ARGS…]  build everything and run `sunaba serve ARGS…` (default http://127.0.0.1:8080)\n\
          build          build the web bundle and the server; print the bundle's gzip size\n\
          test           run every test: native, WASM in headless Chromium, end to end\n\
+         bench [--quick]\n               \
+         run every benchmark (engine native and WASM, web app, server) and write\n               \
+         BENCHMARKS.md; --quick: smaller and shorter, into target/bench/BENCHMARKS.md\n\
          images [--as-seed]\n               \
          build the demo images sunaba/echo, nginx-proxy, pause, service-proxy and toolbox\n               \
          in the local Docker engine; --as-seed also tags them with the seed's names (gihyodocker/…)"
