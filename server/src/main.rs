@@ -7,7 +7,8 @@ use clap::{Parser, Subcommand};
 use sunaba_server::api::kubeconfig;
 use sunaba_server::cluster::Clock;
 use sunaba_server::cluster::Startup;
-use sunaba_server::docker::{services, DockerConfig};
+use sunaba_server::docker::reset::{self, Scope};
+use sunaba_server::docker::{docker_reason, services, DockerConfig};
 use sunaba_server::persist::{self, DataDir};
 use sunaba_server::serve::{docker_startup, wall_clock_cluster};
 use sunaba_server::shell::ShellConfig;
@@ -74,6 +75,22 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
     },
+    /// Start over: remove a cluster's saved state and, with `--backend
+    /// docker`, every Docker object it created (and nothing else).
+    Reset {
+        /// Which backend's cluster.
+        #[arg(long, value_enum, default_value_t = Backend::Simulated)]
+        backend: Backend,
+        /// The cluster's data directory [default: as `sunaba serve` uses it].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// With `--backend docker`: the cluster whose Docker objects to remove.
+        #[arg(long, default_value = "default")]
+        cluster_name: String,
+        /// With `--backend docker`: every cluster's objects, and sunaba's network.
+        #[arg(long)]
+        all: bool,
+    },
     /// The playground's terminal (kubectl and container shells) in this terminal.
     Shell {
         /// Seed every random choice (names, IPs, load balancing) for a repeatable session.
@@ -114,6 +131,16 @@ async fn main() -> std::process::ExitCode {
             )
             .await
         }
+        Command::Reset {
+            backend,
+            data_dir,
+            cluster_name,
+            all,
+        } => {
+            let data_dir =
+                data_dir.unwrap_or_else(|| persist::default_data_dir().join(backend.name()));
+            reset(backend, &data_dir, &cluster_name, all).await
+        }
         Command::Kubeconfig { addr } => {
             print!("{}", kubeconfig::kubeconfig(addr));
             std::process::ExitCode::SUCCESS
@@ -121,6 +148,52 @@ async fn main() -> std::process::ExitCode {
         Command::Shell { seed, workers } => {
             let code = sunaba_server::shell::run(&ShellConfig { seed, workers });
             std::process::ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1))
+        }
+    }
+}
+
+/// `sunaba reset`: the data directory, then (for Docker) the labelled objects.
+async fn reset(
+    backend: Backend,
+    data_dir: &std::path::Path,
+    cluster: &str,
+    all: bool,
+) -> std::process::ExitCode {
+    if let Err(err) = persist::remove(data_dir) {
+        eprintln!("error: {err}");
+        return std::process::ExitCode::FAILURE;
+    }
+    println!("Removed the cluster's state in {}.", data_dir.display());
+    if backend != Backend::Docker {
+        return std::process::ExitCode::SUCCESS;
+    }
+    let config = DockerConfig {
+        cluster: cluster.to_string(),
+        ..DockerConfig::default()
+    };
+    let scope = if all {
+        Scope::All
+    } else {
+        Scope::Cluster(cluster)
+    };
+    let removed = match sunaba_server::docker::engine(&config).await {
+        Ok(docker) => reset::remove(&docker, scope)
+            .await
+            .map_err(|e| docker_reason(&e)),
+        Err(err) => Err(err.to_string()),
+    };
+    match removed {
+        Ok(removed) => {
+            println!(
+                "Removed {} containers, {} volumes and {} networks of sunaba's from Docker.",
+                removed.containers, removed.volumes, removed.networks
+            );
+            let _ = std::fs::remove_dir_all(config.state_dir());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            std::process::ExitCode::FAILURE
         }
     }
 }

@@ -178,6 +178,19 @@ impl DataDir {
     }
 }
 
+/// Removes a data directory (`sunaba reset`), unless a server holds it;
+/// nothing to do when there is none.
+pub fn remove(path: &Path) -> Result<(), DataDirError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    let lock = OpenOptions::new().write(true).open(path.join(LOCK));
+    if lock.is_ok_and(|lock| lock.try_lock().is_err()) {
+        return Err(DataDirError::Locked(path.to_path_buf()));
+    }
+    fs::remove_dir_all(path).map_err(io_at(path))
+}
+
 /// The default data directory: `$XDG_DATA_HOME/sunaba`, else
 /// `~/.local/share/sunaba`, else `./sunaba-data`.
 pub fn default_data_dir() -> PathBuf {

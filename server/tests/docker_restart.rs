@@ -129,3 +129,70 @@ fn a_kill_9_then_a_restart_takes_the_running_containers_over() {
     drop(served);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn reset_removes_the_clusters_docker_objects_and_nothing_else() {
+    if !available_or_skip("docker_reset") {
+        return;
+    }
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let cluster = format!("reset-{}-{stamp}", std::process::id());
+    let _cleanup = Cleanup(cluster.clone());
+    let run = |labels: &[String], name: &str| {
+        let mut command = Command::new("docker");
+        command.args(["run", "-d", "--name", name]);
+        for label in labels {
+            command.args(["--label", label]);
+        }
+        let output = command
+            .arg("sunaba/pause:latest")
+            .output()
+            .expect("docker run");
+        assert!(output.status.success(), "{output:?}");
+    };
+    let ours = format!("{cluster}-ours");
+    let theirs = format!("{cluster}-not-sunabas");
+    run(
+        &[
+            format!("io.sunaba.cluster={cluster}"),
+            "io.sunaba.role=pause".to_string(),
+        ],
+        &ours,
+    );
+    run(&[], &theirs);
+    let dir = scratch(&cluster);
+    let output = Command::new(env!("CARGO_BIN_EXE_sunaba"))
+        .args([
+            "reset",
+            "--backend",
+            "docker",
+            "--cluster-name",
+            cluster.as_str(),
+        ])
+        .arg("--data-dir")
+        .arg(&dir)
+        .output()
+        .expect("sunaba runs");
+    let untouched = Command::new("docker")
+        .args(["inspect", "-f", "{{.State.Running}}", &theirs])
+        .output()
+        .expect("docker inspect");
+    let _ = Command::new("docker").args(["rm", "-f", &theirs]).output();
+    assert_eq!(
+        String::from_utf8_lossy(&untouched.stdout).trim(),
+        "true",
+        "a container without sunaba's labels is not touched"
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("Removed 1 containers, 0 volumes and 0 networks of sunaba's from Docker."),
+        "{output:?}"
+    );
+    assert!(
+        labelled(&cluster).is_empty(),
+        "the cluster's container is gone"
+    );
+}

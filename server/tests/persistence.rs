@@ -94,3 +94,40 @@ fn a_second_server_on_the_same_directory_is_refused() {
         )
     );
 }
+
+#[test]
+fn reset_removes_the_saved_state_unless_a_server_holds_it() {
+    let dir = scratch("reset");
+    let data_dir = dir.to_string_lossy().into_owned();
+    let reset = || {
+        Command::new(env!("CARGO_BIN_EXE_sunaba"))
+            .args(["reset", "--data-dir", data_dir.as_str()])
+            .output()
+            .expect("sunaba runs")
+    };
+    let served = Served::start(&["--data-dir", data_dir.as_str()]);
+    served.post(
+        "/api/v1/namespaces/default/configmaps",
+        r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kept"}}"#,
+    );
+    let refused = reset();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(dir.exists(), "a served directory stays");
+    served.kill_9();
+    let done = reset();
+    assert_eq!(done.status.code(), Some(0), "{done:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&done.stdout),
+        format!("Removed the cluster's state in {}.\n", dir.display())
+    );
+    assert!(!dir.exists());
+    let served = Served::start(&["--data-dir", data_dir.as_str()]);
+    let (status, _) = support::request(
+        served.addr,
+        "GET",
+        "/api/v1/namespaces/default/configmaps/kept",
+        None,
+    )
+    .expect("an answer");
+    assert_eq!(status, 404, "a fresh cluster");
+}
