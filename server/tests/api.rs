@@ -399,3 +399,40 @@ users:
 "
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limited_list_continues_where_it_stopped() {
+    let (addr, _) = start().await;
+    let first = send(&addr, "GET", "/api/v1/nodes?limit=2", &[], "")
+        .await
+        .json();
+    let names = |list: &Value| {
+        list["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n["metadata"]["name"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&first), ["sunaba-control-plane", "sunaba-worker"]);
+    assert_eq!(first["metadata"]["remainingItemCount"], 1);
+    let token = first["metadata"]["continue"]
+        .as_str()
+        .expect("a continue token");
+    let path = format!("/api/v1/nodes?limit=2&continue={token}");
+    let second = send(&addr, "GET", &path, &[], "").await.json();
+    assert_eq!(names(&second), ["sunaba-worker2"]);
+    assert!(
+        second["metadata"].get("continue").is_none(),
+        "the last page"
+    );
+    let bad = send(
+        &addr,
+        "GET",
+        "/api/v1/nodes?limit=2&continue=%25%25",
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(bad.json()["code"], 400);
+}

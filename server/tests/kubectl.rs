@@ -1129,3 +1129,35 @@ async fn interactive_exec_reads_stdin_and_works_on_a_terminal() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_come_in_pages_that_kubectl_joins() {
+    check(
+        "paging",
+        &[],
+        "$ kubectl apply -f simple-replicaset.yaml
+         # advance 30s
+         $ kubectl get pods --chunk-size=1
+         $ kubectl get pods --chunk-size=2 -o name
+         $ kubectl get replicasets,pods --chunk-size=1 -o name",
+        "$ kubectl apply -f simple-replicaset.yaml
+replicaset.apps/echo created
+# advance 30s
+$ kubectl get pods --chunk-size=1
+NAME         READY   STATUS    RESTARTS   AGE
+echo-fb4vh   2/2     Running   0          30s
+echo-jshv8   2/2     Running   0          30s
+echo-plsdb   2/2     Running   0          30s
+$ kubectl get pods --chunk-size=2 -o name
+pod/echo-fb4vh
+pod/echo-jshv8
+pod/echo-plsdb
+$ kubectl get replicasets,pods --chunk-size=1 -o name
+replicaset.apps/echo
+pod/echo-fb4vh
+pod/echo-jshv8
+pod/echo-plsdb
+",
+    )
+    .await;
+}

@@ -18,6 +18,7 @@ pub mod exec;
 pub mod kubeconfig;
 pub mod logs;
 pub mod openapi;
+pub mod paging;
 pub mod path;
 pub mod protobuf;
 pub mod request;

@@ -17,6 +17,7 @@ use sunaba_core::apiserver::patch::{self, PatchError, PatchType};
 use sunaba_core::apiserver::{DeleteOptions, DeleteOutcome, Propagation, WriteOptions};
 use sunaba_core::store::ObjectKey;
 
+use super::paging::Page;
 use super::path::{self, Target};
 use super::request::{
     content_type, json_body, object_body_for, read_body, wants_table, FieldValidation,
@@ -155,6 +156,12 @@ async fn list(api: Api, request: Request) -> Result<Response, ApiError> {
     let kind = request.target.kind;
     let selection = Selection::from_query(&request.query, kind)?;
     let include = IncludeObject::from_query(&request.query)?;
+    let page = Page::from_query(
+        request.query.integer("limit")?,
+        request.query.get("continue"),
+    )?;
+    let counted = request.query.get("labelSelector").is_none_or(str::is_empty)
+        && request.query.get("fieldSelector").is_none_or(str::is_empty);
     let namespace = request.target.namespace.clone();
     let (objects, now, version) = api
         .cluster
@@ -168,15 +175,16 @@ async fn list(api: Api, request: Request) -> Result<Response, ApiError> {
             (objects, c.now(), store.resource_version())
         })
         .await?;
+    let (objects, rest) = page.cut(objects, version, counted);
     let objects: Vec<&Object> = objects.iter().map(Arc::as_ref).collect();
     if wants_table(&request.headers) {
-        let body = table::table(kind, &objects, now, version, include);
+        let mut body = table::table(kind, &objects, now, version, include);
+        rest.annotate(&mut body);
         return Ok(table_response(&body));
     }
-    Ok(json_response(
-        StatusCode::OK,
-        &list_value(kind, &objects, version),
-    ))
+    let mut body = list_value(kind, &objects, version);
+    rest.annotate(&mut body);
+    Ok(json_response(StatusCode::OK, &body))
 }
 
 /// A `PodList` (or other kind's list) of these objects.
