@@ -436,3 +436,28 @@ async fn a_limited_list_continues_where_it_stopped() {
     .await;
     assert_eq!(bad.json()["code"], 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watch_list_ends_its_initial_events_with_a_bookmark() {
+    let (addr, _) = start().await;
+    let path = "/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true\
+                &sendInitialEvents=true&resourceVersionMatch=NotOlderThan";
+    let seen = stream_until(&addr, path, "initial-events-end", async {}).await;
+    let added = seen
+        .find(r#""name":"kube-root-ca.crt""#)
+        .expect("the initial ADDED");
+    let bookmark = seen.find(r#""type":"BOOKMARK""#).expect("a bookmark");
+    assert!(
+        added < bookmark,
+        "the bookmark ends the initial events: {seen}"
+    );
+    let refused = send(
+        &addr,
+        "GET",
+        "/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true",
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(refused.json()["code"], 422);
+}

@@ -8,7 +8,11 @@
 //! that far. An object that stops matching the selectors is sent as
 //! `DELETED`, one that starts matching as `ADDED`, as the API server does.
 //! The stream wakes when the cluster's resourceVersion moves and ends after
-//! `timeoutSeconds` (30 minutes at most) or when the client goes.
+//! `timeoutSeconds` (30 minutes at most) or when the client goes. With
+//! `allowWatchBookmarks=true` it sends a BOOKMARK with the current
+//! resourceVersion every [`BOOKMARK_PERIOD`]; with `sendInitialEvents=true`
+//! too (client-go's watch-list), the initial ADDED events end with a
+//! BOOKMARK annotated `k8s.io/initial-events-end`.
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
@@ -34,6 +38,10 @@ use super::{table, Api};
 /// The longest a watch stays open.
 const MAX_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
+/// How often a watch that allows bookmarks gets one (the API server sends
+/// them about once a minute).
+pub const BOOKMARK_PERIOD: Duration = Duration::from_secs(60);
+
 /// What a watch selects and how it encodes events.
 #[derive(Clone)]
 struct Filter {
@@ -41,6 +49,8 @@ struct Filter {
     namespace: Option<String>,
     selection: Selection,
     tables: Option<IncludeObject>,
+    /// Whether the client takes BOOKMARK events.
+    bookmarks: bool,
 }
 
 impl Filter {
@@ -75,9 +85,18 @@ pub async fn serve(api: Api, request: Request) -> Result<Response, ApiError> {
         namespace: request.target.namespace.clone(),
         selection: Selection::from_query(&request.query, kind)?,
         tables,
+        bookmarks: request.query.flag("allowWatchBookmarks") && tables.is_none(),
     };
+    let initial_events = request.query.flag("sendInitialEvents");
+    if initial_events && !filter.bookmarks {
+        return Err(ApiError::invalid_request(
+            "sendInitialEvents",
+            "Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true".into(),
+        ));
+    }
     let from =
         match request.query.get("resourceVersion").unwrap_or("") {
+            _ if initial_events => None,
             "" | "0" => None,
             text => Some(text.parse::<u64>().map_err(|_| {
                 ApiError::bad_request(format!("invalid resource version: {text:?}"))
@@ -91,7 +110,7 @@ pub async fn serve(api: Api, request: Request) -> Result<Response, ApiError> {
         })
         .min(MAX_TIMEOUT);
     let (sender, receiver) = mpsc::channel::<Result<Bytes, Infallible>>(64);
-    tokio::spawn(stream(api, filter, from, timeout, sender));
+    tokio::spawn(stream(api, filter, from, initial_events, timeout, sender));
     let content_type = if tables.is_some() {
         "application/json;as=Table;v=v1;g=meta.k8s.io"
     } else {
@@ -109,6 +128,7 @@ async fn stream(
     api: Api,
     filter: Filter,
     from: Option<u64>,
+    initial_events: bool,
     timeout: Duration,
     sender: mpsc::Sender<Result<Bytes, Infallible>>,
 ) {
@@ -121,6 +141,10 @@ async fn stream(
     let Ok((mut cursor, mut lines)) = start else {
         return;
     };
+    if initial_events {
+        lines.push(bookmark_line(filter.kind, cursor.version, true));
+    }
+    let mut next_bookmark = tokio::time::Instant::now() + BOOKMARK_PERIOD;
     loop {
         for line in lines.drain(..) {
             if sender.send(Ok(Bytes::from(line))).await.is_err() {
@@ -132,6 +156,11 @@ async fn stream(
         }
         tokio::select! {
             changed = versions.changed() => if changed.is_err() { return },
+            () = tokio::time::sleep_until(next_bookmark), if filter.bookmarks => {
+                next_bookmark += BOOKMARK_PERIOD;
+                lines.push(bookmark_line(filter.kind, cursor.version, false));
+                continue;
+            }
             () = tokio::time::sleep_until(deadline) => return,
             () = sender.closed() => return,
         }
@@ -259,6 +288,21 @@ fn event_line(
     format!("{}\n", json!({ "type": event_type, "object": encoded }))
 }
 
+/// A BOOKMARK event: just the kind and the resourceVersion the watch has
+/// reached; `initial_end` marks the end of a watch-list's initial events.
+fn bookmark_line(kind: Kind, version: u64, initial_end: bool) -> String {
+    let mut metadata = json!({ "resourceVersion": version.to_string() });
+    if initial_end {
+        metadata["annotations"] = json!({ "k8s.io/initial-events-end": "true" });
+    }
+    let object = json!({
+        "kind": kind.name(),
+        "apiVersion": kind.api_version(),
+        "metadata": metadata,
+    });
+    format!("{}\n", json!({ "type": "BOOKMARK", "object": object }))
+}
+
 /// The ERROR event for a version older than the log keeps.
 fn expired_line(oldest: u64) -> String {
     let status = ApiError::new(
@@ -283,7 +327,24 @@ mod tests {
             namespace: Some("default".into()),
             selection: Selection::default(),
             tables: None,
+            bookmarks: false,
         }
+    }
+
+    #[test]
+    fn a_bookmark_carries_only_the_kind_and_version() {
+        let line = bookmark_line(Kind::Pod, 42, true);
+        let value: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+        assert_eq!(value["type"], "BOOKMARK");
+        assert_eq!(value["object"]["kind"], "Pod");
+        assert_eq!(value["object"]["metadata"]["resourceVersion"], "42");
+        assert_eq!(
+            value["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"],
+            "true"
+        );
+        assert!(bookmark_line(Kind::Pod, 42, false)
+            .find("annotations")
+            .is_none());
     }
 
     #[test]
