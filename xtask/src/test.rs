@@ -13,13 +13,18 @@ pub fn run_all() -> Result<(), String> {
         images::build(images::Tags::WithSeed)?;
     }
 
+    let python = tools::python_client();
+
     eprintln!("xtask: native unit, integration and end-to-end tests");
-    cmd::run(
-        cmd::cargo()
-            .args(["test", "--workspace"])
-            .env("SUNABA_CHROMEDRIVER", &chrome.chromedriver)
-            .env("SUNABA_CHROMIUM", &chrome.chromium),
-    )?;
+    let mut tests = cmd::cargo();
+    tests
+        .args(["test", "--workspace"])
+        .env("SUNABA_CHROMEDRIVER", &chrome.chromedriver)
+        .env("SUNABA_CHROMIUM", &chrome.chromium);
+    if let Some(python) = &python {
+        tests.env("SUNABA_PYTHON", python);
+    }
+    cmd::run(&mut tests)?;
 
     eprintln!("xtask: WASM tests in headless Chromium");
     cmd::run(

@@ -1,6 +1,10 @@
 //! Installs the tools the build and the tests need, when they are missing.
 
-use std::{fs, path::PathBuf, process::Command};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
 
 use crate::cmd;
 
@@ -160,6 +164,36 @@ fn is_static_elf(bytes: &[u8]) -> bool {
         let entry = table.saturating_add(i * entry_size);
         int(entry, 4).is_some_and(|kind| kind != PT_INTERP)
     })
+}
+
+/// A Python with the official `kubernetes` client, for the server's
+/// client test: a virtual environment under `target/python-client`, made
+/// and filled from PyPI when missing. None (with a note) when Python or
+/// PyPI is not at hand; the test is then skipped.
+pub fn python_client() -> Option<PathBuf> {
+    let venv = cmd::workspace_root().join("target").join("python-client");
+    let python = venv.join("bin").join("python");
+    let ready = |python: &Path| {
+        Command::new(python)
+            .args(["-c", "import kubernetes"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if ready(&python) {
+        return Some(python);
+    }
+    let system = which(&["python3", "python"])?;
+    eprintln!("xtask: installing the Python kubernetes client into {}", venv.display());
+    let made = cmd::run(Command::new(&system).arg("-m").arg("venv").arg(&venv)).and_then(|()| {
+        cmd::run(Command::new(&python).args(["-m", "pip", "install", "-q", "kubernetes"]))
+    });
+    match made {
+        Ok(()) if ready(&python) => Some(python),
+        Ok(()) | Err(_) => {
+            eprintln!("xtask: no Python kubernetes client; its test is skipped");
+            None
+        }
+    }
 }
 
 /// The first of `names` found on PATH.
