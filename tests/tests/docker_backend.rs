@@ -739,7 +739,14 @@ async fn exec_runs_in_the_real_container() {
     assert_eq!((out.as_str(), err.as_str(), code), ("toolbox\n", "", 0));
     // The ConfigMap reaches the real container as a file and in the environment.
     let (out, _, _) = served
-        .kubectl(&["exec", "toolbox", "--", "sh", "-c", "cat /etc/app/color; echo; echo $COLOR"])
+        .kubectl(&[
+            "exec",
+            "toolbox",
+            "--",
+            "sh",
+            "-c",
+            "cat /etc/app/color; echo; echo $COLOR",
+        ])
         .await;
     assert_eq!(out, "blue\nblue\n");
     let (out, err, code) = served

@@ -183,7 +183,10 @@ pub fn python_client() -> Option<PathBuf> {
         return Some(python);
     }
     let system = which(&["python3", "python"])?;
-    eprintln!("xtask: installing the Python kubernetes client into {}", venv.display());
+    eprintln!(
+        "xtask: installing the Python kubernetes client into {}",
+        venv.display()
+    );
     let made = cmd::run(Command::new(&system).arg("-m").arg("venv").arg(&venv)).and_then(|()| {
         cmd::run(Command::new(&python).args(["-m", "pip", "install", "-q", "kubernetes"]))
     });

@@ -441,11 +441,7 @@ impl ContainerRuntime for DockerRuntime {
         let mut body = spec::container_body(&self.cluster, pod, config);
         match self.write_volumes(pod, config) {
             Ok(binds) => spec::add_mounts(&mut body, binds),
-            Err(message) => {
-                return Some(Report::CreateFailed {
-                    message,
-                })
-            }
+            Err(message) => return Some(Report::CreateFailed { message }),
         }
         let request = Request::Start {
             pod: pod.clone(),

@@ -242,9 +242,7 @@ pub async fn run(ctx: Context, mut requests: UnboundedReceiver<Request>) {
             }
             Request::Start { pod, container, .. } if !pods.contains_key(&uid) => {
                 let message = "no sandbox for the pod".to_string();
-                let report = Report::CreateFailed {
-                    message,
-                };
+                let report = Report::CreateFailed { message };
                 ctx.report(&pod, Some(&container), report);
             }
             Request::Probe {
