@@ -1,11 +1,13 @@
-//! `cargo xtask bench [--quick]`: runs every benchmark and writes
-//! BENCHMARKS.md (`--quick`: a smaller, shorter run, written to
-//! `target/bench/BENCHMARKS.md` so the committed figures stay as they are).
+//! `cargo xtask bench [--quick] [--only SECTION,…]`: runs every benchmark
+//! and writes BENCHMARKS.md (`--quick`: a smaller, shorter run, written to
+//! `target/bench/BENCHMARKS.md` so the committed figures stay as they are;
+//! `--only`: just those sections, into `target/bench/BENCHMARKS.<names>.md`).
 //!
 //! It builds everything first (the web bundle and the server, core's bench
-//! programs, the WASM benchmark, the server and browser benches), so no
-//! compiling happens between measurements, then runs the sections in turn:
-//! [`engine`] (native and WASM), [`web`], [`server`], [`docker`]. Each
+//! programs, the WASM benchmark, the server, browser and Docker benches; with
+//! `--only`, what those sections need), so no compiling happens between
+//! measurements, then runs the sections in turn: [`engine`] (native and
+//! WASM), [`web`], [`server`], [`docker`]. Each
 //! benchmark program prints `sample ID UNIT VALUE` lines ([`samples`]);
 //! [`report`] turns them into the file. Benchmarks never run inside
 //! `cargo xtask test`, and no test asserts a timing.
@@ -79,63 +81,213 @@ impl Plan {
     }
 }
 
+/// `cargo xtask bench --help`.
+const USAGE: &str = "cargo xtask bench [--quick] [--only SECTION[,SECTION…]]
+
+Runs the benchmarks and writes BENCHMARKS.md with the machine, the commit
+and every figure's median, min–max spread, runs and budget.
+
+  --quick         fewer runs and smaller sizes, for development; written to
+                  target/bench/BENCHMARKS.md instead
+  --only SECTIONS only these sections (comma-separated, or the flag again):
+                  engine (native and WASM), web, server, docker; builds only
+                  what they need and writes target/bench/BENCHMARKS.<names>.md,
+                  e.g. `cargo xtask bench --quick --only docker`
+  -h, --help      this text";
+
+/// One part of the run, as `--only` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    /// The engine, natively and in WASM.
+    Engine,
+    /// The web app in Chromium.
+    Web,
+    /// `sunaba serve` on loopback.
+    Server,
+    /// The Docker backend against `docker run`.
+    Docker,
+}
+
+impl Part {
+    const ALL: [Part; 4] = [Part::Engine, Part::Web, Part::Server, Part::Docker];
+
+    fn name(self) -> &'static str {
+        match self {
+            Part::Engine => "engine",
+            Part::Web => "web",
+            Part::Server => "server",
+            Part::Docker => "docker",
+        }
+    }
+}
+
+/// The command line, read.
+#[derive(Debug, PartialEq)]
+struct Options {
+    quick: bool,
+    /// The sections to run, in the report's order; all without `--only`.
+    parts: Vec<Part>,
+    /// `--only` was given.
+    only: bool,
+    help: bool,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Result<Self, String> {
+        let mut quick = false;
+        let mut help = false;
+        let mut only: Option<Vec<Part>> = None;
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let list = match arg.as_str() {
+                "--quick" => {
+                    quick = true;
+                    continue;
+                }
+                "-h" | "--help" => {
+                    help = true;
+                    continue;
+                }
+                "--only" => args
+                    .next()
+                    .ok_or("bench: --only needs a section: engine, web, server or docker")?
+                    .as_str(),
+                other => match other.strip_prefix("--only=") {
+                    Some(list) => list,
+                    None => {
+                        return Err(format!(
+                            "bench: unknown argument {other:?}; see `cargo xtask bench --help`"
+                        ))
+                    }
+                },
+            };
+            let chosen = only.get_or_insert_with(Vec::new);
+            for name in list.split(',').filter(|n| !n.is_empty()) {
+                let part = Part::ALL
+                    .into_iter()
+                    .find(|p| p.name() == name)
+                    .ok_or_else(|| {
+                        format!("bench: no section {name:?}: engine, web, server or docker")
+                    })?;
+                chosen.push(part);
+            }
+        }
+        let parts = match &only {
+            Some(chosen) => Part::ALL
+                .into_iter()
+                .filter(|p| chosen.contains(p))
+                .collect(),
+            None => Part::ALL.to_vec(),
+        };
+        if parts.is_empty() {
+            return Err("bench: --only needs a section: engine, web, server or docker".into());
+        }
+        Ok(Self {
+            quick,
+            parts,
+            only: only.is_some(),
+            help,
+        })
+    }
+
+    fn runs(&self, part: Part) -> bool {
+        self.parts.contains(&part)
+    }
+
+    /// `--only a,b` as given to the report's first line, or nothing.
+    fn only_flag(&self) -> Option<String> {
+        self.only.then(|| {
+            let names: Vec<&str> = self.parts.iter().map(|p| p.name()).collect();
+            format!(" --only {}", names.join(","))
+        })
+    }
+}
+
 /// Where the report goes.
-fn report_path(quick: bool) -> PathBuf {
+fn report_path(options: &Options) -> PathBuf {
     let root = cmd::workspace_root();
-    if quick {
+    if options.only {
+        let names: Vec<&str> = options.parts.iter().map(|p| p.name()).collect();
+        root.join(format!("target/bench/BENCHMARKS.{}.md", names.join("+")))
+    } else if options.quick {
         root.join("target/bench/BENCHMARKS.md")
     } else {
         root.join("BENCHMARKS.md")
     }
 }
 
-/// `cargo xtask bench [--quick]`.
+/// `cargo xtask bench [--quick] [--only SECTION,…]`.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let mut quick = false;
-    for arg in args {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            other => return Err(format!("bench: unknown argument {other:?} (only --quick)")),
-        }
+    let options = Options::parse(args)?;
+    if options.help {
+        println!("{USAGE}");
+        return Ok(());
     }
+    let quick = options.quick;
     let started = Instant::now();
     let plan = Plan::new(quick);
-    let chrome = tools::ensure_chromium()?;
+    let needs_chrome = options.runs(Part::Engine) || options.runs(Part::Web);
+    let chrome = needs_chrome.then(tools::ensure_chromium).transpose()?;
     let kubectl = server::kubectl();
-    let mut machine =
-        report::Machine::detect(Some(&chrome.chromium), kubectl.as_deref().map(Path::new));
+    let mut machine = report::Machine::detect(
+        chrome.as_ref().map(|c| c.chromium.as_path()),
+        kubectl.as_deref().map(Path::new),
+    );
 
     eprintln!("xtask: bench: building everything first");
-    let sunaba = bundle::build_all()?;
-    let bins = Built {
-        engine: engine::build(&plan)?,
-        tests: build_tests()?,
+    let sunaba = if options.runs(Part::Web) {
+        bundle::build_all()?
+    } else {
+        // The server and Docker figures need the server, not a fresh bundle.
+        cmd::run(cmd::cargo().args(["build", "--release", "--package", "sunaba-server"]))?;
+        cmd::workspace_root().join("target/release/sunaba")
     };
+    let engine_programs = if options.runs(Part::Engine) {
+        Some(engine::build(&plan)?)
+    } else {
+        None
+    };
+    let tests = build_tests(&options)?;
 
     let built_in = started.elapsed();
 
     let mut samples = Samples::default();
     let mut sections = Vec::new();
-    sections.extend(engine::measure(&plan, &bins.engine, &chrome, &mut samples));
-    sections.push(web::measure(
-        &plan,
-        &bins.tests,
-        &sunaba,
-        &chrome,
-        &mut samples,
-    ));
-    sections.push(server::measure(
-        &plan,
-        &bins.tests,
-        &sunaba,
-        kubectl.as_deref(),
-        &mut samples,
-    ));
-    sections.push(docker::section());
+    if let (Some(programs), Some(chrome)) = (&engine_programs, &chrome) {
+        sections.extend(engine::measure(&plan, programs, chrome, &mut samples));
+    }
+    if let (true, Some(chrome)) = (options.runs(Part::Web), &chrome) {
+        sections.push(web::measure(&plan, &tests, &sunaba, chrome, &mut samples));
+    }
+    if options.runs(Part::Server) {
+        sections.push(server::measure(
+            &plan,
+            &tests,
+            &sunaba,
+            kubectl.as_deref(),
+            &mut samples,
+        ));
+    }
+    if options.runs(Part::Docker) {
+        sections.push(docker::measure(
+            &plan,
+            &tests,
+            &sunaba,
+            kubectl.as_deref(),
+            &mut samples,
+        ));
+    }
 
     machine.finish();
-    let text = report::render(&machine, &sections, quick, built_in, started.elapsed());
-    let path = report_path(quick);
+    let mut text = report::render(&machine, &sections, quick, built_in, started.elapsed());
+    if let Some(flag) = options.only_flag() {
+        text = text.replacen(
+            "Written by `cargo xtask bench",
+            &format!("Written by `cargo xtask bench{flag}"),
+            1,
+        );
+    }
+    let path = report_path(&options);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
@@ -151,27 +303,51 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The benchmark programs, built before anything is measured.
-struct Built {
-    engine: engine::Programs,
-    tests: Vec<PathBuf>,
-}
-
-/// The `server` and `web` benches of `sunaba-tests` (in release, as core's).
-fn build_tests() -> Result<Vec<PathBuf>, String> {
-    samples::build_executables(cmd::cargo().args([
-        "build",
-        "--release",
-        "--package",
-        "sunaba-tests",
-        "--bench",
-        "server",
-        "--bench",
-        "web",
-    ]))
+/// The `server`, `web` and `docker` benches of `sunaba-tests` that the
+/// run needs (in release, as core's).
+fn build_tests(options: &Options) -> Result<Vec<PathBuf>, String> {
+    let benches: Vec<&str> = [Part::Server, Part::Web, Part::Docker]
+        .into_iter()
+        .filter(|p| options.runs(*p))
+        .flat_map(|p| ["--bench", p.name()])
+        .collect();
+    if benches.is_empty() {
+        return Ok(Vec::new());
+    }
+    samples::build_executables(
+        cmd::cargo()
+            .args(["build", "--release", "--package", "sunaba-tests"])
+            .args(benches),
+    )
 }
 
 /// A limit for a whole benchmark program: its own time plus slack to start.
 fn program_limit(seconds: u64) -> Duration {
     Duration::from_secs(seconds + 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options, String> {
+        Options::parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn only_picks_sections_in_the_reports_order() {
+        let all = parse(&["--quick"]).expect("valid");
+        assert_eq!((all.quick, all.only, all.parts.len()), (true, false, 4));
+        assert_eq!(all.only_flag(), None);
+        let some = parse(&["--only", "docker,server"]).expect("valid");
+        assert_eq!(some.parts, vec![Part::Server, Part::Docker]);
+        assert_eq!(some.only_flag().as_deref(), Some(" --only server,docker"));
+        assert!(report_path(&some).ends_with("target/bench/BENCHMARKS.server+docker.md"));
+        let repeated = parse(&["--only=web", "--quick", "--only", "engine"]).expect("valid");
+        assert_eq!(repeated.parts, vec![Part::Engine, Part::Web]);
+        assert!(parse(&["--only", "dockers"]).is_err());
+        assert!(parse(&["--only"]).is_err());
+        assert!(parse(&["--slow"]).is_err());
+        assert!(parse(&["--help"]).expect("valid").help);
+    }
 }

@@ -4,7 +4,7 @@
 //!   and the server, then run `sunaba serve ARGS…`.
 //! - `cargo xtask build`: build the web bundle and the server, and print sizes.
 //! - `cargo xtask test`: every test: native, WASM in headless Chromium, end to end.
-//! - `cargo xtask bench [--quick]`: every benchmark; writes BENCHMARKS.md.
+//! - `cargo xtask bench [--quick] [--only SECTIONS]`: every benchmark; writes BENCHMARKS.md.
 //! - `cargo xtask images [--as-seed]`: the demo images for the Docker backend.
 
 mod bench;
@@ -49,7 +49,7 @@ fn print_help() {
          serve [ARGS…]  build everything and run `sunaba serve ARGS…` (default http://127.0.0.1:8080)\n\
          build          build the web bundle and the server; print the bundle's gzip size\n\
          test           run every test: native, WASM in headless Chromium, end to end\n\
-         bench [--quick]\n               \
+         bench [--quick] [--only engine,web,server,docker]\n               \
          run every benchmark (engine native and WASM, web app, server) and write\n               \
          BENCHMARKS.md; --quick: smaller and shorter, into target/bench/BENCHMARKS.md\n\
          images [--as-seed]\n               \
