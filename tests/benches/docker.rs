@@ -9,10 +9,16 @@
 //!   task per pod);
 //! - a rollout of it (a changed env var) → `rollout status` done and the old
 //!   pods' containers removed, against replacing the pods' containers with
-//!   `docker run` one pod at a time, as the rolling update does.
+//!   `docker run` one pod at a time, as the rolling update does;
+//! - with `--podman PATH`, the same two-container pod by `podman --runtime
+//!   runc kube play` too, paired with each sunaba run: the demo images are
+//!   copied into podman once (`docker save` → `podman load`, untimed) and
+//!   removed again at the end, and the clock stops when the pod's
+//!   containers all run. When podman fails, a `note docker podman-why:
+//!   WHY` line says why, and the other figures carry on.
 //!
 //! ```text
-//! cargo bench -p sunaba-tests --bench docker -- --sunaba PATH --kubectl PATH --name NAME [--runs K]
+//! cargo bench -p sunaba-tests --bench docker -- --sunaba PATH --kubectl PATH --name NAME [--runs K] [--podman PATH]
 //! ```
 //!
 //! It starts `PATH serve --backend docker --ephemeral --cluster-name NAME`
@@ -127,6 +133,7 @@ struct Settings {
     kubectl: PathBuf,
     name: String,
     runs: usize,
+    podman: Option<PathBuf>,
 }
 
 fn main() {
@@ -162,12 +169,14 @@ fn settings() -> Option<Settings> {
     let mut kubectl = None;
     let mut name = None;
     let mut runs = 5;
+    let mut podman = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--sunaba" => sunaba = args.next().map(PathBuf::from),
             "--kubectl" => kubectl = args.next().map(PathBuf::from),
             "--name" => name = args.next(),
+            "--podman" => podman = args.next().map(PathBuf::from),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
             _ => {}
         }
@@ -177,6 +186,7 @@ fn settings() -> Option<Settings> {
         kubectl: kubectl?,
         name: name?,
         runs,
+        podman,
     })
 }
 
@@ -215,6 +225,8 @@ struct Bench {
     dir: PathBuf,
     network: String,
     sunaba: Option<Sunaba>,
+    /// podman, while it works.
+    podman: Option<Podman>,
 }
 
 impl Bench {
@@ -226,6 +238,7 @@ impl Bench {
             dir,
             network,
             sunaba: None,
+            podman: None,
             settings,
         };
         // Before anything is timed, as sunaba's own network exists before its pods.
@@ -237,6 +250,12 @@ impl Bench {
             &bench.network,
         ]);
         bench.sunaba = Some(Sunaba::start(&bench.settings, &bench.dir));
+        if let Some(path) = &bench.settings.podman {
+            match Podman::new(path, &bench.dir, &bench.settings.name) {
+                Ok(podman) => bench.podman = Some(podman),
+                Err(why) => podman_why(&why),
+            }
+        }
         bench
     }
 
@@ -264,10 +283,27 @@ impl Bench {
         sunaba.delete_pod_and_wait("simple-echo");
         let names = self.docker_run_pod("warm", "simple-echo", SEED_POD_GRACE, None);
         remove(&names);
+        // podman's first play also builds its infra image.
+        self.podman_play("warm-up");
+    }
+
+    /// One `podman kube play` of the seed's pod, then its removal
+    /// (untimed); its time, or None when podman failed (then said why,
+    /// and is not asked again).
+    fn podman_play(&mut self, run: &str) -> Option<Duration> {
+        let played = self.podman.as_ref()?.play();
+        match played {
+            Ok(time) => Some(time),
+            Err(why) => {
+                podman_why(&format!("{run}: {why}"));
+                self.podman = None;
+                None
+            }
+        }
     }
 
     /// The seed's pod: sunaba (apply → Ready), then `docker run`.
-    fn pod_figure(&self, run: usize) {
+    fn pod_figure(&mut self, run: usize) {
         let sunaba = self.sunaba();
         let start = Instant::now();
         let apply = sunaba.apply("pod.yaml", SEED_POD);
@@ -283,6 +319,14 @@ impl Bench {
         assert_running(&names);
         remove(&names);
 
+        if let Some(podman) = self.podman_play(&format!("run {run}")) {
+            sample("docker-pod/podman", "ms", millis(podman));
+            sample(
+                "docker-pod/podman-ratio",
+                "ratio",
+                through_sunaba.as_secs_f64() / podman.as_secs_f64(),
+            );
+        }
         sample("docker-pod/sunaba", "ms", millis(through_sunaba));
         sample("docker-pod/apply", "ms", millis(apply));
         sample("docker-pod/docker-run", "ms", millis(plain));
@@ -464,6 +508,7 @@ impl Drop for Bench {
     fn drop(&mut self) {
         // SIGKILL: the server leaves its containers, removed below by label.
         drop(self.sunaba.take());
+        drop(self.podman.take());
         clean_up(&self.settings.name);
         let _ = std::fs::remove_dir_all(&self.dir);
         let _ = std::fs::remove_dir_all(
@@ -493,6 +538,131 @@ fn clean_up(name: &str) {
         docker_quiet(&["volume", "rm", "-f", volume]);
     }
     docker_quiet(&["network", "rm", &format!("sunaba-bench-{name}")]);
+}
+
+/// Tells xtask why the podman figures are missing.
+fn podman_why(why: &str) {
+    let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+    eprintln!("podman: {why}");
+    note(&format!("podman-why: {why}"));
+}
+
+/// podman with the demo images copied in, for `podman kube play` of the
+/// seed's pod (named `sunaba-bench-NAME`); on drop, the pod and the images
+/// this run added to podman (the loaded ones, the infra image it built)
+/// are removed.
+struct Podman {
+    path: PathBuf,
+    /// The manifest: the seed's pod with podman's names of the images.
+    file: PathBuf,
+    pod: String,
+    /// podman's images before this run.
+    images_before: Vec<String>,
+}
+
+impl Podman {
+    fn new(path: &Path, dir: &Path, name: &str) -> Result<Self, String> {
+        let mut podman = Self {
+            path: path.to_path_buf(),
+            file: dir.join("podman-pod.yaml"),
+            pod: format!("sunaba-bench-{name}"),
+            images_before: Vec::new(),
+        };
+        podman.images_before = podman.images()?;
+        let mut manifest = SEED_POD.replace("name: simple-echo", &format!("name: {}", podman.pod));
+        for image in [NGINX_IMAGE, ECHO_IMAGE] {
+            let archive = dir.join("image.tar");
+            let archive_text = archive.to_string_lossy().into_owned();
+            docker(&["save", image, "-o", &archive_text]);
+            let loaded = podman.run(&["load", "-q", "-i", &archive_text]);
+            let _ = std::fs::remove_file(&archive);
+            // "Loaded image: localhost/IMG" (or "Loaded image(s): …").
+            let loaded = loaded?;
+            let name = loaded
+                .lines()
+                .find_map(|l| l.split_once(": ").map(|(_, n)| n.trim().to_string()))
+                .ok_or_else(|| format!("`podman load` of {image} said: {}", loaded.trim()))?;
+            manifest = manifest.replace(&format!("image: {image}"), &format!("image: {name}"));
+        }
+        std::fs::write(&podman.file, manifest).map_err(|err| err.to_string())?;
+        Ok(podman)
+    }
+
+    /// Runs podman (with runc: crun fails on this machine's hybrid
+    /// cgroups); its stdout, or its stderr as the error.
+    fn run(&self, args: &[&str]) -> Result<String, String> {
+        let out = Command::new(&self.path)
+            .args(["--runtime", "runc"])
+            .args(args)
+            .output()
+            .map_err(|err| format!("cannot run {}: {err}", self.path.display()))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(format!(
+                "`podman {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    }
+
+    fn images(&self) -> Result<Vec<String>, String> {
+        Ok(self
+            .run(&["images", "-q", "--no-trunc"])?
+            .split_whitespace()
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// `podman kube play` of the pod, timed from the command's start until
+    /// its containers all run (asked every [`POLL`]); then the pod's
+    /// removal, untimed.
+    fn play(&self) -> Result<Duration, String> {
+        let file = self.file.to_string_lossy().into_owned();
+        let start = Instant::now();
+        let played = self.run(&["kube", "play", &file]).and_then(|_| {
+            loop {
+                // The infra container and nginx and echo.
+                let states = self.run(&[
+                    "pod",
+                    "inspect",
+                    &self.pod,
+                    "--format",
+                    "{{range .Containers}}{{.State}} {{end}}",
+                ])?;
+                let states: Vec<&str> = states.split_whitespace().collect();
+                if states.len() == 3 && states.iter().all(|s| *s == "running") {
+                    return Ok(start.elapsed());
+                }
+                if start.elapsed() > Duration::from_secs(60) {
+                    return Err(format!("the pod did not run within 60 s: {states:?}"));
+                }
+                std::thread::sleep(POLL);
+            }
+        });
+        let removed = self.run(&["pod", "rm", "-f", &self.pod]);
+        let time = played?;
+        removed?;
+        Ok(time)
+    }
+}
+
+impl Drop for Podman {
+    fn drop(&mut self) {
+        let _ = self.run(&["pod", "rm", "-f", &self.pod]);
+        let added: Vec<String> = self
+            .images()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|id| !self.images_before.contains(id))
+            .collect();
+        if !added.is_empty() {
+            let mut args = vec!["rmi", "-f"];
+            args.extend(added.iter().map(String::as_str));
+            let _ = self.run(&args);
+        }
+    }
 }
 
 /// Runs the `docker` CLI; its stdout. Panics when it fails.

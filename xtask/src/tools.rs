@@ -137,6 +137,71 @@ pub fn ensure_static_busybox() -> Result<PathBuf, String> {
     })
 }
 
+/// podman for the Docker bench's `podman kube play` figure (never for the
+/// tests): found, or installed as root from Debian with catatonit (which
+/// builds the pod's infra image); and `/etc/containers/containers.conf`
+/// given `default_ulimits = []` when it lacks the setting, as setting
+/// RLIMIT_NPROC fails here otherwise. The podman binary, or why not.
+pub fn ensure_podman() -> Result<PathBuf, String> {
+    let root = is_root();
+    if which(&["podman"]).is_none() || which(&["catatonit"]).is_none() {
+        if !root {
+            return Err(
+                "podman is not installed here (as root: `apt-get install -y podman \
+                        catatonit`)"
+                    .into(),
+            );
+        }
+        eprintln!("xtask: installing Debian's podman and catatonit");
+        let install = cmd::run(Command::new("apt-get").arg("update")).and_then(|()| {
+            cmd::run(
+                Command::new("apt-get")
+                    .env("DEBIAN_FRONTEND", "noninteractive")
+                    .args(["install", "-y", "podman", "catatonit"]),
+            )
+        });
+        if let Err(why) = install {
+            return Err(format!(
+                "podman could not be installed (`apt-get install -y podman catatonit`: {why})"
+            ));
+        }
+    }
+    let podman = which(&["podman"])
+        .ok_or("podman is not on PATH after `apt-get install -y podman catatonit`")?;
+    if which(&["runc"]).is_none() {
+        return Err(
+            "podman needs runc here (crun fails on hybrid cgroups), and runc is \
+                    not installed"
+                .into(),
+        );
+    }
+    let conf = Path::new("/etc/containers/containers.conf");
+    let text = fs::read_to_string(conf).unwrap_or_default();
+    if !text.contains("default_ulimits") {
+        if !root {
+            return Err(format!(
+                "{} lacks `default_ulimits = []` under `[containers]`, and only root can add it",
+                conf.display()
+            ));
+        }
+        let mut lines: Vec<&str> = text.lines().collect();
+        match lines.iter().position(|l| l.trim() == "[containers]") {
+            Some(at) => lines.insert(at + 1, "default_ulimits = []"),
+            None => lines.extend(["[containers]", "default_ulimits = []"]),
+        }
+        let written = fs::create_dir_all("/etc/containers")
+            .and_then(|()| fs::write(conf, lines.join("\n") + "\n"));
+        if let Err(err) = written {
+            return Err(format!("cannot write {}: {err}", conf.display()));
+        }
+        eprintln!(
+            "xtask: wrote `default_ulimits = []` into {}",
+            conf.display()
+        );
+    }
+    Ok(podman)
+}
+
 fn static_busybox() -> Option<PathBuf> {
     let busybox = which(&["busybox"])?;
     let bytes = fs::read(&busybox).ok()?;

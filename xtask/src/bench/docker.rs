@@ -2,7 +2,8 @@
 //! same containers in the same run, through the `docker` bench of
 //! `sunaba-tests` (`tests/benches/docker.rs`): apply → Ready for the seed's
 //! two-container pod, the seed's 3-replica Deployment → all Ready, and a
-//! rollout of it; and why `podman kube play` is not measured.
+//! rollout of it; and `podman kube play` of the same pod, with podman
+//! installed for it when missing ([`tools::ensure_podman`]), or why not.
 //!
 //! The bench starts `sunaba serve --backend docker --ephemeral
 //! --cluster-name NAME` and drives it with the real kubectl; its own
@@ -31,6 +32,9 @@ const IMAGES: [&str; 3] = [
 /// the plain `docker run` of its containers.
 const POD_RATIO_BUDGET: f64 = 1.5;
 
+/// How the bench program's note says why podman failed.
+const PODMAN_WHY: &str = "podman-why:";
+
 /// Runs the Docker benchmark, or says why it cannot run here.
 pub fn measure(
     plan: &Plan,
@@ -44,6 +48,7 @@ pub fn measure(
     match ready_to_run(engine.as_deref(), tests, kubectl) {
         Ok((program, kubectl)) => {
             let name = run_name();
+            let podman = tools::ensure_podman();
             let mut command = Command::new(program);
             command
                 .arg("--sunaba")
@@ -52,13 +57,21 @@ pub fn measure(
                 .arg(kubectl)
                 .args(["--name", &name])
                 .args(["--runs", &plan.runs.to_string()]);
+            match &podman {
+                Ok(path) => {
+                    command.arg("--podman").arg(path);
+                }
+                Err(why) => samples
+                    .missing
+                    .push(("docker-pod/podman".into(), format!("not measured: {why}"))),
+            }
             samples::measure(
                 samples,
                 &mut command,
                 program_limit(plan.limit(480)),
                 "docker-",
             );
-            clean_up(&name);
+            clean_up(&name, podman.ok().as_deref());
         }
         Err(why) => samples.missing.push(("docker-".into(), why)),
     }
@@ -111,8 +124,16 @@ fn run_name() -> String {
 
 /// Removes what the run `name` may have left: sunaba's containers and
 /// volumes of cluster `name`, the bench's own containers and network, and
-/// their directories. Quiet: normally the program has removed them all.
-fn clean_up(name: &str) {
+/// their directories, and its podman pod. Quiet: normally the program has
+/// removed them all.
+fn clean_up(name: &str, podman: Option<&Path>) {
+    if let Some(podman) = podman {
+        let pod = format!("sunaba-bench-{name}");
+        if cmd::output(Command::new(podman).args(["pod", "exists", &pod])).is_some() {
+            eprintln!("xtask: bench: removing the podman pod {pod}");
+            cmd::output(Command::new(podman).args(["pod", "rm", "-f", &pod]));
+        }
+    }
     let docker = |args: &[&str]| cmd::output(Command::new("docker").args(args)).unwrap_or_default();
     for filter in [
         format!("label=io.sunaba.cluster={name}"),
@@ -161,6 +182,16 @@ fn clean_up(name: &str) {
 fn section(samples: &Samples, engine: Option<&str>) -> Section {
     let row = |id: &str, label: &str, unit: Unit| {
         Row::new(label, unit, samples.get(id), samples.why_missing(id))
+    };
+    // The program's word on podman, when it failed there.
+    let podman_failed = samples
+        .notes_for("docker")
+        .into_iter()
+        .find_map(|n| n.strip_prefix(PODMAN_WHY))
+        .map(|why| format!("not measured: {}", why.trim()));
+    let podman_row = |id: &str, label: &str, unit: Unit| {
+        let why = samples.why_missing(id).or(podman_failed.as_deref());
+        Row::new(label, unit, samples.get(id), why)
     };
     let rows = vec![
         row(
@@ -222,14 +253,15 @@ fn section(samples: &Samples, engine: Option<&str>) -> Section {
             "Rollout: sunaba against `docker run` (run by run)",
             Unit::Ratio,
         ),
-        Row::missing(
-            "`podman kube play` of the same two-container pod",
+        podman_row(
+            "docker-pod/podman",
+            "The same pod with `podman --runtime runc kube play` → its containers running",
             Unit::Ms,
-            if tools::which(&["podman"]).is_some() {
-                "not measured: podman is installed, but this bench does not drive it yet"
-            } else {
-                "not measured: podman is not installed here"
-            },
+        ),
+        podman_row(
+            "docker-pod/podman-ratio",
+            "Pod: sunaba against `podman kube play` (run by run)",
+            Unit::Ratio,
         ),
     ];
     let mut notes = vec![
@@ -271,18 +303,26 @@ fn section(samples: &Samples, engine: Option<&str>) -> Section {
              have no budget."
         ),
     ];
+    notes.push(
+        "`podman kube play`: Debian's podman with `--runtime runc` (crun fails on this \
+         machine's hybrid cgroups) and `default_ulimits = []` in \
+         `/etc/containers/containers.conf`, the demo images copied in once from the engine \
+         (`docker save` → `podman load`, untimed, removed again at the end) and named as \
+         podman names them. The clock starts as `podman kube play` starts and stops at the \
+         first `podman pod inspect` (every 20 ms) that shows the infra container, nginx and \
+         echo running; `podman pod rm -f` follows, untimed. It runs right after each pair \
+         of sunaba and `docker run`, one untimed round first (which builds podman's infra \
+         image); its ratio is sunaba's run over the podman run of the same round."
+            .to_string(),
+    );
     notes.extend(
         samples
             .notes_for("docker")
             .into_iter()
+            // The podman failure is its rows' reason, unless some runs came first.
+            .filter(|n| !n.starts_with(PODMAN_WHY) || !samples.get("docker-pod/podman").is_empty())
             .map(|n| format!("Measured: {n}.")),
     );
-    if tools::which(&["podman"]).is_none() {
-        notes.push(
-            "podman is not installed here, so `podman kube play` cannot run on this machine."
-                .into(),
-        );
-    }
     Section {
         title: "Docker backend".into(),
         about: "`sunaba serve --backend docker` (issue 7) against plain `docker run` of the \
