@@ -66,6 +66,16 @@ fn ready_count(object: &Object) -> usize {
         .count()
 }
 
+/// A `sh` in the container named like its pod, in the default namespace.
+fn shell_in(cluster: &Cluster, pod: &str) -> sunaba_core::shell::ContainerShell {
+    let target = sunaba_core::shell::Target {
+        namespace: "default".into(),
+        pod: pod.into(),
+        container: pod.into(),
+    };
+    sunaba_core::shell::ContainerShell::start(cluster, target, "sh", false).expect("a shell")
+}
+
 fn event_lines(cluster: &Cluster, involved: &Object) -> Vec<String> {
     cluster
         .api()
@@ -800,13 +810,7 @@ spec:
     );
     cluster.advance(10_000);
     assert_eq!(phase(&pod(&cluster)), "Running");
-    let target = sunaba_core::shell::Target {
-        namespace: "default".into(),
-        pod: "app".into(),
-        container: "app".into(),
-    };
-    let mut shell =
-        sunaba_core::shell::ContainerShell::start(&cluster, target, "sh", false).expect("a shell");
+    let mut shell = shell_in(&cluster, "app");
     let output = shell.run_line(&mut cluster, "echo $GREETING");
     assert_eq!(output.stdout, "the sky is blue\n");
 }
@@ -847,13 +851,7 @@ spec:
     );
     cluster.advance(10_000);
     assert_eq!(phase(&pod(&cluster)), "Running");
-    let target = sunaba_core::shell::Target {
-        namespace: "default".into(),
-        pod: "app".into(),
-        container: "app".into(),
-    };
-    let mut shell =
-        sunaba_core::shell::ContainerShell::start(&cluster, target, "sh", false).expect("a shell");
+    let mut shell = shell_in(&cluster, "app");
     assert_eq!(
         shell.run_line(&mut cluster, "cat /etc/app/color").stdout,
         "blue"

@@ -38,6 +38,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use sunaba_tests::manifests::{
+    seed_deployment, DEPLOYMENT_GRACE, REPLICAS, SEED_POD, SEED_POD_GRACE,
+};
 
 /// How often the API (and the engine) is asked whether a run is done.
 const POLL: Duration = Duration::from_millis(20);
@@ -53,80 +56,6 @@ const BENCH_LABEL: &str = "io.sunaba.bench";
 const CLUSTER_LABEL: &str = "io.sunaba.cluster";
 /// The label naming the pod a container of sunaba's belongs to, by uid.
 const POD_UID_LABEL: &str = "io.sunaba.pod-uid";
-/// The Deployment's replicas.
-const REPLICAS: usize = 3;
-
-/// The seed's two-container pod, with images that need no registry (as
-/// `tests/tests/docker_backend.rs` runs it).
-const SEED_POD: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: simple-echo
-spec:
-  terminationGracePeriodSeconds: 3
-  containers:
-  - name: nginx
-    image: gihyodocker/nginx:latest
-    imagePullPolicy: IfNotPresent
-    env:
-    - name: BACKEND_HOST
-      value: localhost:8080
-    ports:
-    - containerPort: 80
-  - name: echo
-    image: gihyodocker/echo:latest
-    imagePullPolicy: IfNotPresent
-    ports:
-    - containerPort: 8080
-";
-
-/// The seed pod's grace period, the docker side's stop timeout.
-const SEED_POD_GRACE: u32 = 3;
-
-/// The seed's Deployment, with images that need no registry and a short
-/// grace period; `message` is echo's `MESSAGE`, which a rollout changes.
-fn seed_deployment(message: &str) -> String {
-    format!(
-        "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: echo
-  labels:
-    app: echo
-spec:
-  replicas: {REPLICAS}
-  selector:
-    matchLabels:
-      app: echo
-  template:
-    metadata:
-      labels:
-        app: echo
-    spec:
-      terminationGracePeriodSeconds: {DEPLOYMENT_GRACE}
-      containers:
-      - name: nginx
-        image: gihyodocker/nginx:latest
-        imagePullPolicy: IfNotPresent
-        env:
-        - name: BACKEND_HOST
-          value: localhost:8080
-        ports:
-        - containerPort: 80
-      - name: echo
-        image: gihyodocker/echo:latest
-        imagePullPolicy: IfNotPresent
-        env:
-        - name: MESSAGE
-          value: {message}
-        ports:
-        - containerPort: 8080
-"
-    )
-}
-
-/// The Deployment's pods' grace period.
-const DEPLOYMENT_GRACE: u32 = 2;
 
 struct Settings {
     sunaba: PathBuf,

@@ -4,4 +4,5 @@
 
 pub mod browser;
 pub mod docker;
+pub mod manifests;
 pub mod served;

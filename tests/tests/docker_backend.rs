@@ -15,34 +15,12 @@ use sunaba_server::docker::reset::{self, Scope};
 use sunaba_server::docker::{engine, services, DockerConfig};
 use sunaba_server::serve::docker_startup;
 use sunaba_server::{ServeConfig, Server};
+use sunaba_tests::manifests::{seed_deployment, SEED_POD};
 use tokio::process::Command;
 use tokio::task::JoinHandle;
 
 /// kubectl 1.32, beside gcloud's dispatcher.
 const KUBECTL: &str = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32";
-
-/// The seed's two-container pod, with images that need no registry.
-const SEED_POD: &str = "apiVersion: v1
-kind: Pod
-metadata:
-  name: simple-echo
-spec:
-  terminationGracePeriodSeconds: 3
-  containers:
-  - name: nginx
-    image: gihyodocker/nginx:latest
-    imagePullPolicy: IfNotPresent
-    env:
-    - name: BACKEND_HOST
-      value: localhost:8080
-    ports:
-    - containerPort: 80
-  - name: echo
-    image: gihyodocker/echo:latest
-    imagePullPolicy: IfNotPresent
-    ports:
-    - containerPort: 8080
-";
 
 /// A pod the baseline Pod Security profile refuses.
 const PRIVILEGED_POD: &str = "apiVersion: v1
@@ -784,48 +762,6 @@ async fn exec_runs_in_the_real_container() {
     assert_eq!(String::from_utf8_lossy(&output.stdout), "hi\n");
     assert_eq!(output.status.code(), Some(0));
     served.kubectl(&["delete", "pod", "toolbox", "--now"]).await;
-}
-
-/// The seed's Deployment, with images that need no registry and a short
-/// grace period.
-fn seed_deployment(message: &str) -> String {
-    format!(
-        "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: echo
-  labels:
-    app: echo
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: echo
-  template:
-    metadata:
-      labels:
-        app: echo
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-      - name: nginx
-        image: gihyodocker/nginx:latest
-        imagePullPolicy: IfNotPresent
-        env:
-        - name: BACKEND_HOST
-          value: localhost:8080
-        ports:
-        - containerPort: 80
-      - name: echo
-        image: gihyodocker/echo:latest
-        imagePullPolicy: IfNotPresent
-        env:
-        - name: MESSAGE
-          value: {message}
-        ports:
-        - containerPort: 8080
-"
-    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -122,8 +122,8 @@ fn value_from(
 }
 
 /// A ConfigMap's data or a Secret's decoded data; empty for an optional one
-/// that is missing.
-fn data_of(
+/// that is missing, and `configmap "x" not found` for one that is not.
+pub(super) fn data_of(
     store: &Store,
     kind: Kind,
     namespace: &str,

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, KeyToPath, Pod, Volume};
 
-use crate::api::{Kind, Object};
+use super::env::data_of;
+use crate::api::Kind;
 use crate::store::Store;
 
 /// One ConfigMap or Secret volume, mounted in a container.
@@ -82,33 +83,13 @@ fn files_of(
     };
     let (data, items) = if let Some(source) = &volume.config_map {
         let optional = source.optional == Some(true);
-        match store
-            .find(Kind::ConfigMap, namespace, &source.name)
-            .map(|o| o.as_ref())
-        {
-            Some(Object::ConfigMap(map)) => (map.data.clone().unwrap_or_default(), &source.items),
-            _ if optional => (BTreeMap::new(), &source.items),
-            _ => return Err(missing(format!("configmap \"{}\" not found", source.name))),
-        }
+        let data = data_of(store, Kind::ConfigMap, namespace, &source.name, optional);
+        (data.map_err(missing)?, &source.items)
     } else if let Some(source) = &volume.secret {
-        let name = source.secret_name.clone().unwrap_or_default();
+        let name = source.secret_name.as_deref().unwrap_or_default();
         let optional = source.optional == Some(true);
-        match store
-            .find(Kind::Secret, namespace, &name)
-            .map(|o| o.as_ref())
-        {
-            Some(Object::Secret(secret)) => {
-                let data = secret
-                    .data
-                    .iter()
-                    .flatten()
-                    .map(|(k, v)| (k.clone(), String::from_utf8_lossy(&v.0).into_owned()))
-                    .collect();
-                (data, &source.items)
-            }
-            _ if optional => (BTreeMap::new(), &source.items),
-            _ => return Err(missing(format!("secret \"{name}\" not found"))),
-        }
+        let data = data_of(store, Kind::Secret, namespace, name, optional);
+        (data.map_err(missing)?, &source.items)
     } else {
         return Ok(None);
     };
@@ -129,6 +110,7 @@ fn project(data: &BTreeMap<String, String>, items: Option<&[KeyToPath]>) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Object;
     use k8s_openapi::api::core::v1::{ConfigMap, ConfigMapVolumeSource, PodSpec, VolumeMount};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 

@@ -527,7 +527,7 @@ fn terminated_from(t: &ContainerStateTerminated) -> Terminated {
 }
 
 /// A container ID without its runtime's scheme (`containerd://`).
-fn strip_runtime(id: &str) -> String {
+pub fn strip_runtime(id: &str) -> String {
     id.split_once("://").map_or(id, |(_, id)| id).to_string()
 }
 

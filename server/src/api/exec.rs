@@ -188,8 +188,9 @@ fn running_container_id(pod: &k8s_openapi::api::core::v1::Pod, container: &str) 
         .iter()
         .find(|s| s.name == container)?;
     status.state.as_ref()?.running.as_ref()?;
-    let id = status.container_id.as_deref()?;
-    Some(id.split_once("://").map_or(id, |(_, id)| id).to_string())
+    Some(sunaba_core::kubelet::worker::strip_runtime(
+        status.container_id.as_deref()?,
+    ))
 }
 
 /// One exec or attach session, until the command or shell ends.
