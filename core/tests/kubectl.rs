@@ -3709,3 +3709,70 @@ fn events_lists_oldest_first_with_repeats_and_filters() {
         "#]],
     );
 }
+
+const NEEDS_SETTINGS: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: env
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [\"sleep\", \"3600\"]
+    env:
+    - name: COLOR
+      valueFrom:
+        configMapKeyRef:
+          name: settings
+          key: color
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: vol
+spec:
+  containers:
+  - name: app
+    image: busybox:1.36
+    command: [\"sleep\", \"3600\"]
+    volumeMounts:
+    - name: config
+      mountPath: /etc/app
+  volumes:
+  - name: config
+    configMap:
+      name: settings
+";
+
+#[test]
+fn pods_wait_for_their_config_map_then_see_it() {
+    check(
+        "$ kubectl apply -f pods.yaml
+         # advance 30s
+         $ kubectl get pods
+         $ kubectl create configmap settings --from-literal=color=blue
+         # advance 15s
+         $ kubectl get pods
+         $ kubectl exec env -- sh -c 'echo $COLOR'
+         $ kubectl exec vol -- cat /etc/app/color",
+        &[("pods.yaml", NEEDS_SETTINGS)],
+        expect![[r#"
+            $ kubectl apply -f pods.yaml
+            pod/env created
+            pod/vol created
+            $ kubectl get pods
+            NAME   READY   STATUS                       RESTARTS   AGE
+            env    0/1     CreateContainerConfigError   0          30s
+            vol    0/1     ContainerCreating            0          30s
+            $ kubectl create configmap settings --from-literal=color=blue
+            configmap/settings created
+            $ kubectl get pods
+            NAME   READY   STATUS    RESTARTS   AGE
+            env    1/1     Running   0          45s
+            vol    1/1     Running   0          45s
+            $ kubectl exec env -- sh -c 'echo $COLOR'
+            blue
+            $ kubectl exec vol -- cat /etc/app/color
+            blue"#]],
+    );
+}
