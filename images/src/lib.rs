@@ -17,3 +17,4 @@ pub mod http;
 pub mod proxy;
 pub mod server;
 pub mod service_proxy;
+pub mod signals;

@@ -448,29 +448,46 @@ fn pause_stops_at_once_with_exit_code_0() {
     }
     let mut sandbox = Sandbox::new("pause");
     let pause = sandbox.start("pause", "sunaba/pause:latest", &[]);
-    eventually(|| {
-        (docker(&["inspect", "--format", "{{.State.Running}}", &pause]).trim() == "true")
-            .then_some(())
-    })
-    .unwrap_or_else(|| panic!("{pause} never ran"));
-    // Running is not yet waiting: give pause a moment to block its signals
-    // (as PID 1 it would ignore an early SIGTERM, as Kubernetes' pause does).
-    thread::sleep(Duration::from_millis(300));
-    let started = Instant::now();
-    docker(&["stop", "--time", "10", &pause]);
-    let stopped_after = started.elapsed();
-    assert!(
-        stopped_after < Duration::from_secs(5),
-        "docker stop took {stopped_after:?}: SIGTERM was not heeded"
-    );
-    assert_eq!(
-        docker(&["inspect", "--format", "{{.State.ExitCode}}", &pause]).trim(),
-        "0"
-    );
+    assert_eq!(exit_code_after_docker_stop(&pause), "0");
     assert_eq!(
         logs_when(&pause, |lines| !lines.is_empty()),
         ["Shutting down, got signal: Terminated"]
     );
+}
+
+#[test]
+fn echo_and_the_proxy_end_on_sigterm_with_exit_code_0() {
+    if !images_available_or_skip("echo_and_the_proxy_end_on_sigterm_with_exit_code_0") {
+        return;
+    }
+    let mut sandbox = Sandbox::new("sigterm");
+    let echo = sandbox.start("echo", "sunaba/echo:latest", &[]);
+    let proxy = sandbox.start(
+        "nginx",
+        "sunaba/nginx-proxy:latest",
+        &["--env", "BACKEND_HOST=echo:8080"],
+    );
+    for container in [echo, proxy] {
+        assert_eq!(exit_code_after_docker_stop(&container), "0", "{container}");
+    }
+}
+
+/// Waits for `container` to run, stops it with a minute's grace, and
+/// returns its exit code: 0 when it heeded SIGTERM, 137 when Docker had to
+/// kill it (as PID 1, a process with no handler ignores SIGTERM).
+fn exit_code_after_docker_stop(container: &str) -> String {
+    eventually(|| {
+        (docker(&["inspect", "--format", "{{.State.Running}}", container]).trim() == "true")
+            .then_some(())
+    })
+    .unwrap_or_else(|| panic!("{container} never ran"));
+    // Running is not yet waiting: give it a moment to block its signals
+    // (as PID 1 it would ignore an early SIGTERM, as Kubernetes' pause does).
+    thread::sleep(Duration::from_millis(300));
+    docker(&["stop", "--time", "60", container]);
+    docker(&["inspect", "--format", "{{.State.ExitCode}}", container])
+        .trim()
+        .to_string()
 }
 
 /// Replaces the table in `dir` as sunaba does: a temporary file, then a rename.

@@ -1,12 +1,16 @@
 //! `sunaba/echo`: `gihyodocker/echo`'s server. HTTP on 8080, every request
 //! answered `Hello Docker!!`; `start server` and `received request` logged
-//! on stderr with Go's timestamp.
+//! on stderr with Go's timestamp. SIGTERM ends it at once.
 
 use std::{net::TcpListener, process::ExitCode};
 
-use sunaba_images::{echo, server};
+use sunaba_images::{echo, server, signals};
 
 fn main() -> ExitCode {
+    if let Err(message) = signals::exit_on_termination() {
+        echo::log(&message);
+        return ExitCode::FAILURE;
+    }
     echo::log("start server");
     let listener = match TcpListener::bind(("0.0.0.0", echo::PORT)) {
         Ok(listener) => listener,

@@ -5,8 +5,7 @@
 
 use std::{path::PathBuf, process::ExitCode, thread};
 
-use nix::sys::signal::{SigSet, Signal};
-use sunaba_images::service_proxy;
+use sunaba_images::{service_proxy, signals};
 
 fn main() -> ExitCode {
     let path = std::env::args().nth(1).map_or_else(
@@ -15,9 +14,7 @@ fn main() -> ExitCode {
     );
     // As PID 1 the default actions do not apply: wait for the signals on a
     // thread, with them blocked in every other (the mask is inherited).
-    let mut signals = SigSet::empty();
-    signals.add(Signal::SIGTERM);
-    signals.add(Signal::SIGINT);
+    let signals = signals::terminating();
     if let Err(err) = signals.thread_block() {
         eprintln!("service-proxy: cannot block signals: {err}");
         return ExitCode::FAILURE;
