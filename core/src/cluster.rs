@@ -211,6 +211,23 @@ impl Cluster {
         self.settle();
     }
 
+    /// Kills a simulated pod's sandbox now, as a crashed pause container
+    /// or a restarted container engine would: the kubelet kills the pod's
+    /// containers and sets the pod up again in a new sandbox, with a new
+    /// IP. False when the pod has no simulated sandbox that is up.
+    pub fn kill_pod_sandbox(&mut self, namespace: &str, pod: &str) -> bool {
+        let now = self.now;
+        let killed = self
+            .driver
+            .get_mut::<Kubelets>()
+            .and_then(|k| k.sim_runtime_of_mut(namespace, pod))
+            .is_some_and(|runtime| runtime.kill_sandbox(namespace, pod, now));
+        if killed {
+            self.settle();
+        }
+        killed
+    }
+
     /// Creates an object now, then lets the controllers react.
     pub fn create(&mut self, object: Object) -> Result<Arc<Object>, StatusError> {
         let created = self.api.create(object, self.now, &WriteOptions::default());

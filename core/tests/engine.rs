@@ -991,3 +991,140 @@ fn a_refused_create_waits_in_create_container_error_and_is_tried_again() {
         .map(|s| s[0].restart_count);
     assert_eq!(restarts, Some(0), "a refused create is not a restart");
 }
+
+/// Each container's (name, restartCount, ready) in a pod's status, init containers first.
+fn restarts_and_readiness(object: &Object) -> Vec<(String, i32, bool)> {
+    let status = as_pod(object).status.clone().unwrap_or_default();
+    let init = status.init_container_statuses.unwrap_or_default();
+    let regular = status.container_statuses.unwrap_or_default();
+    init.iter()
+        .chain(&regular)
+        .map(|c| (c.name.clone(), c.restart_count, c.ready))
+        .collect()
+}
+
+fn pod_ip(object: &Object) -> String {
+    as_pod(object)
+        .status
+        .as_ref()
+        .and_then(|s| s.pod_ip.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_dead_sandbox_is_recreated_with_a_new_ip_and_every_container_restarts() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-pod.yaml").expect("seed"),
+    );
+    cluster.advance(30_000);
+    let before = cluster
+        .api()
+        .get(Kind::Pod, "default", "simple-echo")
+        .expect("created");
+    let old_ip = pod_ip(&before);
+    let events_before = event_lines(&cluster, &before).len();
+
+    assert!(cluster.kill_pod_sandbox("default", "simple-echo"));
+    let dying = cluster
+        .api()
+        .get(Kind::Pod, "default", "simple-echo")
+        .expect("kept");
+    assert_eq!(ready_count(&dying), 0, "nothing is ready without a sandbox");
+    assert_eq!(
+        &event_lines(&cluster, &dying)[events_before..events_before + 3],
+        [
+            "Normal SandboxChanged: Pod sandbox changed, it will be killed and re-created.",
+            "Normal Killing: Stopping container nginx",
+            "Normal Killing: Stopping container echo",
+        ]
+    );
+
+    cluster.advance(10_000);
+    let after = cluster
+        .api()
+        .get(Kind::Pod, "default", "simple-echo")
+        .expect("kept");
+    assert_eq!(phase(&after), "Running");
+    assert_eq!(
+        restarts_and_readiness(&after),
+        [("nginx".into(), 1, true), ("echo".into(), 1, true)]
+    );
+    assert_ne!(pod_ip(&after), old_ip, "a new sandbox, a new IP");
+    let last_exit = as_pod(&after).status.clone().unwrap_or_default();
+    let last = last_exit.container_statuses.unwrap_or_default()[0]
+        .last_state
+        .clone()
+        .and_then(|s| s.terminated)
+        .expect("the killed run");
+    assert_eq!(
+        last.reason.as_deref(),
+        Some("Completed"),
+        "nginx heeds SIGTERM"
+    );
+    let echo_log = cluster
+        .kubelets()
+        .logs("default", "simple-echo", "echo", false)
+        .expect("running");
+    assert!(echo_log[0].text.ends_with(" start server"), "{echo_log:?}");
+    assert!(
+        !cluster.kill_pod_sandbox("default", "nowhere"),
+        "no such pod, no sandbox"
+    );
+}
+
+#[test]
+fn init_containers_run_again_in_a_new_sandbox() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  initContainers:\n  - name: setup\n    image: busybox\n    command: [\"sh\", \"-c\", \"echo ready\"]\n  containers:\n  - name: web\n    image: nginx\n",
+    );
+    cluster.advance(30_000);
+    assert!(cluster.kill_pod_sandbox("default", "web"));
+    cluster.advance(30_000);
+    let pod = cluster
+        .api()
+        .get(Kind::Pod, "default", "web")
+        .expect("kept");
+    assert_eq!(phase(&pod), "Running");
+    assert_eq!(
+        restarts_and_readiness(&pod),
+        [("setup".into(), 1, false), ("web".into(), 1, true)]
+    );
+}
+
+#[test]
+fn a_never_restarting_pod_gets_no_new_sandbox() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: once\nspec:\n  restartPolicy: Never\n  containers:\n  - name: app\n    image: busybox\n    command: [\"sh\", \"-c\", \"sleep 3600\"]\n",
+    );
+    cluster.advance(30_000);
+    let ip = pod_ip(
+        &cluster
+            .api()
+            .get(Kind::Pod, "default", "once")
+            .expect("pod"),
+    );
+    assert!(cluster.kill_pod_sandbox("default", "once"));
+    cluster.advance(60_000);
+    let pod = cluster
+        .api()
+        .get(Kind::Pod, "default", "once")
+        .expect("kept");
+    assert_eq!(
+        phase(&pod),
+        "Failed",
+        "sh ignores SIGTERM and is killed (137)"
+    );
+    assert_eq!(restarts_and_readiness(&pod), [("app".into(), 0, false)]);
+    assert_eq!(pod_ip(&pod), ip, "no new sandbox");
+    let created: Vec<String> = event_lines(&cluster, &pod)
+        .into_iter()
+        .filter(|line| line.contains("Created container"))
+        .collect();
+    assert_eq!(created, ["Normal Created: Created container: app"]);
+}

@@ -93,6 +93,10 @@ pub enum Report {
         /// The runtime's words.
         message: String,
     },
+    /// The pod's sandbox that was up has died (its pause container ended,
+    /// say because the engine restarted): the kubelet kills what is left
+    /// of the pod and asks for a new sandbox.
+    SandboxDied,
     /// The container's image is on the node now.
     Pulled {
         /// How long the pull took, in milliseconds.
@@ -140,7 +144,9 @@ pub enum Report {
 /// A node's container runtime.
 pub trait ContainerRuntime: std::fmt::Debug + Send {
     /// Sets up a pod's sandbox; [`Report::SandboxReady`] (or
-    /// [`Report::SandboxFailed`]) follows, about the pod.
+    /// [`Report::SandboxFailed`]) follows, about the pod. Asked again for
+    /// a pod whose sandbox died, it replaces that sandbox and keeps the
+    /// containers' records (their logs, and the exits still to report).
     fn run_sandbox(&mut self, pod: &PodRef, spec: &Pod, at: SimTime);
 
     /// Takes over a pod's sandbox that was up before the kubelet restarted,

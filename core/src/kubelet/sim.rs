@@ -40,6 +40,8 @@ pub struct SimRuntime {
     pod_ips: PodIpPool,
     pods: FxHashMap<(String, String), SimPod>,
     machine: Option<NodeCapacity>,
+    /// Pods whose sandbox was killed from outside, for the kubelet to look at.
+    news: Vec<PodRef>,
 }
 
 /// A pod's sandbox and containers.
@@ -49,6 +51,8 @@ struct SimPod {
     ip: Option<Ipv4Addr>,
     /// When the sandbox's report is due, until the kubelet takes it.
     sandbox_due: Option<SimTime>,
+    /// When the sandbox died, until the kubelet hears of it.
+    died_at: Option<SimTime>,
     containers: BTreeMap<String, SimContainer>,
 }
 
@@ -97,6 +101,7 @@ impl SimRuntime {
             pod_ips,
             pods: FxHashMap::default(),
             machine: None,
+            news: Vec::new(),
         }
     }
 
@@ -154,6 +159,27 @@ impl SimRuntime {
         }
     }
 
+    /// Kills a pod's sandbox at `at`, as a crashed pause container or a
+    /// restarted engine would: the kubelet hears [`Report::SandboxDied`]
+    /// and recreates the pod's sandbox. False when the pod has no sandbox
+    /// that is up.
+    pub fn kill_sandbox(&mut self, namespace: &str, pod: &str, at: SimTime) -> bool {
+        let Some(sim) = self
+            .pods
+            .get_mut(&(namespace.to_string(), pod.to_string()))
+            .filter(|p| p.sandbox_due.is_none() && p.died_at.is_none() && p.ip.is_some())
+        else {
+            return false;
+        };
+        sim.died_at = Some(at);
+        self.news.push(PodRef {
+            namespace: namespace.to_string(),
+            name: pod.to_string(),
+            uid: sim.uid.clone(),
+        });
+        true
+    }
+
     fn pod(&self, namespace: &str, pod: &str) -> Option<&SimPod> {
         self.pods.get(&(namespace.to_string(), pod.to_string()))
     }
@@ -201,13 +227,31 @@ impl SimRuntime {
 impl ContainerRuntime for SimRuntime {
     fn run_sandbox(&mut self, pod: &PodRef, _spec: &Pod, at: SimTime) {
         let ip = self.pod_ips.allocate();
+        let key = (pod.namespace.clone(), pod.name.clone());
+        let containers = match self.pods.remove(&key) {
+            // A new sandbox for the same pod: a new IP, the same containers' records.
+            Some(old) if old.uid == pod.uid => {
+                if let Some(old_ip) = old.ip {
+                    self.pod_ips.release(old_ip);
+                }
+                old.containers
+            }
+            Some(other) => {
+                if let Some(other_ip) = other.ip {
+                    self.pod_ips.release(other_ip);
+                }
+                BTreeMap::new()
+            }
+            None => BTreeMap::new(),
+        };
         self.pods.insert(
-            (pod.namespace.clone(), pod.name.clone()),
+            key,
             SimPod {
                 uid: pod.uid.clone(),
                 ip,
                 sandbox_due: Some(at.plus_millis(SANDBOX_MS)),
-                containers: BTreeMap::new(),
+                died_at: None,
+                containers,
             },
         );
     }
@@ -222,6 +266,7 @@ impl ContainerRuntime for SimRuntime {
                 uid: pod.uid.clone(),
                 ip: Some(ip),
                 sandbox_due: None,
+                died_at: None,
                 containers: BTreeMap::new(),
             },
         );
@@ -389,7 +434,7 @@ impl ContainerRuntime for SimRuntime {
             .pod(&pod.namespace, &pod.name)
             .filter(|p| p.uid == pod.uid)?;
         match container {
-            None => sim.sandbox_due,
+            None => sim.sandbox_due.or(sim.died_at),
             Some(name) => sim.containers.get(name)?.due(),
         }
     }
@@ -397,6 +442,9 @@ impl ContainerRuntime for SimRuntime {
     fn wake(&mut self, pod: &PodRef, container: Option<&str>) -> Option<(SimTime, Report)> {
         let Some(name) = container else {
             let sim = self.pod_mut(pod)?;
+            if sim.sandbox_due.is_none() {
+                return sim.died_at.take().map(|at| (at, Report::SandboxDied));
+            }
             let at = sim.sandbox_due.take()?;
             return Some(match sim.ip {
                 Some(ip) => (at, Report::SandboxReady { ip }),
@@ -421,6 +469,10 @@ impl ContainerRuntime for SimRuntime {
             return Some((exit_at, Report::Exited { code }));
         }
         c.run_script(at).map(|code| (at, Report::Exited { code }))
+    }
+
+    fn pods_with_news(&mut self, _now: SimTime) -> Vec<PodRef> {
+        std::mem::take(&mut self.news)
     }
 
     fn node_capacity(&self) -> Option<NodeCapacity> {

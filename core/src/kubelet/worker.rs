@@ -98,6 +98,10 @@ enum Stage {
     BackOff { restart_at: SimTime },
     /// Stopping after SIGTERM, until the runtime reports the exit.
     Stopping,
+    /// Killed because the pod's sandbox died, until the runtime reports
+    /// the exit; then it waits for the new sandbox, as the restart policy
+    /// allows.
+    SandboxGone,
     /// Finished for good (restart policy, or the pod is going away).
     Done,
 }
@@ -308,7 +312,9 @@ impl PodWorker {
     /// Runs every step due by `now`, in time order, and returns the events they make.
     pub fn advance(&mut self, env: &mut Env<'_>, now: SimTime) -> Vec<KubeletEvent> {
         let mut events = Vec::new();
-        if !self.sandbox_up(env, now, &mut events) {
+        let up = self.sandbox_up(env, now, &mut events);
+        self.take_exits_of_the_lost(env, now);
+        if !up {
             return events;
         }
         // Each pass moves at least one container one step; stop when none can move.
@@ -330,7 +336,10 @@ impl PodWorker {
         events: &mut Vec<KubeletEvent>,
     ) -> bool {
         if self.sandbox_ready_at.is_some() {
-            return true;
+            if let Some(at) = self.sandbox_died_by(env.runtime, now) {
+                self.recreate_sandbox(env, at, events);
+            }
+            return self.sandbox_ready_at.is_some();
         }
         if let Some(at) = self.sandbox_retry_at.filter(|at| *at <= now) {
             self.sandbox_retry_at = None;
@@ -361,6 +370,61 @@ impl PodWorker {
                 false
             }
             _ => false,
+        }
+    }
+
+    /// Takes the reports due by `now` about containers killed with a dead
+    /// sandbox, which do not wait for the new one (there may be none).
+    fn take_exits_of_the_lost(&mut self, env: &mut Env<'_>, now: SimTime) {
+        for c in self.init_containers.iter_mut().chain(&mut self.containers) {
+            while c.stage == Stage::SandboxGone
+                && env
+                    .runtime
+                    .due(env.pod_ref, Some(&c.spec.name))
+                    .is_some_and(|due| due <= now)
+            {
+                let Some((at, report)) = env.runtime.wake(env.pod_ref, Some(&c.spec.name)) else {
+                    break;
+                };
+                c.report_after_sandbox_died(at, report, env);
+            }
+        }
+    }
+
+    /// When the runtime reported, by `now`, that the pod's sandbox died
+    /// (taking the report).
+    fn sandbox_died_by(&self, runtime: &mut dyn ContainerRuntime, now: SimTime) -> Option<SimTime> {
+        if runtime.due(&self.pod_ref, None).is_none_or(|due| due > now) {
+            return None;
+        }
+        match runtime.wake(&self.pod_ref, None) {
+            Some((at, Report::SandboxDied)) => Some(at),
+            _ => None,
+        }
+    }
+
+    /// The kubelet's answer to a dead sandbox (`SandboxChanged`): it kills
+    /// every container left, and asks for a new sandbox, in which the init
+    /// containers run again and then the others, each a restart. Under
+    /// `restartPolicy: Never` a pod whose containers ran gets no new
+    /// sandbox: it ends as its containers did.
+    fn recreate_sandbox(&mut self, env: &mut Env<'_>, at: SimTime, events: &mut Vec<KubeletEvent>) {
+        let ran = self.containers.iter().any(|c| c.runs > 0);
+        let again = !self.killing && !(self.restart_policy == RestartPolicy::Never && ran);
+        events.push(KubeletEvent {
+            at,
+            field_path: None,
+            warning: false,
+            reason: "SandboxChanged",
+            message: "Pod sandbox changed, it will be killed and re-created.".into(),
+        });
+        self.sandbox_ready_at = None;
+        let pod = self.pod_ref.clone();
+        for c in self.init_containers.iter_mut().chain(&mut self.containers) {
+            events.extend(c.lose_sandbox(&pod, env.runtime, at, again));
+        }
+        if again {
+            env.runtime.run_sandbox(&self.pod_ref, env.pod, at);
         }
     }
 
@@ -434,7 +498,12 @@ impl PodWorker {
         self.containers
             .iter()
             .chain(&self.init_containers)
-            .all(|c| !matches!(c.stage, Stage::Running | Stage::Stopping | Stage::Creating))
+            .all(|c| {
+                !matches!(
+                    c.stage,
+                    Stage::Running | Stage::Stopping | Stage::Creating | Stage::SandboxGone
+                )
+            })
     }
 
     /// The earliest time after `now` when something is due, if anything is.
@@ -768,6 +837,9 @@ impl ContainerWorker {
         env: &mut Env<'_>,
         events: &mut Vec<KubeletEvent>,
     ) {
+        if self.stage == Stage::SandboxGone {
+            return self.report_after_sandbox_died(at, report, env);
+        }
         match report {
             Report::Pulled { took_ms, size } => self.pulled(at, took_ms, size, events),
             Report::PullFailed { error } => self.pull_failed(at, error, events),
@@ -782,7 +854,88 @@ impl ContainerWorker {
             Report::CreateFailed { message } => self.create_failed(at, message, events),
             Report::Exited { code } => self.exited(at, code),
             Report::Probed { kind, outcome } => self.probed(at, kind, outcome, env, events),
-            Report::SandboxReady { .. } | Report::SandboxFailed { .. } => {}
+            Report::SandboxReady { .. } | Report::SandboxFailed { .. } | Report::SandboxDied => {}
+        }
+    }
+
+    /// Its part when the pod's sandbox died: a process still running (or
+    /// being created) is killed now, and the container waits for that
+    /// exit ([`Stage::SandboxGone`]); any other container waits for the
+    /// new sandbox (or, with `again` false, for nothing more).
+    fn lose_sandbox(
+        &mut self,
+        pod: &PodRef,
+        runtime: &mut dyn ContainerRuntime,
+        at: SimTime,
+        again: bool,
+    ) -> Option<KubeletEvent> {
+        self.ready = false;
+        match self.stage {
+            Stage::Running => {
+                let event = self.stop(pod, runtime, at, at);
+                self.stage = Stage::SandboxGone;
+                self.restart_after_stop = again;
+                event
+            }
+            Stage::Stopping | Stage::Creating => {
+                runtime.stop_container(pod, &self.spec.name, at, at);
+                self.stage = Stage::SandboxGone;
+                self.restart_after_stop = again;
+                None
+            }
+            Stage::SandboxGone => None,
+            Stage::Done if !self.field_path.starts_with("spec.initContainers") => None,
+            _ => {
+                self.stage = Self::after_sandbox(again);
+                None
+            }
+        }
+    }
+
+    /// Where a container goes once its process is gone with the sandbox:
+    /// back to the start, to run in the new one, or nowhere.
+    fn after_sandbox(again: bool) -> Stage {
+        if again {
+            Stage::Blocked
+        } else {
+            Stage::Done
+        }
+    }
+
+    /// A report about a container killed with its sandbox: its exit ends
+    /// the run (a restart follows in the new sandbox); a start that was
+    /// under way is stopped at once.
+    fn report_after_sandbox_died(&mut self, at: SimTime, report: Report, env: &mut Env<'_>) {
+        match report {
+            Report::Started { id } => {
+                self.container_id = Some(id);
+                env.runtime
+                    .stop_container(env.pod_ref, &self.spec.name, at, at);
+            }
+            Report::Exited { code } => {
+                let started_at = match &self.state {
+                    State::Running { started_at } => Some(*started_at),
+                    _ => None,
+                };
+                let ended = Terminated {
+                    exit_code: code,
+                    reason: if code == 0 { "Completed" } else { "Error" }.into(),
+                    message: None,
+                    started_at,
+                    finished_at: at,
+                    container_id: self.container_id.clone().unwrap_or_default(),
+                };
+                let again = std::mem::take(&mut self.restart_after_stop);
+                if again {
+                    self.last_termination = Some(ended.clone());
+                }
+                self.state = State::Terminated(ended);
+                self.stage = Self::after_sandbox(again);
+            }
+            Report::StartFailed { .. } | Report::CreateFailed { .. } => {
+                self.stage = Self::after_sandbox(std::mem::take(&mut self.restart_after_stop));
+            }
+            _ => {}
         }
     }
 
