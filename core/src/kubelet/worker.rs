@@ -410,7 +410,8 @@ impl PodWorker {
     /// sandbox: it ends as its containers did.
     fn recreate_sandbox(&mut self, env: &mut Env<'_>, at: SimTime, events: &mut Vec<KubeletEvent>) {
         let ran = self.containers.iter().any(|c| c.runs > 0);
-        let again = !self.killing && !(self.restart_policy == RestartPolicy::Never && ran);
+        let finished = self.restart_policy == RestartPolicy::Never && ran;
+        let again = !self.killing && !finished;
         events.push(KubeletEvent {
             at,
             field_path: None,
