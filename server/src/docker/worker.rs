@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -269,6 +270,9 @@ struct PodState {
     ip: Option<Ipv4Addr>,
     /// Each container's current Docker ID.
     containers: HashMap<String, String>,
+    /// Which sandbox is the pod's now: each new one counts one up, so the
+    /// watcher of one that was replaced stays quiet.
+    sandbox: Arc<AtomicU32>,
 }
 
 /// A pod's task: its requests in order, until its removal.
@@ -284,6 +288,7 @@ async fn run_pod(
         ctx,
         ip: None,
         containers: HashMap::new(),
+        sandbox: Arc::new(AtomicU32::new(0)),
     };
     while let Some(request) = requests.recv().await {
         match request {
@@ -295,6 +300,7 @@ async fn run_pod(
                 let report = match state.run_sandbox(&pod, *pause, volumes).await {
                     Ok(ip) => {
                         state.ip = Some(ip);
+                        state.watch_sandbox(&pod);
                         Report::SandboxReady { ip }
                     }
                     Err(message) => Report::SandboxFailed { message },
@@ -326,7 +332,10 @@ async fn run_pod(
                 let _ = reset::remove(&state.ctx.docker, scope).await;
                 return;
             }
-            Request::AdoptSandbox { ip, .. } => state.ip = Some(ip),
+            Request::AdoptSandbox { pod, ip } => {
+                state.ip = Some(ip);
+                state.watch_sandbox(&pod);
+            }
             Request::Adopt {
                 pod,
                 container,
@@ -400,6 +409,27 @@ impl PodState {
                     pod.name, self.ctx.network
                 )
             })
+    }
+
+    /// Watches the pod's pause container: when it ends (killed, or the
+    /// engine restarted) while it is still the pod's sandbox, the kubelet
+    /// hears `SandboxDied` and asks for a new one.
+    fn watch_sandbox(&self, pod: &PodRef) {
+        let generation = self.sandbox.fetch_add(1, Ordering::SeqCst) + 1;
+        let current = Arc::clone(&self.sandbox);
+        let ctx = self.ctx.clone();
+        let pod = pod.clone();
+        let name = spec::sandbox_name(&pod);
+        tokio::spawn(async move {
+            // A pause container already gone has died too.
+            let ended = match container_id(&ctx, &name).await {
+                Some(id) => exit_code(&ctx, &id).await.is_some(),
+                None => true,
+            };
+            if ended && current.load(Ordering::SeqCst) == generation {
+                ctx.report(&pod, None, Report::SandboxDied);
+            }
+        });
     }
 
     /// Whether the container `name` carries this cluster's and pod's labels.
@@ -574,6 +604,21 @@ fn is_conflict(err: &Error) -> bool {
             ..
         }
     )
+}
+
+/// The ID of the container called `name` (asking again while the engine
+/// does not answer); None when there is none, or the runtime is gone.
+async fn container_id(ctx: &Context, name: &str) -> Option<String> {
+    loop {
+        if ctx.news.is_closed() {
+            return None;
+        }
+        match ctx.docker.inspect_container(name, None).await {
+            Ok(inspected) => return inspected.id,
+            Err(err) if is_not_found(&err) => return None,
+            Err(_) => tokio::time::sleep(Duration::from_secs(1)).await,
+        }
+    }
 }
 
 /// Waits for the container to end and returns its exit code. A lost
