@@ -18,6 +18,7 @@ use crate::controllers::namespace::NamespaceController;
 use crate::controllers::replicaset::ReplicaSetController;
 use crate::controllers::{Controller, Driver};
 use crate::kubelet::Kubelets;
+use crate::network::ipam::ServiceCidr;
 use crate::scheduler::Scheduler;
 use crate::store::ObjectKey;
 use crate::time::SimTime;
@@ -38,6 +39,9 @@ pub struct ClusterConfig {
     /// The Pod Security level the API server enforces on every pod; `None`
     /// (the default) admits any pod, as a default cluster does.
     pub pod_security: Option<PodSecurityLevel>,
+    /// The range ClusterIPs come from: kubeadm's by default; a real
+    /// engine's network may need another.
+    pub service_cidr: ServiceCidr,
 }
 
 impl Default for ClusterConfig {
@@ -47,6 +51,7 @@ impl Default for ClusterConfig {
             seed: 0,
             start: SimTime::TEST_EPOCH,
             pod_security: None,
+            service_cidr: ServiceCidr::KUBEADM,
         }
     }
 }
@@ -91,6 +96,7 @@ impl Cluster {
     fn assemble(config: ClusterConfig, mut api: ApiServer) -> Self {
         let node_names = node_names(config.workers);
         api.set_pod_security(config.pod_security);
+        api.set_service_cidr(config.service_cidr);
         let now = config.start;
         for namespace in INITIAL_NAMESPACES {
             create_if_missing(&mut api, namespace_object(namespace), now);
@@ -105,7 +111,11 @@ impl Cluster {
             .next()
             .map(|n| n.host_ip.clone())
             .unwrap_or_default();
-        for object in crate::apiserver::bootstrap::kubernetes_service_objects(&control_plane_ip) {
+        let kubernetes_ip = config.service_cidr.kubernetes_ip();
+        for object in crate::apiserver::bootstrap::kubernetes_service_objects(
+            &kubernetes_ip.to_string(),
+            &control_plane_ip,
+        ) {
             create_if_missing(&mut api, object, now);
         }
         let controllers: Vec<Box<dyn Controller>> = vec![

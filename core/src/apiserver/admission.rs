@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::{
 };
 
 use crate::api::{FieldError, Kind, Object, StatusError};
-use crate::network::ipam::{AllocationError, NodePortAllocator, ServiceIpAllocator};
+use crate::network::ipam::{AllocationError, NodePortAllocator, ServiceCidr, ServiceIpAllocator};
 use crate::rand::Rng;
 
 /// Admission for a new object.
@@ -161,12 +161,16 @@ pub(super) fn allocate_service_addresses(
         let wanted = spec.cluster_ip.clone().unwrap_or_default();
         let ip = match wanted.as_str() {
             "None" => None,
-            "" => Some(ips.allocate_next(rng).map_err(|e| ip_error(&name, "", e))?),
+            "" => Some(
+                ips.allocate_next(rng)
+                    .map_err(|e| ip_error(&name, "", e, ips.cidr()))?,
+            ),
             text => {
                 let ip: Ipv4Addr = text
                     .parse()
-                    .map_err(|_| ip_error(&name, text, AllocationError::OutOfRange))?;
-                ips.allocate(ip).map_err(|e| ip_error(&name, text, e))?;
+                    .map_err(|_| ip_error(&name, text, AllocationError::OutOfRange, ips.cidr()))?;
+                ips.allocate(ip)
+                    .map_err(|e| ip_error(&name, text, e, ips.cidr()))?;
                 Some(ip)
             }
         };
@@ -196,10 +200,10 @@ pub(super) fn allocate_service_addresses(
     Ok(allocated)
 }
 
-fn ip_error(name: &str, ip: &str, err: AllocationError) -> StatusError {
+fn ip_error(name: &str, ip: &str, err: AllocationError, range: ServiceCidr) -> StatusError {
     let why = match err {
         AllocationError::OutOfRange => format!(
-            "failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12"
+            "failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is {range}"
         ),
         AllocationError::AlreadyAllocated => format!("failed to allocate IP {ip}: provided IP is already allocated"),
         AllocationError::Full => "failed to allocate a serviceIP: range is full".into(),

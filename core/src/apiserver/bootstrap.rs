@@ -16,9 +16,6 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::api::Object;
 
-/// The `kubernetes` Service's address: the first in the service range.
-pub const KUBERNETES_SERVICE_IP: &str = "10.96.0.1";
-
 /// The port kube-apiserver listens on.
 pub const API_SERVER_PORT: i32 = 6443;
 
@@ -36,16 +33,17 @@ fn meta(name: &str, labels: &[(&str, &str)]) -> ObjectMeta {
     }
 }
 
-/// The Service, Endpoints and EndpointSlice named `kubernetes`, for an API
-/// server reachable at `host_ip`.
-pub fn kubernetes_service_objects(host_ip: &str) -> Vec<Object> {
+/// The Service, Endpoints and EndpointSlice named `kubernetes`, at
+/// `cluster_ip` (the first in the service range), for an API server
+/// reachable at `host_ip`.
+pub fn kubernetes_service_objects(cluster_ip: &str, host_ip: &str) -> Vec<Object> {
     let service = Service {
         metadata: meta(
             "kubernetes",
             &[("component", "apiserver"), ("provider", "kubernetes")],
         ),
         spec: Some(ServiceSpec {
-            cluster_ip: Some(KUBERNETES_SERVICE_IP.into()),
+            cluster_ip: Some(cluster_ip.into()),
             ports: Some(vec![ServicePort {
                 name: Some("https".into()),
                 port: 443,

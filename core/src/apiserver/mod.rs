@@ -22,7 +22,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use crate::api::kinds::Kind;
 use crate::api::{FieldError, Object, StatusError};
-use crate::network::ipam::{NodePortAllocator, ServiceIpAllocator};
+use crate::network::ipam::{NodePortAllocator, ServiceCidr, ServiceIpAllocator};
 use crate::rand::Rng;
 use crate::store::{ObjectKey, Store};
 use crate::time::SimTime;
@@ -71,21 +71,45 @@ impl ApiServer {
     /// seed does not draw the names and uids it already gave out.
     pub fn restored(seed: u64, store: Store) -> Self {
         let mut api = Self::new(seed ^ store.resource_version().rotate_left(29));
-        for object in store.list(Kind::Service, None) {
+        api.store = store;
+        api.take_back_service_ips();
+        for object in api.store.list(Kind::Service, None) {
             if let Object::Service(service) = object.as_ref() {
                 let spec = service.spec.as_ref();
-                let ips = spec.and_then(|s| s.cluster_ips.clone()).unwrap_or_default();
-                for ip in ips.iter().filter_map(|ip| ip.parse().ok()) {
-                    let _ = api.service_ips.allocate(ip);
-                }
                 let ports = spec.and_then(|s| s.ports.as_deref()).unwrap_or_default();
                 for port in ports.iter().filter_map(|p| p.node_port) {
                     let _ = api.node_ports.allocate(port);
                 }
             }
         }
-        api.store = store;
         api
+    }
+
+    /// Reserves the ClusterIPs the stored Services hold.
+    fn take_back_service_ips(&mut self) {
+        for object in self.store.list(Kind::Service, None) {
+            if let Object::Service(service) = object.as_ref() {
+                let spec = service.spec.as_ref();
+                let ips = spec
+                    .and_then(|s| s.cluster_ips.as_deref())
+                    .unwrap_or_default();
+                for ip in ips.iter().filter_map(|ip| ip.parse().ok()) {
+                    let _ = self.service_ips.allocate(ip);
+                }
+            }
+        }
+    }
+
+    /// Draws ClusterIPs from `cidr` from now on (`--service-cluster-ip-range`),
+    /// keeping those the stored Services hold.
+    pub fn set_service_cidr(&mut self, cidr: ServiceCidr) {
+        self.service_ips = ServiceIpAllocator::new(cidr);
+        self.take_back_service_ips();
+    }
+
+    /// The range ClusterIPs come from.
+    pub fn service_cidr(&self) -> ServiceCidr {
+        self.service_ips.cidr()
     }
 
     /// Enforces a Pod Security level on every pod from now on (refusing

@@ -1,12 +1,13 @@
 //! A container's environment as the kubelet builds it: `envFrom` first,
 //! then `env` in order, each value with `$(VAR)` expanded from the ones
-//! before it, and `valueFrom` read from the pod (`fieldRef`), its
-//! ConfigMaps and Secrets. A missing ConfigMap, Secret or key that is not
+//! before it (and the service links), and `valueFrom` read from the pod
+//! (`fieldRef`), its ConfigMaps and Secrets; then the Services' links
+//! (`ECHO_SERVICE_HOST`, …) that the container did not set itself. A missing ConfigMap, Secret or key that is not
 //! optional is the kubelet's `CreateContainerConfigError`, in its words.
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, EnvVarSource, Pod};
+use k8s_openapi::api::core::v1::{Container, EnvVarSource, Pod, Service, ServicePort};
 
 use crate::api::{Kind, Object};
 use crate::store::Store;
@@ -18,6 +19,7 @@ pub fn resolve(
     store: &Store,
 ) -> Result<Vec<(String, String)>, String> {
     let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let links = service_links(pod, store);
     let mut env: Vec<(String, String)> = Vec::new();
     for source in container.env_from.iter().flatten() {
         let prefix = source.prefix.as_deref().unwrap_or("");
@@ -40,11 +42,89 @@ pub fn resolve(
                 Some(value) => value,
                 None => continue,
             },
-            (None, value) => expand(value.as_deref().unwrap_or(""), &env),
+            (None, value) => expand_with(value.as_deref().unwrap_or(""), &env, &links),
         };
         set(&mut env, variable.name.clone(), value);
     }
+    for (name, value) in links {
+        if !env.iter().any(|(n, _)| *n == name) {
+            env.push((name, value));
+        }
+    }
     Ok(env)
+}
+
+/// The Docker-link-style variables a container gets for the Services it
+/// can see when it starts: those of the pod's namespace (unless the pod
+/// sets `enableServiceLinks: false`) and always the `kubernetes` Service's.
+/// Headless and ExternalName Services have none.
+pub fn service_links(pod: &Pod, store: &Store) -> BTreeMap<String, String> {
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let links_on = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.enable_service_links)
+        .unwrap_or(true);
+    let in_namespace = links_on
+        .then(|| store.list(Kind::Service, Some(namespace)))
+        .into_iter()
+        .flatten();
+    let mut env = BTreeMap::new();
+    for object in in_namespace.chain(store.find(Kind::Service, "default", "kubernetes")) {
+        if let Object::Service(service) = object.as_ref() {
+            add_links(&mut env, service);
+        }
+    }
+    env
+}
+
+/// One Service's variables: `<NAME>_SERVICE_HOST`, `<NAME>_SERVICE_PORT`
+/// (and one per named port), `<NAME>_PORT` and the `<NAME>_PORT_<port>_<PROTO>` family.
+fn add_links(env: &mut BTreeMap<String, String>, service: &Service) {
+    let Some(spec) = service.spec.as_ref() else {
+        return;
+    };
+    let Some(ip) = spec
+        .cluster_ip
+        .as_deref()
+        .filter(|ip| !ip.is_empty() && *ip != "None")
+    else {
+        return;
+    };
+    let ports = spec.ports.as_deref().unwrap_or_default();
+    let Some(first) = ports.first() else {
+        return;
+    };
+    let prefix = link_name(service.metadata.name.as_deref().unwrap_or_default());
+    let protocol = |p: &ServicePort| p.protocol.clone().unwrap_or_else(|| "TCP".into());
+    env.insert(format!("{prefix}_SERVICE_HOST"), ip.to_string());
+    env.insert(format!("{prefix}_SERVICE_PORT"), first.port.to_string());
+    env.insert(
+        format!("{prefix}_PORT"),
+        format!("{}://{ip}:{}", protocol(first).to_lowercase(), first.port),
+    );
+    for port in ports {
+        let proto = protocol(port);
+        let key = format!("{prefix}_PORT_{}_{proto}", port.port);
+        env.insert(
+            key.clone(),
+            format!("{}://{ip}:{}", proto.to_lowercase(), port.port),
+        );
+        env.insert(format!("{key}_PROTO"), proto.to_lowercase());
+        env.insert(format!("{key}_PORT"), port.port.to_string());
+        env.insert(format!("{key}_ADDR"), ip.to_string());
+        if let Some(name) = port.name.as_deref().filter(|n| !n.is_empty()) {
+            env.insert(
+                format!("{prefix}_SERVICE_PORT_{}", link_name(name)),
+                port.port.to_string(),
+            );
+        }
+    }
+}
+
+/// A name as a variable's part: upper case, `-` as `_`.
+fn link_name(name: &str) -> String {
+    name.to_uppercase().replace('-', "_")
 }
 
 /// Sets a variable, replacing an earlier one of the same name in place.
@@ -58,6 +138,11 @@ fn set(env: &mut Vec<(String, String)>, name: String, value: String) {
 /// `$(VAR)` replaced by an earlier variable's value (kept as written when
 /// there is none), and `$$` by `$`, as the kubelet's expansion does.
 pub fn expand(text: &str, env: &[(String, String)]) -> String {
+    expand_with(text, env, &BTreeMap::new())
+}
+
+/// [`expand`], with `$(VAR)` also found among the service links.
+fn expand_with(text: &str, env: &[(String, String)], links: &BTreeMap<String, String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -70,8 +155,14 @@ pub fn expand(text: &str, env: &[(String, String)]) -> String {
             .strip_prefix('(')
             .and_then(|inner| inner.split_once(')'))
         {
-            match env.iter().rev().find(|(n, _)| n == name) {
-                Some((_, value)) => out.push_str(value),
+            let value = env
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map(|(_, value)| value)
+                .or_else(|| links.get(name));
+            match value {
+                Some(value) => out.push_str(value),
                 None => out.push_str(&format!("$({name})")),
             }
             rest = tail;
@@ -277,6 +368,110 @@ mod tests {
                 ("COLOR".into(), "blue".into()),
             ]
         );
+    }
+
+    fn service(namespace: &str, name: &str, ip: &str, ports: &[(Option<&str>, i32)]) -> Object {
+        use k8s_openapi::api::core::v1::ServiceSpec;
+        Object::Service(Service {
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some(namespace.into()),
+                ..ObjectMeta::default()
+            },
+            spec: Some(ServiceSpec {
+                cluster_ip: Some(ip.into()),
+                ports: Some(
+                    ports
+                        .iter()
+                        .map(|(name, port)| ServicePort {
+                            name: name.map(str::to_string),
+                            port: *port,
+                            ..ServicePort::default()
+                        })
+                        .collect(),
+                ),
+                ..ServiceSpec::default()
+            }),
+            status: None,
+        })
+    }
+
+    fn store_with_services() -> Store {
+        Store::restored(
+            [
+                service(
+                    "default",
+                    "kubernetes",
+                    "10.96.0.1",
+                    &[(Some("https"), 443)],
+                ),
+                service("default", "echo-web", "10.96.7.8", &[(Some("http"), 80)]),
+                service("default", "headless", "None", &[(None, 80)]),
+                service("other", "elsewhere", "10.96.9.9", &[(None, 80)]),
+            ],
+            1,
+        )
+    }
+
+    #[test]
+    fn services_of_the_namespace_and_kubernetes_become_links_after_the_containers_own() {
+        let container = Container {
+            name: "c".into(),
+            env: Some(vec![
+                var("ECHO_WEB_SERVICE_PORT", "8080"),
+                var(
+                    "URL",
+                    "http://$(ECHO_WEB_SERVICE_HOST):$(ECHO_WEB_SERVICE_PORT)/",
+                ),
+            ]),
+            ..Container::default()
+        };
+        let env = resolve(&pod(), &container, &store_with_services()).expect("resolves");
+        let names: Vec<&str> = env.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "ECHO_WEB_SERVICE_PORT",
+                "URL",
+                "ECHO_WEB_PORT",
+                "ECHO_WEB_PORT_80_TCP",
+                "ECHO_WEB_PORT_80_TCP_ADDR",
+                "ECHO_WEB_PORT_80_TCP_PORT",
+                "ECHO_WEB_PORT_80_TCP_PROTO",
+                "ECHO_WEB_SERVICE_HOST",
+                "ECHO_WEB_SERVICE_PORT_HTTP",
+                "KUBERNETES_PORT",
+                "KUBERNETES_PORT_443_TCP",
+                "KUBERNETES_PORT_443_TCP_ADDR",
+                "KUBERNETES_PORT_443_TCP_PORT",
+                "KUBERNETES_PORT_443_TCP_PROTO",
+                "KUBERNETES_SERVICE_HOST",
+                "KUBERNETES_SERVICE_PORT",
+                "KUBERNETES_SERVICE_PORT_HTTPS",
+            ]
+        );
+        let value = |name: &str| env.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        assert_eq!(
+            value("ECHO_WEB_SERVICE_PORT"),
+            Some("8080"),
+            "the container's own wins"
+        );
+        assert_eq!(value("URL"), Some("http://10.96.7.8:8080/"));
+        assert_eq!(value("ECHO_WEB_PORT"), Some("tcp://10.96.7.8:80"));
+    }
+
+    #[test]
+    fn without_service_links_only_kubernetes_is_linked() {
+        let mut pod = pod();
+        if let Some(spec) = pod.spec.as_mut() {
+            spec.enable_service_links = Some(false);
+        }
+        let links = service_links(&pod, &store_with_services());
+        assert!(
+            links.keys().all(|name| name.starts_with("KUBERNETES_")),
+            "{links:?}"
+        );
+        assert_eq!(links["KUBERNETES_SERVICE_HOST"], "10.96.0.1");
     }
 
     #[test]

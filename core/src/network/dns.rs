@@ -18,12 +18,12 @@ pub fn search_path(namespace: &str) -> [String; 3] {
     ]
 }
 
-/// A pod's `/etc/resolv.conf`.
-pub fn resolv_conf(namespace: &str) -> String {
+/// A pod's `/etc/resolv.conf`, with kube-dns at `nameserver`.
+pub fn resolv_conf(namespace: &str, nameserver: Ipv4Addr) -> String {
     format!(
         "search {}\nnameserver {}\noptions ndots:5\n",
         search_path(namespace).join(" "),
-        super::ipam::KUBE_DNS_IP
+        nameserver
     )
 }
 

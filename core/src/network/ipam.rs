@@ -6,14 +6,55 @@ use std::net::Ipv4Addr;
 
 use crate::rand::Rng;
 
-/// The service CIDR, as kubeadm sets it: 10.96.0.0/12.
-pub const SERVICE_CIDR: (Ipv4Addr, u8) = (Ipv4Addr::new(10, 96, 0, 0), 12);
+/// The range ClusterIPs come from (`--service-cluster-ip-range`); its first
+/// address is the `kubernetes` Service's and its tenth kube-dns's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ServiceCidr {
+    /// The range's first address.
+    pub network: Ipv4Addr,
+    /// Its prefix length.
+    pub prefix: u8,
+}
 
-/// The address of the `kubernetes` service.
-pub const KUBERNETES_SERVICE_IP: Ipv4Addr = Ipv4Addr::new(10, 96, 0, 1);
+impl ServiceCidr {
+    /// kubeadm's range, 10.96.0.0/12.
+    pub const KUBEADM: Self = Self {
+        network: Ipv4Addr::new(10, 96, 0, 0),
+        prefix: 12,
+    };
 
-/// The address of kube-dns.
-pub const KUBE_DNS_IP: Ipv4Addr = Ipv4Addr::new(10, 96, 0, 10);
+    /// The address `offset` places into the range.
+    fn nth(self, offset: u32) -> Ipv4Addr {
+        Ipv4Addr::from(u32::from(self.network) + offset)
+    }
+
+    /// The `kubernetes` Service's address: the first in the range.
+    pub fn kubernetes_ip(self) -> Ipv4Addr {
+        self.nth(1)
+    }
+
+    /// kube-dns's address: the tenth.
+    pub fn dns_ip(self) -> Ipv4Addr {
+        self.nth(10)
+    }
+
+    /// How many addresses the range spans.
+    pub fn size(self) -> u32 {
+        1u32 << (32 - u32::from(self.prefix.clamp(1, 30)))
+    }
+}
+
+impl Default for ServiceCidr {
+    fn default() -> Self {
+        Self::KUBEADM
+    }
+}
+
+impl std::fmt::Display for ServiceCidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.network, self.prefix)
+    }
+}
 
 /// Why an address could not be had.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,35 +73,39 @@ pub enum AllocationError {
 /// random from the upper band first.
 #[derive(Clone, Debug)]
 pub struct ServiceIpAllocator {
-    base: u32,
-    size: u32,
+    cidr: ServiceCidr,
     allocated: BTreeSet<u32>,
 }
 
 impl Default for ServiceIpAllocator {
     fn default() -> Self {
-        Self::new(SERVICE_CIDR.0, SERVICE_CIDR.1)
+        Self::new(ServiceCidr::KUBEADM)
     }
 }
 
 impl ServiceIpAllocator {
-    /// An allocator over `network/prefix`.
-    pub fn new(network: Ipv4Addr, prefix: u8) -> Self {
+    /// An allocator over `cidr`.
+    pub fn new(cidr: ServiceCidr) -> Self {
         Self {
-            base: u32::from(network),
-            size: 1u32 << (32 - u32::from(prefix)),
+            cidr,
             allocated: BTreeSet::new(),
         }
     }
 
+    /// The range it allocates from.
+    pub fn cidr(&self) -> ServiceCidr {
+        self.cidr
+    }
+
     fn static_band(&self) -> u32 {
-        (self.size / 16).clamp(16, 256)
+        (self.cidr.size() / 16).clamp(16, 256)
     }
 
     /// Reserves a specific address.
     pub fn allocate(&mut self, ip: Ipv4Addr) -> Result<(), AllocationError> {
-        let offset = u32::from(ip).wrapping_sub(self.base);
-        if u32::from(ip) < self.base || offset == 0 || offset >= self.size - 1 {
+        let base = u32::from(self.cidr.network);
+        let offset = u32::from(ip).wrapping_sub(base);
+        if u32::from(ip) < base || offset == 0 || offset >= self.cidr.size() - 1 {
             return Err(AllocationError::OutOfRange);
         }
         if !self.allocated.insert(offset) {
@@ -72,12 +117,12 @@ impl ServiceIpAllocator {
     /// Draws a free address: the upper band first, then the static band.
     pub fn allocate_next(&mut self, rng: &mut Rng) -> Result<Ipv4Addr, AllocationError> {
         let band = self.static_band();
-        let upper = band + 1..self.size - 1;
+        let upper = band + 1..self.cidr.size() - 1;
         let lower = 1..band + 1;
         for range in [upper, lower] {
             if let Some(offset) = self.random_free(range, rng) {
                 self.allocated.insert(offset);
-                return Ok(Ipv4Addr::from(self.base + offset));
+                return Ok(self.cidr.nth(offset));
             }
         }
         Err(AllocationError::Full)
@@ -98,7 +143,7 @@ impl ServiceIpAllocator {
     /// Frees an address.
     pub fn release(&mut self, ip: Ipv4Addr) {
         self.allocated
-            .remove(&u32::from(ip).wrapping_sub(self.base));
+            .remove(&u32::from(ip).wrapping_sub(u32::from(self.cidr.network)));
     }
 }
 
@@ -199,10 +244,11 @@ mod tests {
     #[test]
     fn dynamic_cluster_ips_come_from_the_upper_band_and_never_repeat() {
         let mut allocator = ServiceIpAllocator::default();
-        allocator.allocate(KUBERNETES_SERVICE_IP).expect("free");
-        allocator.allocate(KUBE_DNS_IP).expect("free");
+        let cidr = ServiceCidr::KUBEADM;
+        allocator.allocate(cidr.kubernetes_ip()).expect("free");
+        allocator.allocate(cidr.dns_ip()).expect("free");
         assert_eq!(
-            allocator.allocate(KUBE_DNS_IP),
+            allocator.allocate(cidr.dns_ip()),
             Err(AllocationError::AlreadyAllocated)
         );
         assert_eq!(
@@ -217,7 +263,7 @@ mod tests {
         let mut seen = BTreeSet::new();
         for _ in 0..100 {
             let ip = allocator.allocate_next(&mut rng).expect("space left");
-            let offset = u32::from(ip) - u32::from(SERVICE_CIDR.0);
+            let offset = u32::from(ip) - u32::from(cidr.network);
             assert!(offset > 256 && offset < (1 << 20) - 1, "{ip}");
             assert!(seen.insert(ip));
         }
@@ -225,7 +271,10 @@ mod tests {
 
     #[test]
     fn a_tiny_range_falls_back_to_the_static_band_then_fills_up() {
-        let mut allocator = ServiceIpAllocator::new(Ipv4Addr::new(10, 0, 0, 0), 27);
+        let mut allocator = ServiceIpAllocator::new(ServiceCidr {
+            network: Ipv4Addr::new(10, 0, 0, 0),
+            prefix: 27,
+        });
         let mut rng = Rng::new(1);
         let ips: BTreeSet<_> = (0..30)
             .map(|_| allocator.allocate_next(&mut rng).expect("space"))

@@ -604,7 +604,7 @@ fn nslookup(shell: &ContainerShell, cluster: &Cluster, args: &[String]) -> Shell
             1,
         );
     };
-    let server = crate::network::ipam::KUBE_DNS_IP;
+    let server = cluster.api().service_cidr().dns_ip();
     let header = format!("Server:\t\t{server}\nAddress:\t{server}:53\n\n");
     let store = cluster.api().store();
     match crate::network::dns::resolve_with_name(store, &shell.target.namespace, name) {

@@ -27,7 +27,9 @@ pub fn read(cluster: &Cluster, shell: &ContainerShell, path: &str) -> Option<Str
     let pod_ip = pod_ip(cluster, shell);
     let text = match path {
         "/etc/hosts" => hosts(&pod_ip, &target.pod),
-        "/etc/resolv.conf" => dns::resolv_conf(&target.namespace),
+        "/etc/resolv.conf" => {
+            dns::resolv_conf(&target.namespace, cluster.api().service_cidr().dns_ip())
+        }
         "/etc/hostname" => format!("{}\n", target.pod),
         "/etc/os-release" => os_release(shell),
         p if p == format!("{SERVICE_ACCOUNT_DIR}/namespace") => target.namespace.clone(),

@@ -393,9 +393,8 @@ fn container_setup(
         ))
     })?;
     let mut env = base_env(&target.pod, image);
-    env.extend(service_links(cluster, &pod));
     // The environment the kubelet gave the container (ConfigMaps and
-    // Secrets read, `$(VAR)` expanded).
+    // Secrets read, `$(VAR)` expanded, the Services' links).
     let resolved = cluster
         .kubelets()
         .sim_container(&target.namespace, &target.pod, &target.container)
@@ -420,77 +419,6 @@ fn base_env(hostname: &str, image: &Image) -> BTreeMap<String, String> {
     env.insert("HOSTNAME".into(), hostname.to_string());
     if image.repository.ends_with("nginx") {
         env.insert("NGINX_VERSION".into(), "1.27.5".into());
-    }
-    env
-}
-
-/// The Docker-link-style variables for the services in the pod's namespace
-/// that existed when it started (`enableServiceLinks`), plus `KUBERNETES_*`.
-fn service_links(
-    cluster: &Cluster,
-    pod: &k8s_openapi::api::core::v1::Pod,
-) -> BTreeMap<String, String> {
-    let namespace = pod.metadata.namespace.clone().unwrap_or_default();
-    let started = pod.metadata.creation_timestamp.clone();
-    let mut env = BTreeMap::new();
-    let store = cluster.api().store();
-    let services = store
-        .list(Kind::Service, Some(&namespace))
-        .chain(store.find(Kind::Service, "default", "kubernetes"))
-        .filter_map(|o| match o.as_ref() {
-            Object::Service(s) => Some(s.clone()),
-            _ => None,
-        });
-    for svc in services {
-        let created_before = match (&svc.metadata.creation_timestamp, &started) {
-            (Some(a), Some(b)) => a.0 <= b.0,
-            _ => true,
-        };
-        let spec = svc.spec.clone().unwrap_or_default();
-        let Some(ip) = spec.cluster_ip.clone().filter(|ip| ip != "None") else {
-            continue;
-        };
-        if !created_before {
-            continue;
-        }
-        let prefix = svc
-            .metadata
-            .name
-            .clone()
-            .unwrap_or_default()
-            .to_uppercase()
-            .replace('-', "_");
-        let ports = spec.ports.clone().unwrap_or_default();
-        let Some(first) = ports.first() else { continue };
-        env.insert(format!("{prefix}_SERVICE_HOST"), ip.clone());
-        env.insert(format!("{prefix}_SERVICE_PORT"), first.port.to_string());
-        let protocol = |p: &k8s_openapi::api::core::v1::ServicePort| {
-            p.protocol.clone().unwrap_or_else(|| "TCP".into())
-        };
-        env.insert(
-            format!("{prefix}_PORT"),
-            format!("{}://{ip}:{}", protocol(first).to_lowercase(), first.port),
-        );
-        for port in &ports {
-            let proto = protocol(port);
-            let key = format!("{prefix}_PORT_{}_{proto}", port.port);
-            env.insert(
-                key.clone(),
-                format!("{}://{ip}:{}", proto.to_lowercase(), port.port),
-            );
-            env.insert(format!("{key}_PROTO"), proto.to_lowercase());
-            env.insert(format!("{key}_PORT"), port.port.to_string());
-            env.insert(format!("{key}_ADDR"), ip.clone());
-            if let Some(name) = port.name.as_ref().filter(|n| !n.is_empty()) {
-                env.insert(
-                    format!(
-                        "{prefix}_SERVICE_PORT_{}",
-                        name.to_uppercase().replace('-', "_")
-                    ),
-                    port.port.to_string(),
-                );
-            }
-        }
     }
     env
 }
