@@ -148,21 +148,26 @@ pub fn docker_cluster(seed: Option<u64>) -> ClusterConfig {
 }
 
 /// How `sunaba serve --backend docker` starts: the cluster of
-/// [`docker_cluster`], its node's pods on a [`DockerRuntime`] for
-/// `docker`, and the engine at hand for `kubectl exec`.
+/// [`docker_cluster`] with the service range of its network (so that its
+/// ClusterIPs are real addresses there), its node's pods on a
+/// [`DockerRuntime`] for `docker`, and the engine at hand for `kubectl exec`.
 pub async fn docker_startup(
     docker: &DockerConfig,
     seed: Option<u64>,
 ) -> Result<Startup, DockerError> {
     let runtime = DockerRuntime::connect(docker.clone()).await?;
     let engine = crate::docker::engine(docker).await?;
+    let cluster = ClusterConfig {
+        service_cidr: runtime.service_cidr(),
+        ..docker_cluster(seed)
+    };
     Ok(Startup {
         setup: with_docker(runtime),
         docker: Some(crate::api::DockerNode {
             node: DOCKER_NODE.to_string(),
             engine,
         }),
-        ..Startup::new(docker_cluster(seed), Clock::Wall)
+        ..Startup::new(cluster, Clock::Wall)
     })
 }
 

@@ -30,6 +30,9 @@ impl Drop for Cleanup {
                 .args(["rm", "-f", "-v", &id])
                 .output();
         }
+        let _ = Command::new("docker")
+            .args(["network", "rm", &format!("sunaba-{}", self.0)])
+            .output();
     }
 }
 

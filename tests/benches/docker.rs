@@ -467,6 +467,10 @@ fn clean_up(name: &str) {
         docker_quiet(&["volume", "rm", "-f", volume]);
     }
     docker_quiet(&["network", "rm", &format!("sunaba-bench-{name}")]);
+    let networks = docker_quiet(&["network", "ls", "-q", "--filter", &filter]);
+    for network in networks.split_whitespace() {
+        docker_quiet(&["network", "rm", network]);
+    }
 }
 
 /// Tells xtask why the podman figures are missing.

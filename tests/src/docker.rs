@@ -55,3 +55,30 @@ pub fn available_or_skip(test: &str) -> bool {
     );
     false
 }
+
+/// Removes everything a test's cluster created on the engine, by its
+/// `io.sunaba.cluster` label: containers (with their anonymous volumes),
+/// volumes, then the cluster's network. Errors are ignored: it runs in
+/// `Drop`, whatever the test's outcome.
+pub fn remove_cluster(label: &str) {
+    let filter = format!("label=io.sunaba.cluster={label}");
+    for (list, remove) in [
+        (&["ps", "-aq"][..], &["rm", "-f", "-v"][..]),
+        (&["volume", "ls", "-q"], &["volume", "rm", "-f"]),
+        (&["network", "ls", "-q"], &["network", "rm", "-f"]),
+    ] {
+        let found = std::process::Command::new("docker")
+            .args(list)
+            .args(["--filter", &filter])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let ids: Vec<&str> = found.split_whitespace().collect();
+        if !ids.is_empty() {
+            let _ = std::process::Command::new("docker")
+                .args(remove)
+                .args(&ids)
+                .output();
+        }
+    }
+}

@@ -108,8 +108,8 @@ spec:
 ";
 
 /// A toolbox pod that shows its resolver, waits for the Service to answer,
-/// curls it by each of its names (and by the seed's wrong one), prints
-/// `checked`, then curls `http://echo/` three times a second, a line each.
+/// curls it by each of its names (and by the seed's wrong one), then at the
+/// ClusterIP its service links name, prints `checked`, then curls `http://echo/` three times a second, a line each.
 /// (`kubectl exec` is not there yet: its log is the conversation.)
 const CLIENT: &str = r#"apiVersion: v1
 kind: Pod
@@ -132,6 +132,9 @@ spec:
         answer=$(curl -sS http://$host/ 2>&1); code=$?
         echo "$host: $answer (exit $code)"
       done
+      echo "service link: $ECHO_SERVICE_HOST:$ECHO_SERVICE_PORT"
+      answer=$(curl -sS http://$ECHO_SERVICE_HOST:$ECHO_SERVICE_PORT/ 2>&1); code=$?
+      echo "cluster ip: $answer (exit $code)"
       echo checked
       while true; do
         answer=$(curl -sS http://echo/ 2>&1); code=$?
@@ -264,29 +267,7 @@ impl Served {
 impl Drop for Served {
     fn drop(&mut self) {
         self.services.abort();
-        let filter = format!("label=io.sunaba.cluster={}", self.label);
-        let ids = std::process::Command::new("docker")
-            .args(["ps", "-aq", "--filter", &filter])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default();
-        let ids: Vec<&str> = ids.split_whitespace().collect();
-        if !ids.is_empty() {
-            let _ = std::process::Command::new("docker")
-                .args(["rm", "-f", "-v"])
-                .args(&ids)
-                .output();
-        }
-        let volumes = std::process::Command::new("docker")
-            .args(["volume", "ls", "-q", "--filter", &filter])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default();
-        for volume in volumes.split_whitespace() {
-            let _ = std::process::Command::new("docker")
-                .args(["volume", "rm", "-f", volume])
-                .output();
-        }
+        sunaba_tests::docker::remove_cluster(&self.label);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -587,6 +568,23 @@ async fn a_service_reaches_its_ready_pods_by_each_of_its_names() {
     }
     assert!(
         logs.contains("\necho.default.svc.local: curl: (6) Could not resolve host: echo.default.svc.local (exit 6)\n"),
+        "{logs}"
+    );
+    // The ClusterIP is real: the proxy sits at it, and the service links name it.
+    let (cluster_ip, _, _) = served
+        .kubectl(&["get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}"])
+        .await;
+    let proxy_ip = docker(&[
+        "inspect",
+        "-f",
+        "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+        &proxy,
+    ])
+    .await;
+    assert_eq!(proxy_ip.trim(), cluster_ip);
+    assert!(
+        logs.contains(&format!("\nservice link: {cluster_ip}:80\n"))
+            && logs.contains("\ncluster ip: Hello Docker!! (exit 0)\n"),
         "{logs}"
     );
 

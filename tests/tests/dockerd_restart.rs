@@ -248,25 +248,7 @@ struct CleanUp(String);
 
 impl Drop for CleanUp {
     fn drop(&mut self) {
-        let filter = format!("label=io.sunaba.cluster={}", self.0);
-        for (list, remove) in [
-            (vec!["ps", "-aq"], vec!["rm", "-f", "-v"]),
-            (vec!["volume", "ls", "-q"], vec!["volume", "rm", "-f"]),
-        ] {
-            let found = std::process::Command::new("docker")
-                .args(&list)
-                .args(["--filter", &filter])
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-                .unwrap_or_default();
-            let ids: Vec<&str> = found.split_whitespace().collect();
-            if !ids.is_empty() {
-                let _ = std::process::Command::new("docker")
-                    .args(&remove)
-                    .args(&ids)
-                    .output();
-            }
-        }
+        sunaba_tests::docker::remove_cluster(&self.0);
     }
 }
 
@@ -287,7 +269,7 @@ async fn pods_and_services_come_back_after_dockerd_restarts() {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let label = format!("test-dockerd-{}-{stamp}", std::process::id());
-    let _clean_up = CleanUp(label.clone());
+    let clean_up = CleanUp(label.clone());
     let state = std::env::temp_dir().join(format!("sunaba-{label}"));
     let config = DockerConfig {
         cluster: label.clone(),
@@ -298,7 +280,7 @@ async fn pods_and_services_come_back_after_dockerd_restarts() {
         .await
         .expect("the Docker engine answers");
     let cluster = ClusterHandle::launch(startup).expect("the cluster starts");
-    let _services = services::start(cluster.clone(), &config)
+    let services = services::start(cluster.clone(), &config)
         .await
         .expect("the Services' reconciler starts");
     let manifests = format!(
@@ -352,5 +334,10 @@ async fn pods_and_services_come_back_after_dockerd_restarts() {
     eventually("the Service to answer again", || {
         http_get(&format!("{}:80", service_proxy_ip(&label))) == greeting()
     });
+    // Stop the cluster (and so its runtime) before removing what it made.
+    services.abort();
+    drop(cluster);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    drop(clean_up);
     let _ = std::fs::remove_dir_all(state);
 }

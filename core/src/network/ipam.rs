@@ -38,6 +38,11 @@ impl ServiceCidr {
         self.nth(10)
     }
 
+    /// Whether `ip` is in the range.
+    pub fn contains(self, ip: Ipv4Addr) -> bool {
+        u32::from(ip).wrapping_sub(u32::from(self.network)) < self.size()
+    }
+
     /// How many addresses the range spans.
     pub fn size(self) -> u32 {
         1u32 << (32 - u32::from(self.prefix.clamp(1, 30)))

@@ -12,17 +12,19 @@
 //! keeps filled: the engine's images ([`images::ImageCache`]) and the
 //! containers' logs ([`logs::LogStore`]).
 //!
-//! A pod is a pause container on a sunaba-created bridge network (its IP is
-//! the pod IP) and one container per spec container in the pause container's
-//! network and IPC namespaces ([`spec`]). Services are names on that network
-//! (Docker's embedded DNS, through the pods' search path) whose addresses are
-//! proxies that sunaba keeps in step with the endpoints ([`services`]).
+//! A pod is a pause container on the cluster's bridge network ([`network`];
+//! its IP is the pod IP) and one container per spec container in the pause
+//! container's network and IPC namespaces ([`spec`]). Services are names on
+//! that network (Docker's embedded DNS, through the pods' search path) for
+//! proxies at the Services' ClusterIPs, which sunaba keeps in step with the
+//! endpoints ([`services`]).
 //! Everything sunaba creates carries its labels, and nothing without them is
 //! touched ([`reset`]).
 
 pub mod adopt;
 pub mod images;
 pub mod logs;
+pub mod network;
 pub mod probe;
 pub mod reset;
 pub mod services;
@@ -33,14 +35,13 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bollard::models::{Network, NetworkCreateRequest};
-use bollard::query_parameters::ListNetworksOptions;
 use bollard::Docker;
 use k8s_openapi::api::core::v1::{Pod, Probe};
 use sunaba_core::kubelet::runtime::{
     ContainerConfig, ContainerRuntime, NodeCapacity, PodRef, ProbeKind, Report,
 };
 use sunaba_core::kubelet::LogLine;
+use sunaba_core::network::ipam::ServiceCidr;
 use sunaba_core::time::SimTime;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 
@@ -48,7 +49,6 @@ use adopt::Inventory;
 use images::ImageCache;
 use logs::LogStore;
 use probe::ProbeTask;
-use spec::{Role, ROLE};
 use worker::{Context, News, Request};
 
 /// How long a Docker API call may take before bollard gives up (stops get
@@ -60,8 +60,9 @@ const API_TIMEOUT_SECS: u64 = 120;
 pub struct DockerConfig {
     /// The `io.sunaba.cluster` label's value on everything this cluster creates.
     pub cluster: String,
-    /// The user-defined bridge network the pods live on, created when missing.
-    pub network: String,
+    /// The user-defined bridge network the pods live on, created when
+    /// missing; None names it after the cluster ([`network::name_for`]).
+    pub network: Option<String>,
     /// The image of the pods' pause containers (built by `cargo xtask images`).
     pub pause_image: String,
     /// The image of the Services' proxies (built by `cargo xtask images`).
@@ -84,11 +85,20 @@ impl DockerConfig {
     }
 }
 
+impl DockerConfig {
+    /// The name of the pods' network.
+    pub fn network_name(&self) -> String {
+        self.network
+            .clone()
+            .unwrap_or_else(|| network::name_for(&self.cluster))
+    }
+}
+
 impl Default for DockerConfig {
     fn default() -> Self {
         Self {
             cluster: "default".into(),
-            network: "sunaba".into(),
+            network: None,
             pause_image: "sunaba/pause:latest".into(),
             service_proxy_image: "sunaba/service-proxy:latest".into(),
             state_dir: None,
@@ -104,8 +114,18 @@ pub enum DockerError {
     #[error("Docker engine: {}", docker_reason(.0))]
     Engine(#[from] bollard::errors::Error),
     /// A network of the pods' name exists that sunaba did not create.
-    #[error("network {0:?} exists and was not created by sunaba; choose another name")]
+    #[error(
+        "network {0:?} exists and was not created by sunaba for this cluster; choose another name"
+    )]
     NetworkNotOurs(String),
+    /// The cluster's network comes from an older sunaba and still has containers.
+    #[error("network {0:?} predates routed ClusterIPs and is in use; start afresh with `sunaba reset --backend docker`")]
+    NetworkInUse(String),
+    /// Every slice of 10.96.0.0/12 overlaps a network the engine has.
+    #[error(
+        "no free /22 in 10.96.0.0/12 for the cluster's network; remove unused Docker networks"
+    )]
+    NoAddressSpace,
 }
 
 /// A Docker error in Docker's own words (its message, without bollard's framing).
@@ -131,70 +151,6 @@ pub async fn engine(config: &DockerConfig) -> Result<Docker, DockerError> {
     let docker = docker.negotiate_version().await?;
     docker.ping().await?;
     Ok(docker)
-}
-
-/// Creates the pods' bridge network unless it exists, and returns its ID;
-/// one that exists must be sunaba's.
-///
-/// Engines before Docker 25 let two networks share a name, so two sunabas
-/// starting at once may each create one: each then settles on the oldest,
-/// and removes the others while they are still empty.
-async fn ensure_network(docker: &Docker, name: &str) -> Result<String, DockerError> {
-    if networks_named(docker, name).await?.is_empty() {
-        let request = NetworkCreateRequest {
-            name: name.to_string(),
-            driver: Some("bridge".into()),
-            labels: Some(HashMap::from([(
-                ROLE.to_string(),
-                Role::Network.as_str().to_string(),
-            )])),
-            ..NetworkCreateRequest::default()
-        };
-        match docker.create_network(request).await {
-            // 409: created meanwhile by another sunaba.
-            Ok(_)
-            | Err(bollard::errors::Error::DockerResponseServerError {
-                status_code: 409, ..
-            }) => {}
-            Err(err) => return Err(err.into()),
-        }
-    }
-    let mut found = networks_named(docker, name).await?;
-    let ours = |network: &Network| {
-        network
-            .labels
-            .as_ref()
-            .and_then(|l| l.get(ROLE))
-            .is_some_and(|role| role == Role::Network.as_str())
-    };
-    if found.is_empty() || !found.iter().all(ours) {
-        return Err(DockerError::NetworkNotOurs(name.to_string()));
-    }
-    found.sort_by_key(|n| {
-        let created = n.created.as_deref().and_then(logs::parse_time);
-        (created, n.id.clone())
-    });
-    for newer in &found[1..] {
-        if let Some(id) = &newer.id {
-            // Refused while a container uses it: then it is another's to settle.
-            let _ = docker.remove_network(id).await;
-        }
-    }
-    found[0]
-        .id
-        .clone()
-        .ok_or_else(|| DockerError::NetworkNotOurs(name.to_string()))
-}
-
-/// The networks called exactly `name` (Docker's filter matches parts of names).
-async fn networks_named(docker: &Docker, name: &str) -> Result<Vec<Network>, DockerError> {
-    let filters = HashMap::from([("name".to_string(), vec![name.to_string()])]);
-    let options = ListNetworksOptions {
-        filters: Some(filters),
-    };
-    let mut networks = docker.list_networks(Some(options)).await?;
-    networks.retain(|n| n.name.as_deref() == Some(name));
-    Ok(networks)
 }
 
 /// Reports waiting for the kubelet, by pod: the sandbox's and each container's, oldest first.
@@ -228,6 +184,8 @@ pub struct DockerRuntime {
     state_dir: PathBuf,
     /// The pods' network's ID.
     network: String,
+    /// The network's service range, where the Services' ClusterIPs are real.
+    services: ServiceCidr,
     pause_image: String,
     requests: UnboundedSender<Request>,
     news: UnboundedReceiver<News>,
@@ -246,7 +204,8 @@ impl DockerRuntime {
     /// the engine's images, and starts the worker on the current tokio runtime.
     pub async fn connect(config: DockerConfig) -> Result<Self, DockerError> {
         let docker = engine(&config).await?;
-        let network = ensure_network(&docker, &config.network).await?;
+        let pod_network = network::ensure(&docker, &config.network_name(), &config.cluster).await?;
+        let network = pod_network.id;
         let images = Arc::new(ImageCache::load(&docker).await?);
         let found = Inventory::load(&docker, &config.cluster, &network).await?;
         let info = docker.info().await?;
@@ -273,6 +232,7 @@ impl DockerRuntime {
             state_dir: config.state_dir(),
             cluster: config.cluster,
             network,
+            services: pod_network.services,
             pause_image: config.pause_image,
             requests,
             news,
@@ -332,6 +292,12 @@ impl DockerRuntime {
     /// The `io.sunaba.cluster` label's value on what this runtime creates.
     pub fn cluster(&self) -> &str {
         &self.cluster
+    }
+
+    /// The range the cluster's ClusterIPs must come from, for its
+    /// Services' proxies to sit at them on the network.
+    pub fn service_cidr(&self) -> ServiceCidr {
+        self.services
     }
 
     /// Sends a request to the worker; false when the worker is gone.

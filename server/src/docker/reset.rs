@@ -25,10 +25,9 @@ pub enum Scope<'a> {
         /// Its uid.
         uid: &'a str,
     },
-    /// A cluster's containers (its Services' proxies too) and volumes (the
-    /// shared network stays).
+    /// A cluster's containers (its Services' proxies too), volumes and network.
     Cluster(&'a str),
-    /// Everything sunaba created, the pods' network included.
+    /// Everything sunaba created, the networks included.
     All,
 }
 
@@ -69,7 +68,8 @@ pub async fn containers(docker: &Docker, scope: Scope<'_>) -> Result<Vec<Contain
 }
 
 /// Removes the containers (killing them: the kubelet already gave them their
-/// grace period), then the volumes, and for [`Scope::All`] the network.
+/// grace period), then the volumes, then the networks: the cluster's for
+/// [`Scope::Cluster`], every one of sunaba's for [`Scope::All`].
 pub async fn remove(docker: &Docker, scope: Scope<'_>) -> Result<Removed, Error> {
     let mut removed = Removed::default();
     let mut found = containers(docker, scope).await?;
@@ -107,7 +107,7 @@ pub async fn remove(docker: &Docker, scope: Scope<'_>) -> Result<Removed, Error>
             Err(err) => return Err(err),
         }
     }
-    if scope == Scope::All {
+    if matches!(scope, Scope::All | Scope::Cluster(_)) {
         let networks = docker
             .list_networks(Some(ListNetworksOptions {
                 filters: Some(scope.filters()),

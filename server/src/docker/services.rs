@@ -39,12 +39,13 @@ use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use sunaba_core::api::{Kind, Object};
 use sunaba_core::controllers::endpointslice::SERVICE_NAME_LABEL;
+use sunaba_core::network::ipam::ServiceCidr;
 use sunaba_core::store::Store;
 use tokio::task::JoinHandle;
 
 use super::reset::is_not_found;
 use super::spec::{self, Role, ServiceRef, CLUSTER, ROLE, SERVICE_TABLE_FILE};
-use super::{docker_reason, engine, ensure_network, DockerConfig, DockerError};
+use super::{docker_reason, engine, network, DockerConfig, DockerError};
 use crate::cluster::ClusterHandle;
 
 /// How often the proxies are checked against the engine (recreating one
@@ -182,6 +183,7 @@ fn proxied(service: &Service) -> Option<ServiceRef> {
         namespace,
         name,
         uid,
+        cluster_ip: cluster_ip.parse().ok(),
     })
 }
 
@@ -229,11 +231,12 @@ pub async fn start(
     config: &DockerConfig,
 ) -> Result<JoinHandle<()>, DockerError> {
     let docker = engine(config).await?;
-    let network = ensure_network(&docker, &config.network).await?;
+    let network = network::ensure(&docker, &config.network_name(), &config.cluster).await?;
     let proxies = Proxies {
         docker,
         cluster: config.cluster.clone(),
-        network,
+        network: network.id,
+        services: network.services,
         image: config.service_proxy_image.clone(),
         dir: config.state_dir().join("services"),
         running: BTreeSet::new(),
@@ -250,6 +253,8 @@ struct Proxies {
     cluster: String,
     /// The pods' network's ID.
     network: String,
+    /// The network's service range: a ClusterIP in it is the proxy's address.
+    services: ServiceCidr,
     /// The proxies' image.
     image: String,
     /// Where the tables' directories are.
@@ -416,6 +421,7 @@ impl Proxies {
             &self.image,
             &self.network,
             &dir.to_string_lossy(),
+            service.cluster_ip.filter(|ip| self.services.contains(*ip)),
         );
         let options = CreateContainerOptions {
             name: Some(name.to_string()),

@@ -4,10 +4,11 @@
 //! the mapping from the pod spec.
 
 use std::collections::HashMap;
+use std::net::Ipv4Addr;
 
 use bollard::models::{
-    ContainerCreateBody, EndpointSettings, HostConfig, Mount, MountType, NetworkingConfig,
-    RestartPolicy, RestartPolicyNameEnum, VolumeCreateRequest,
+    ContainerCreateBody, EndpointIpamConfig, EndpointSettings, HostConfig, Mount, MountType,
+    NetworkingConfig, RestartPolicy, RestartPolicyNameEnum, VolumeCreateRequest,
 };
 use k8s_openapi::api::core::v1::{Container, Pod, Volume};
 use sunaba_core::kubelet::runtime::{ContainerConfig, PodRef};
@@ -319,6 +320,8 @@ pub struct ServiceRef {
     pub name: String,
     /// Its uid (a Service created again under its name gets a new proxy).
     pub uid: String,
+    /// Its ClusterIP, where its proxy sits on the network.
+    pub cluster_ip: Option<Ipv4Addr>,
 }
 
 impl ServiceRef {
@@ -361,7 +364,8 @@ pub const SERVICE_TABLE_DIR: &str = "/run/sunaba";
 pub const SERVICE_TABLE_FILE: &str = "table";
 
 /// A Service's proxy: `image` (`sunaba/service-proxy`) on the pods'
-/// `network` with the Service's FQDN as its alias, following the table in
+/// `network` at the Service's ClusterIP (when it is on the network: `at`),
+/// with the Service's FQDN as its alias, following the table in
 /// `table_dir` (the host's directory, mounted whole so that a table
 /// replaced by rename is seen). Docker restarts it unless sunaba removed it:
 /// like kube-proxy, it is the node's, not a pod's.
@@ -371,9 +375,14 @@ pub fn service_proxy_body(
     image: &str,
     network: &str,
     table_dir: &str,
+    at: Option<Ipv4Addr>,
 ) -> ContainerCreateBody {
     let endpoint = EndpointSettings {
         aliases: Some(vec![service.fqdn()]),
+        ipam_config: at.map(|ip| EndpointIpamConfig {
+            ipv4_address: Some(ip.to_string()),
+            ..EndpointIpamConfig::default()
+        }),
         ..EndpointSettings::default()
     };
     ContainerCreateBody {
@@ -573,11 +582,13 @@ mod tests {
     }
 
     #[test]
-    fn a_service_proxy_has_the_fqdn_as_alias_and_mounts_its_table_directory() {
+    fn a_service_proxy_sits_at_the_cluster_ip_with_the_fqdn_as_alias_and_mounts_its_table_directory(
+    ) {
         let service = ServiceRef {
             namespace: "default".into(),
             name: "echo".into(),
             uid: "77".into(),
+            cluster_ip: Some(Ipv4Addr::new(10, 96, 0, 77)),
         };
         assert_eq!(service_proxy_name(&service), "k8s_svc_echo_default_77");
         let body = service_proxy_body(
@@ -586,6 +597,7 @@ mod tests {
             "sunaba/service-proxy:latest",
             "net-id",
             "/tmp/sunaba-c1/services/default/echo",
+            service.cluster_ip,
         );
         assert_eq!(body.cmd, Some(vec!["/run/sunaba/table".to_string()]));
         let labels = body.labels.expect("labels");
@@ -601,6 +613,13 @@ mod tests {
         assert_eq!(
             endpoints["net-id"].aliases,
             Some(vec!["echo.default.svc.cluster.local".to_string()])
+        );
+        assert_eq!(
+            endpoints["net-id"]
+                .ipam_config
+                .as_ref()
+                .and_then(|c| c.ipv4_address.as_deref()),
+            Some("10.96.0.77")
         );
         let host = body.host_config.expect("host config");
         assert_eq!(host.network_mode.as_deref(), Some("net-id"));
