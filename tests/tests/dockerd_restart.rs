@@ -13,13 +13,9 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use k8s_openapi::api::core::v1::Pod;
-use sunaba_core::api::{Kind, Object};
-use sunaba_server::cluster::ClusterHandle;
-use sunaba_server::docker::{services, DockerConfig};
-use sunaba_server::serve::docker_startup;
+use sunaba_tests::docker_cluster::{pod_ip, ready_after, DockerCluster, PATIENCE};
 use sunaba_tests::manifests::{seed_deployment, SEED_POD};
 
 /// The Service of the seed's Deployment, port 80 to echo's 8080.
@@ -35,9 +31,6 @@ spec:
     port: 80
     targetPort: 8080
 ";
-
-/// How long the engine and the pods get to come back.
-const PATIENCE: Duration = Duration::from_secs(120);
 
 /// The running `dockerd`: its PID and its command line.
 struct Dockerd {
@@ -109,81 +102,6 @@ fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
-/// A pod's status as the cluster holds it.
-async fn pod(cluster: &ClusterHandle, name: &str) -> Option<Pod> {
-    let name = name.to_string();
-    cluster
-        .call(
-            move |c| match c.api().get(Kind::Pod, "default", &name).ok()?.as_ref() {
-                Object::Pod(pod) => Some(pod.clone()),
-                _ => None,
-            },
-        )
-        .await
-        .ok()
-        .flatten()
-}
-
-/// Whether every container of the pod is ready, each restarted at least `restarts` times.
-fn ready_after(pod: &Pod, restarts: i32) -> bool {
-    let statuses = pod
-        .status
-        .as_ref()
-        .and_then(|s| s.container_statuses.clone())
-        .unwrap_or_default();
-    !statuses.is_empty()
-        && statuses
-            .iter()
-            .all(|c| c.ready && c.restart_count >= restarts)
-}
-
-fn pod_ip(pod: &Pod) -> String {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.pod_ip.clone())
-        .unwrap_or_default()
-}
-
-/// Waits until the named pod is ready with `restarts` restarts a container; returns it.
-async fn wait_ready(cluster: &ClusterHandle, name: &str, restarts: i32) -> Pod {
-    let start = Instant::now();
-    loop {
-        if let Some(pod) = pod(cluster, name)
-            .await
-            .filter(|p| ready_after(p, restarts))
-        {
-            return pod;
-        }
-        assert!(
-            start.elapsed() < PATIENCE,
-            "{name} is not ready after {restarts} restarts: {:?}",
-            pod(cluster, name).await.and_then(|p| p.status)
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-/// The reasons of the events about a pod, in order.
-async fn event_reasons(cluster: &ClusterHandle, name: &str) -> Vec<String> {
-    let name = name.to_string();
-    cluster
-        .call(move |c| {
-            let Ok(pod) = c.api().get(Kind::Pod, "default", &name) else {
-                return Vec::new();
-            };
-            c.api()
-                .events_for(&pod)
-                .iter()
-                .filter_map(|e| match e.as_ref() {
-                    Object::Event(event) => event.reason.clone(),
-                    _ => None,
-                })
-                .collect()
-        })
-        .await
-        .unwrap_or_default()
-}
-
 /// An HTTP GET from the host to `addr` (`ip:port`); the body, or None
 /// when nothing answers.
 fn http_get(addr: &str) -> Option<String> {
@@ -243,15 +161,6 @@ fn running_containers(cluster_label: &str) -> Vec<String> {
         .collect()
 }
 
-/// Removes everything the cluster created, whatever the test's outcome.
-struct CleanUp(String);
-
-impl Drop for CleanUp {
-    fn drop(&mut self) {
-        sunaba_tests::docker::remove_cluster(&self.0);
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pods_and_services_come_back_after_dockerd_restarts() {
     if !sunaba_tests::docker::available_or_skip("dockerd_restart") {
@@ -265,43 +174,18 @@ async fn pods_and_services_come_back_after_dockerd_restarts() {
         eprintln!("skipping dockerd_restart: no dockerd this test may restart");
         return;
     };
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let label = format!("test-dockerd-{}-{stamp}", std::process::id());
-    let clean_up = CleanUp(label.clone());
-    let state = std::env::temp_dir().join(format!("sunaba-{label}"));
-    let config = DockerConfig {
-        cluster: label.clone(),
-        state_dir: Some(state.clone()),
-        ..DockerConfig::default()
-    };
-    let startup = docker_startup(&config, Some(11))
-        .await
-        .expect("the Docker engine answers");
-    let cluster = ClusterHandle::launch(startup).expect("the cluster starts");
-    let services = services::start(cluster.clone(), &config)
-        .await
-        .expect("the Services' reconciler starts");
-    let manifests = format!(
-        "{SEED_POD}---\n{}---\n{ECHO_SERVICE}",
-        seed_deployment("summer")
-    );
-    let created = cluster
-        .call(move |c| {
-            c.create_manifests(&manifests).map(|results| {
-                results
-                    .into_iter()
-                    .map(|r| r.map(|_| ()).map_err(|e| e.to_string()))
-                    .collect::<Vec<_>>()
-            })
-        })
-        .await
-        .expect("the cluster runs")
-        .expect("the manifests decode");
-    assert!(created.iter().all(Result::is_ok), "{created:?}");
+    let served = DockerCluster::start("dockerd").await;
+    let label = served.label.clone();
+    served
+        .create(&format!(
+            "{SEED_POD}---\n{}---\n{ECHO_SERVICE}",
+            seed_deployment("summer")
+        ))
+        .await;
 
-    let before = wait_ready(&cluster, "simple-echo", 0).await;
+    let before = served
+        .wait_for_pod("simple-echo", |p| ready_after(p, 0))
+        .await;
     let old_ip = pod_ip(&before);
     let greeting = || Some("Hello Docker!!".to_string());
     eventually("the pod to answer", || {
@@ -313,16 +197,20 @@ async fn pods_and_services_come_back_after_dockerd_restarts() {
 
     dockerd.restart();
 
-    let after = wait_ready(&cluster, "simple-echo", 1).await;
+    let after = served
+        .wait_for_pod("simple-echo", |p| ready_after(p, 1))
+        .await;
     let new_ip = pod_ip(&after);
     eventually("the pod to answer in its new sandbox", || {
         http_get(&format!("{new_ip}:80")) == greeting()
     });
+    let events = served.events("simple-echo").await;
     assert!(
-        event_reasons(&cluster, "simple-echo")
-            .await
-            .contains(&"SandboxChanged".to_string()),
-        "the kubelet says why the pod started over"
+        events.contains(
+            &"Normal SandboxChanged: Pod sandbox changed, it will be killed and re-created."
+                .to_string()
+        ),
+        "the kubelet says why the pod started over: {events:#?}"
     );
     // One pause, nginx and echo run for the pod: nothing doubled.
     let running: Vec<String> = running_containers(&label)
@@ -334,10 +222,5 @@ async fn pods_and_services_come_back_after_dockerd_restarts() {
     eventually("the Service to answer again", || {
         http_get(&format!("{}:80", service_proxy_ip(&label))) == greeting()
     });
-    // Stop the cluster (and so its runtime) before removing what it made.
-    services.abort();
-    drop(cluster);
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    drop(clean_up);
-    let _ = std::fs::remove_dir_all(state);
+    served.stop().await;
 }

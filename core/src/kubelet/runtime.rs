@@ -70,6 +70,54 @@ pub struct NodeCapacity {
     pub memory_bytes: u64,
 }
 
+/// How far a pull has got: its layers, and the bytes downloaded of those
+/// whose size is known yet.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PullProgress {
+    /// Layers downloaded (or present already).
+    pub layers_done: u32,
+    /// Layers the image has.
+    pub layers: u32,
+    /// Bytes downloaded.
+    pub downloaded: u64,
+    /// Bytes to download, as far as known.
+    pub total: u64,
+}
+
+impl PullProgress {
+    /// The kubelet's event message for it:
+    /// `Pulling image "nginx:1.27": 2 of 5 layers, 12.3MB of 48.1MB`.
+    pub fn message(&self, image: &str) -> String {
+        format!(
+            "Pulling image {image:?}: {} of {} layers, {} of {}",
+            self.layers_done,
+            self.layers,
+            human_size(self.downloaded),
+            human_size(self.total)
+        )
+    }
+}
+
+/// A byte count as Docker's progress shows it: decimal units, three
+/// significant digits (`980B`, `12.3MB`, `1.05GB`).
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 999.5 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let digits = if unit == 0 || value >= 99.95 {
+        0
+    } else if value >= 9.995 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.digits$}{}", UNITS[unit])
+}
+
 /// Which of a container's probes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ProbeKind {
@@ -104,6 +152,9 @@ pub enum Report {
         /// The image's size in bytes.
         size: u64,
     },
+    /// A pull under way has got this far (a real engine says so now and
+    /// then; the kubelet shows it as an event).
+    PullProgress(PullProgress),
     /// The pull failed.
     PullFailed {
         /// The runtime's words, as the kubelet quotes them.
@@ -240,5 +291,45 @@ pub trait ContainerRuntime: std::fmt::Debug + Send {
     /// The simulated runtime, to change.
     fn as_sim_mut(&mut self) -> Option<&mut SimRuntime> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_dockers_progress_does() {
+        let shown: Vec<String> = [
+            0,
+            980,
+            999,
+            1_000,
+            12_345,
+            123_456,
+            12_345_678,
+            1_050_000_000,
+        ]
+        .into_iter()
+        .map(human_size)
+        .collect();
+        assert_eq!(
+            shown,
+            ["0B", "980B", "999B", "1.00kB", "12.3kB", "123kB", "12.3MB", "1.05GB"]
+        );
+    }
+
+    #[test]
+    fn progress_names_the_image_its_layers_and_bytes() {
+        let progress = PullProgress {
+            layers_done: 2,
+            layers: 5,
+            downloaded: 12_300_000,
+            total: 48_100_000,
+        };
+        assert_eq!(
+            progress.message("nginx:1.27"),
+            "Pulling image \"nginx:1.27\": 2 of 5 layers, 12.3MB of 48.1MB"
+        );
     }
 }

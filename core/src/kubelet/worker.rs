@@ -844,6 +844,12 @@ impl ContainerWorker {
         match report {
             Report::Pulled { took_ms, size } => self.pulled(at, took_ms, size, events),
             Report::PullFailed { error } => self.pull_failed(at, error, events),
+            Report::PullProgress(progress) => {
+                if matches!(self.stage, Stage::Pulling { .. }) {
+                    let image = self.spec.image.clone().unwrap_or_default();
+                    events.push(self.event(at, false, "Pulling", progress.message(&image)));
+                }
+            }
             Report::Started { .. } | Report::StartFailed { .. } if self.stage == Stage::Done => {
                 // Started after the pod began to go away: stop it at once.
                 env.runtime

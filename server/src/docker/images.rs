@@ -1,15 +1,16 @@
 //! Images on the engine: which ones it has (a cache the kubelet asks
-//! synchronously), and pulls, with their failures worded as the kubelet
-//! quotes containerd's.
+//! synchronously), and pulls, with their progress by layer and their
+//! failures worded as the kubelet quotes containerd's.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use bollard::models::ImageSummary;
+use bollard::models::{CreateImageInfo, ImageSummary};
 use bollard::query_parameters::{CreateImageOptions, ListImagesOptions};
 use bollard::Docker;
 use sunaba_core::images::Reference;
+use sunaba_core::kubelet::runtime::PullProgress;
 use tokio_stream::StreamExt;
 
 use super::spec::pull_reference;
@@ -74,23 +75,95 @@ pub struct Pulled {
     pub size: u64,
 }
 
+/// How often a pull's progress is reported at most.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(3);
+
+/// A pull's layers as the engine's progress messages tell them.
+#[derive(Debug, Default)]
+pub struct LayerProgress {
+    /// Per layer ID: (bytes downloaded, bytes in all if known, downloaded yet).
+    layers: BTreeMap<String, (u64, u64, bool)>,
+}
+
+impl LayerProgress {
+    /// Takes one of the engine's progress messages into account.
+    pub fn observe(&mut self, info: &CreateImageInfo) {
+        let (Some(id), Some(status)) = (info.id.as_deref(), info.status.as_deref()) else {
+            return;
+        };
+        // The first line names the tag being pulled, not a layer.
+        if status.starts_with("Pulling from") {
+            return;
+        }
+        let layer = self.layers.entry(id.to_string()).or_default();
+        match status {
+            "Downloading" => {
+                let detail = info.progress_detail.as_ref();
+                let bytes = |n: Option<i64>| n.and_then(|n| u64::try_from(n).ok());
+                if let Some(current) = bytes(detail.and_then(|d| d.current)) {
+                    layer.0 = current;
+                }
+                if let Some(total) = bytes(detail.and_then(|d| d.total)) {
+                    layer.1 = total;
+                }
+            }
+            "Verifying Checksum" | "Download complete" | "Extracting" | "Pull complete"
+            | "Already exists" => {
+                layer.0 = layer.1.max(layer.0);
+                layer.2 = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// How far the pull has got; None before any layer is known.
+    pub fn summary(&self) -> Option<PullProgress> {
+        if self.layers.is_empty() {
+            return None;
+        }
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Some(PullProgress {
+            layers_done: count(self.layers.values().filter(|l| l.2).count()),
+            layers: count(self.layers.len()),
+            downloaded: self.layers.values().map(|l| l.0).sum(),
+            total: self.layers.values().map(|l| l.1.max(l.0)).sum(),
+        })
+    }
+}
+
 /// Pulls `image` (with `:latest` when it names no tag) and notes it in `cache`;
-/// a failure comes back in the kubelet's words ([`pull_error`]).
-pub async fn pull(docker: &Docker, cache: &ImageCache, image: &str) -> Result<Pulled, String> {
+/// a failure comes back in the kubelet's words ([`pull_error`]). While
+/// layers download, `progress` hears how far it got, every
+/// [`PROGRESS_EVERY`] at most.
+pub async fn pull(
+    docker: &Docker,
+    cache: &ImageCache,
+    image: &str,
+    mut progress: impl FnMut(PullProgress),
+) -> Result<Pulled, String> {
     let started = Instant::now();
     let reference = pull_reference(image);
     let options = CreateImageOptions {
         from_image: Some(reference.clone()),
         ..CreateImageOptions::default()
     };
-    let mut progress = docker.create_image(Some(options), None, None);
-    while let Some(item) = progress.next().await {
-        let failure = match item {
-            Ok(info) => info.error_detail.and_then(|d| d.message),
-            Err(err) => Some(super::docker_reason(&err)),
+    let mut stream = docker.create_image(Some(options), None, None);
+    let mut layers = LayerProgress::default();
+    let mut reported = Instant::now();
+    while let Some(item) = stream.next().await {
+        let info = match item {
+            Ok(info) => info,
+            Err(err) => return Err(pull_error(image, &super::docker_reason(&err))),
         };
-        if let Some(reason) = failure {
+        if let Some(reason) = info.error_detail.as_ref().and_then(|d| d.message.clone()) {
             return Err(pull_error(image, &reason));
+        }
+        layers.observe(&info);
+        if reported.elapsed() >= PROGRESS_EVERY {
+            if let Some(summary) = layers.summary() {
+                progress(summary);
+                reported = Instant::now();
+            }
         }
     }
     let inspected = docker
@@ -143,6 +216,52 @@ mod tests {
         );
         assert!(pull_error("nginx:nope", "manifest for nginx:nope not found: manifest unknown")
             .starts_with("rpc error: code = NotFound desc = failed to pull and unpack image \"docker.io/library/nginx:nope\""));
+    }
+
+    fn info(id: &str, status: &str, detail: Option<(i64, i64)>) -> CreateImageInfo {
+        CreateImageInfo {
+            id: Some(id.into()),
+            status: Some(status.into()),
+            progress_detail: detail.map(|(current, total)| bollard::models::ProgressDetail {
+                current: Some(current),
+                total: Some(total),
+            }),
+            ..CreateImageInfo::default()
+        }
+    }
+
+    #[test]
+    fn layer_progress_counts_layers_and_the_bytes_known() {
+        let mut layers = LayerProgress::default();
+        assert_eq!(layers.summary(), None);
+        for message in [
+            info("1.27", "Pulling from library/nginx", None),
+            info("a1", "Already exists", None),
+            info("b2", "Pulling fs layer", None),
+            info("c3", "Pulling fs layer", None),
+            info("b2", "Downloading", Some((1_000, 4_000))),
+            info("c3", "Downloading", Some((500, 10_000))),
+            info("b2", "Downloading", Some((3_000, 4_000))),
+        ] {
+            layers.observe(&message);
+        }
+        assert_eq!(
+            layers.summary(),
+            Some(PullProgress {
+                layers_done: 1,
+                layers: 3,
+                downloaded: 3_500,
+                total: 14_000,
+            })
+        );
+        layers.observe(&info("b2", "Download complete", None));
+        layers.observe(&info("c3", "Downloading", Some((10_000, 10_000))));
+        layers.observe(&info("c3", "Pull complete", None));
+        let done = layers.summary().expect("known");
+        assert_eq!(
+            (done.layers_done, done.downloaded, done.total),
+            (3, 14_000, 14_000)
+        );
     }
 
     #[test]

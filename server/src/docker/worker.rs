@@ -202,7 +202,11 @@ pub async fn run(ctx: Context, mut requests: UnboundedReceiver<Request>) {
             } => {
                 let ctx = ctx.clone();
                 tokio::spawn(async move {
-                    let report = match images::pull(&ctx.docker, &ctx.images, &image).await {
+                    let progress = |summary| {
+                        ctx.report(&pod, Some(&container), Report::PullProgress(summary));
+                    };
+                    let pulled = images::pull(&ctx.docker, &ctx.images, &image, progress).await;
+                    let report = match pulled {
                         Ok(pulled) => Report::Pulled {
                             took_ms: pulled.took_ms,
                             size: pulled.size,
