@@ -13,5 +13,6 @@ pub mod docker;
 pub mod persist;
 pub mod serve;
 pub mod shell;
+pub mod tls;
 
 pub use serve::{ServeConfig, Server};

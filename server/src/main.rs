@@ -1,7 +1,8 @@
 //! The `sunaba` command line.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use sunaba_server::api::kubeconfig;
@@ -44,11 +45,24 @@ impl Backend {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the playground in the browser, and its Kubernetes API for kubectl.
+    ///
+    /// Each start draws a random token. The API demands it as a bearer token:
+    /// the URL printed at start carries it (`/?token=…`), and the kubeconfig
+    /// kept in the data directory (`DIR/kubeconfig`, mode 0600, printed by
+    /// `sunaba kubeconfig`) or written by `--write-kubeconfig` holds it.
+    /// kubectl, which sends a token only over TLS, reaches the API over
+    /// HTTPS with a certificate made at start (the kubeconfig trusts its
+    /// CA); the browser stays on plain HTTP. Only requests for the server's
+    /// own host (`localhost` or an IP, with its port) and from its own
+    /// origin are answered.
     Serve {
-        /// The address to listen on. Loopback by default; 0.0.0.0 only when you mean it.
+        /// The address to listen on. Loopback by default; 0.0.0.0 only when
+        /// you mean it (other machines can then reach it by IP; the token
+        /// still guards the API, and their kubeconfig needs `tls-server-name: localhost`).
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: SocketAddr,
-        /// Write a kubeconfig for this server to PATH (then `KUBECONFIG=PATH kubectl get nodes`).
+        /// Write a kubeconfig for this server, with its token, to PATH (mode
+        /// 0600; then `KUBECONFIG=PATH kubectl get nodes`).
         #[arg(long, value_name = "PATH")]
         write_kubeconfig: Option<PathBuf>,
         /// Seed every random choice (names, IPs, load balancing) for a repeatable cluster.
@@ -61,7 +75,8 @@ enum Command {
         /// [default: the user's data directory, e.g. ~/.local/share/sunaba/<backend>].
         #[arg(long, value_name = "DIR", conflicts_with = "ephemeral")]
         data_dir: Option<PathBuf>,
-        /// Keep nothing on disk: every start is a fresh cluster.
+        /// Keep nothing on disk: every start is a fresh cluster, and
+        /// `sunaba kubeconfig` cannot learn its token (use `--write-kubeconfig`).
         #[arg(long)]
         ephemeral: bool,
         /// With `--backend docker`: the `io.sunaba.cluster` label on every
@@ -69,11 +84,18 @@ enum Command {
         #[arg(long, default_value = "default")]
         cluster_name: String,
     },
-    /// Print a kubeconfig that points kubectl at `sunaba serve`.
+    /// Print the kubeconfig, with its token, of the running `sunaba serve`.
+    ///
+    /// It is the one the server keeps in its data directory while it runs.
+    /// A server started with `--ephemeral` keeps none: start it with
+    /// `--write-kubeconfig PATH` instead.
     Kubeconfig {
-        /// The address `sunaba serve` listens on.
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
+        /// Which backend's server.
+        #[arg(long, value_enum, default_value_t = Backend::Simulated)]
+        backend: Backend,
+        /// The server's data directory [default: as `sunaba serve` uses it].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
     },
     /// Start over: remove a cluster's saved state and, with `--backend
     /// docker`, every Docker object it created (and nothing else).
@@ -123,7 +145,10 @@ async fn main() -> std::process::ExitCode {
                 ..DockerConfig::default()
             });
             serve(
-                ServeConfig { addr },
+                ServeConfig {
+                    addr,
+                    ..ServeConfig::default()
+                },
                 write_kubeconfig,
                 seed,
                 docker,
@@ -141,13 +166,32 @@ async fn main() -> std::process::ExitCode {
                 data_dir.unwrap_or_else(|| persist::default_data_dir().join(backend.name()));
             reset(backend, &data_dir, &cluster_name, all).await
         }
-        Command::Kubeconfig { addr } => {
-            print!("{}", kubeconfig::kubeconfig(addr));
-            std::process::ExitCode::SUCCESS
+        Command::Kubeconfig { backend, data_dir } => {
+            let data_dir =
+                data_dir.unwrap_or_else(|| persist::default_data_dir().join(backend.name()));
+            print_kubeconfig(&data_dir)
         }
         Command::Shell { seed, workers } => {
             let code = sunaba_server::shell::run(&ShellConfig { seed, workers });
             std::process::ExitCode::from(u8::try_from(code.clamp(0, 255)).unwrap_or(1))
+        }
+    }
+}
+
+/// `sunaba kubeconfig`: the running server's, from its data directory.
+fn print_kubeconfig(data_dir: &Path) -> ExitCode {
+    match persist::running_kubeconfig(data_dir) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!(
+                "error: {err}, so its token is unknown. A server started with --ephemeral \
+                 keeps no kubeconfig: take the token from the URL it printed, or start it \
+                 with --write-kubeconfig PATH."
+            );
+            ExitCode::FAILURE
         }
     }
 }
@@ -196,6 +240,58 @@ async fn reset(
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Tells where the server is (its URL with the token) and writes its
+/// kubeconfigs: the data directory's, and `--write-kubeconfig`'s.
+fn announce(
+    server: &Server,
+    config: &ServeConfig,
+    data_dir: Option<&Path>,
+    write_kubeconfig: Option<&Path>,
+) -> Result<(), ExitCode> {
+    let text = server.kubeconfig().map_err(|err| {
+        eprintln!("error: {err}");
+        ExitCode::FAILURE
+    })?;
+    if let Some(dir) = data_dir {
+        write_private(&persist::kubeconfig_path(dir), &text)?;
+    }
+    if let Some(path) = write_kubeconfig {
+        write_private(path, &text)?;
+    }
+    match server.url() {
+        Ok(url) => println!("Sunaba is serving the playground at {url}"),
+        Err(err) => eprintln!("error: {err}"),
+    }
+    if !config.addr.ip().is_loopback() {
+        let addr = server.local_addr().unwrap_or(config.addr);
+        println!("It listens on {addr}: other machines can reach it, and need its token too.");
+    }
+    let kubeconfig = write_kubeconfig
+        .map(Path::to_path_buf)
+        .or_else(|| data_dir.map(persist::kubeconfig_path));
+    match kubeconfig {
+        Some(path) => println!(
+            "kubectl can reach it with: KUBECONFIG={} kubectl get nodes",
+            path.display()
+        ),
+        None => println!(
+            "It keeps no kubeconfig (--ephemeral): start it with --write-kubeconfig PATH for kubectl."
+        ),
+    }
+    Ok(())
+}
+
+/// Writes a kubeconfig (mode 0600), or says why it could not.
+fn write_private(path: &Path, text: &str) -> Result<(), ExitCode> {
+    kubeconfig::write(path, text).map_err(|err| {
+        eprintln!(
+            "error: cannot write the kubeconfig to {}: {err}",
+            path.display()
+        );
+        ExitCode::FAILURE
+    })
 }
 
 async fn serve(
@@ -252,27 +348,13 @@ async fn serve(
             return std::process::ExitCode::FAILURE;
         }
     }
-    match server.url() {
-        Ok(url) => println!("Sunaba is serving the playground at {url}"),
-        Err(err) => eprintln!("error: {err}"),
-    }
-    if let Some(path) = write_kubeconfig {
-        let written = server
-            .local_addr()
-            .and_then(|addr| kubeconfig::write(&path, addr));
-        match written {
-            Ok(()) => println!(
-                "kubectl can reach it with: KUBECONFIG={} kubectl get nodes",
-                path.display()
-            ),
-            Err(err) => {
-                eprintln!(
-                    "error: cannot write the kubeconfig to {}: {err}",
-                    path.display()
-                );
-                return std::process::ExitCode::FAILURE;
-            }
-        }
+    if let Err(code) = announce(
+        &server,
+        &config,
+        data_dir.as_deref(),
+        write_kubeconfig.as_deref(),
+    ) {
+        return code;
     }
     if let Err(err) = server.run().await {
         eprintln!("error: {err}");

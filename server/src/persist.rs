@@ -9,7 +9,9 @@
 //! and fsyncs them *before* it answers, so an acknowledged write is on disk.
 //! A line cut short by a crash was never acknowledged; it is dropped on
 //! load. When the journal grows long, it is folded into a new snapshot.
-//! A lock file keeps a second server off the same directory.
+//! A lock file keeps a second server off the same directory, and tells
+//! `sunaba kubeconfig` whether the kubeconfig the running server wrote
+//! there (`kubeconfig`, mode 0600: it holds the server's token) is current.
 
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
@@ -27,6 +29,7 @@ pub const COMPACT_AFTER: usize = 20_000;
 const SNAPSHOT: &str = "snapshot.json";
 const JOURNAL: &str = "journal.jsonl";
 const LOCK: &str = "lock";
+const KUBECONFIG: &str = "kubeconfig";
 
 /// What a data directory held: the objects and the resourceVersion.
 #[derive(Debug, Default)]
@@ -51,6 +54,9 @@ pub enum DataDirError {
     /// Another server holds the directory.
     #[error("{0} is in use by another sunaba serve")]
     Locked(PathBuf),
+    /// No server holds the directory, so no kubeconfig there is current.
+    #[error("no sunaba serve is running with its state in {0}")]
+    NotServed(PathBuf),
     /// The snapshot is not one sunaba wrote.
     #[error("{path}: not a sunaba snapshot: {reason}")]
     Corrupt {
@@ -184,11 +190,32 @@ pub fn remove(path: &Path) -> Result<(), DataDirError> {
     if !path.exists() {
         return Ok(());
     }
-    let lock = OpenOptions::new().write(true).open(path.join(LOCK));
-    if lock.is_ok_and(|lock| lock.try_lock().is_err()) {
+    if in_use(path) {
         return Err(DataDirError::Locked(path.to_path_buf()));
     }
     fs::remove_dir_all(path).map_err(io_at(path))
+}
+
+/// Whether a running server holds the data directory `path`.
+pub fn in_use(path: &Path) -> bool {
+    let lock = OpenOptions::new().write(true).open(path.join(LOCK));
+    lock.is_ok_and(|lock| lock.try_lock().is_err())
+}
+
+/// Where the server holding the data directory `path` keeps its kubeconfig.
+pub fn kubeconfig_path(path: &Path) -> PathBuf {
+    path.join(KUBECONFIG)
+}
+
+/// The kubeconfig of the server running on the data directory `path`
+/// (`sunaba kubeconfig`); an error when none runs there, since a kubeconfig
+/// left by an earlier server holds a token no server accepts.
+pub fn running_kubeconfig(path: &Path) -> Result<String, DataDirError> {
+    if !in_use(path) {
+        return Err(DataDirError::NotServed(path.to_path_buf()));
+    }
+    let file = kubeconfig_path(path);
+    fs::read_to_string(&file).map_err(io_at(&file))
 }
 
 /// The default data directory: `$XDG_DATA_HOME/sunaba`, else
@@ -402,6 +429,20 @@ mod tests {
         let dir = temp_dir("locked");
         let (_held, _) = DataDir::open(&dir).expect("opens");
         assert!(matches!(DataDir::open(&dir), Err(DataDirError::Locked(_))));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn only_a_held_directory_gives_its_kubeconfig() {
+        let dir = temp_dir("kubeconfig");
+        let held = DataDir::open(&dir).expect("opens");
+        fs::write(kubeconfig_path(&dir), "current").expect("written");
+        assert_eq!(running_kubeconfig(&dir).ok().as_deref(), Some("current"));
+        drop(held);
+        assert!(matches!(
+            running_kubeconfig(&dir),
+            Err(DataDirError::NotServed(_))
+        ));
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -1,13 +1,17 @@
 //! `sunaba serve`: the HTTP server that offers the playground's web bundle
 //! and, on the same port, the Kubernetes API ([`crate::api`]) over one
-//! simulated cluster whose clock follows real time.
+//! simulated cluster whose clock follows real time. Every request passes
+//! [`crate::api::guard`] first: the server's own names only, and the API
+//! behind a bearer token drawn at each start.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::{
     extract::Path,
     http::{header, StatusCode},
+    middleware,
     response::{Html, IntoResponse, Response},
     routing::get,
     Router,
@@ -16,23 +20,36 @@ use sunaba_core::api::Kind;
 use sunaba_core::time::SimTime;
 use sunaba_core::ClusterConfig;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
+use crate::api::guard::{self, Guard, OwnHosts};
+use crate::api::token::Token;
+use crate::api::watch::MAX_WATCHES;
 use crate::api::{self, Api};
 use crate::assets;
 use crate::cluster::{Clock, ClusterHandle, Job, Startup};
 use crate::docker::{DockerConfig, DockerError, DockerRuntime};
+use crate::tls::{DualListener, Tls};
 
 /// What `sunaba serve` was asked to do.
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
     /// Where to listen; loopback unless the user asks otherwise.
     pub addr: SocketAddr,
+    /// The bearer token the API demands; `None` draws a fresh random one
+    /// (what `sunaba serve` always does; tests may choose theirs).
+    pub token: Option<Token>,
+    /// How many watches may be open at once ([`MAX_WATCHES`] unless a test
+    /// wants fewer).
+    pub max_watches: usize,
 }
 
 impl Default for ServeConfig {
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            token: None,
+            max_watches: MAX_WATCHES,
         }
     }
 }
@@ -42,6 +59,8 @@ pub struct Server {
     listener: TcpListener,
     router: Router,
     cluster: ClusterHandle,
+    token: Token,
+    tls: Tls,
 }
 
 impl Server {
@@ -80,16 +99,30 @@ impl Server {
     /// Listens on `config.addr` and serves the cluster `startup` describes
     /// (restored from its data directory when it has one).
     pub async fn bind_startup(config: &ServeConfig, startup: Startup) -> std::io::Result<Self> {
+        let token = match &config.token {
+            Some(token) => token.clone(),
+            None => Token::generate()?,
+        };
         let listener = TcpListener::bind(config.addr).await?;
+        let local_addr = listener.local_addr()?;
+        let tls = Tls::generate(local_addr)?;
+        let guard = Guard {
+            token: token.clone(),
+            hosts: OwnHosts::new(local_addr),
+        };
         let docker = startup.docker.clone();
         let cluster = ClusterHandle::launch(startup)?;
+        let api = Api {
+            docker,
+            cluster: cluster.clone(),
+            watches: Arc::new(Semaphore::new(config.max_watches)),
+        };
         Ok(Self {
             listener,
-            router: router(Api {
-                docker,
-                cluster: cluster.clone(),
-            }),
+            router: router(api, guard),
             cluster,
+            token,
+            tls,
         })
     }
 
@@ -98,9 +131,24 @@ impl Server {
         self.cluster.clone()
     }
 
-    /// The kubeconfig that points kubectl at this server.
+    /// The bearer token this server's API demands.
+    pub fn token(&self) -> &Token {
+        &self.token
+    }
+
+    /// The kubeconfig that points kubectl at this server over HTTPS, with
+    /// its token and its CA.
     pub fn kubeconfig(&self) -> std::io::Result<String> {
-        Ok(api::kubeconfig::kubeconfig(self.local_addr()?))
+        Ok(api::kubeconfig::kubeconfig(
+            self.local_addr()?,
+            &self.token,
+            self.tls.ca_pem(),
+        ))
+    }
+
+    /// The CA (PEM) that signed this server's HTTPS certificate.
+    pub fn ca_pem(&self) -> &str {
+        self.tls.ca_pem()
     }
 
     /// The address the server listens on.
@@ -108,14 +156,18 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// The URL a person opens to reach the playground.
+    /// The URL a person opens to reach the playground, carrying the token
+    /// as Jupyter's does (`http://127.0.0.1:8080/?token=…`), so the web app
+    /// can call the API. A wildcard address is shown as loopback.
     pub fn url(&self) -> std::io::Result<String> {
-        Ok(format!("http://{}/", self.local_addr()?))
+        let addr = api::kubeconfig::reachable(self.local_addr()?);
+        Ok(format!("http://{addr}/?token={}", self.token.as_str()))
     }
 
-    /// Serves until the process ends.
+    /// Serves, plain HTTP and HTTPS on the one port, until the process ends.
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).await
+        let listener = DualListener::new(self.listener, &self.tls)?;
+        axum::serve(listener, self.router).await
     }
 }
 
@@ -131,8 +183,6 @@ pub fn wall_clock_cluster(seed: Option<u64>) -> ClusterConfig {
     }
 }
 
-/// The web bundle's routes and the API's. Static routes (`/version`,
-/// `/api`, …) take precedence over the bundle's `/{file}`.
 /// The node whose pods the Docker backend runs on the engine: the one worker.
 pub const DOCKER_NODE: &str = "sunaba-worker";
 
@@ -188,11 +238,17 @@ pub fn with_docker(mut runtime: DockerRuntime) -> Job {
     })
 }
 
-fn router(api: Api) -> Router {
+/// The web bundle's routes and the API's, all behind `guard`. Static
+/// routes (`/version`, `/api`, …) take precedence over the bundle's `/{file}`.
+fn router(api: Api, guard: Guard) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/{file}", get(bundle_file))
         .merge(api::router(api))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(guard),
+            guard::check,
+        ))
 }
 
 async fn index() -> Response {

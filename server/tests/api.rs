@@ -1,20 +1,27 @@
 //! The Kubernetes API of `sunaba serve` over plain HTTP, without kubectl:
 //! discovery, Status errors with their codes, content negotiation, a watch
-//! stream and a followed log.
+//! stream and a followed log. Every request carries the server's token
+//! (`security.rs` tests what happens without it).
 
 use std::time::Duration;
 
 use serde_json::Value;
 use sunaba_core::ClusterConfig;
+use sunaba_server::api::token::Token;
 use sunaba_server::cluster::{Clock, ClusterHandle};
 use sunaba_server::{ServeConfig, Server};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// A server on a free port with a manual clock.
+/// The token the test servers demand.
+const TOKEN: &str = "api-test-token";
+
+/// A server on a free port with a manual clock, demanding [`TOKEN`].
 async fn start() -> (String, ClusterHandle) {
     let config = ServeConfig {
         addr: "127.0.0.1:0".parse().expect("a valid address"),
+        token: Token::new(TOKEN),
+        ..ServeConfig::default()
     };
     let server = Server::bind_with(&config, ClusterConfig::default(), Clock::Manual)
         .await
@@ -45,11 +52,11 @@ impl Reply {
     }
 }
 
-/// Sends one request and reads the whole (non-streaming) response.
+/// Sends one request with the token and reads the whole (non-streaming) response.
 async fn send(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Reply {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
     let mut request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
     for (name, value) in headers {
@@ -118,7 +125,8 @@ async fn stream_until(
     after_open: impl std::future::Future<Output = ()>,
 ) -> String {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\r\n");
     stream
         .write_all(request.as_bytes())
         .await
@@ -368,36 +376,6 @@ async fn a_followed_log_sends_lines_as_they_come() {
     assert!(seen.contains("HTTP/1.1 200 OK"), "{seen}");
     assert!(seen.contains("start server"), "{seen}");
     assert!(seen.contains("received request"), "{seen}");
-}
-
-#[test]
-fn sunaba_kubeconfig_prints_a_kubeconfig_for_the_address() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sunaba"))
-        .args(["kubeconfig", "--addr", "127.0.0.1:9000"])
-        .output()
-        .expect("sunaba runs");
-    assert!(output.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "apiVersion: v1
-kind: Config
-clusters:
-- cluster:
-    server: http://127.0.0.1:9000
-  name: sunaba
-contexts:
-- context:
-    cluster: sunaba
-    namespace: default
-    user: sunaba
-  name: sunaba
-current-context: sunaba
-preferences: {}
-users:
-- name: sunaba
-  user: {}
-"
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -119,7 +119,7 @@ fn a_kill_9_then_a_restart_takes_the_running_containers_over() {
     );
 
     // The kubelet still follows them: deleting the pod removes them.
-    let (status, _) = support::request(served.addr, "DELETE", pod_path, None).expect("an answer");
+    let (status, _) = served.request("DELETE", pod_path, None).expect("an answer");
     assert_eq!(status, 200);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while !labelled(&cluster).is_empty() {

@@ -102,6 +102,7 @@ impl Playground {
         }
         let config = ServeConfig {
             addr: "127.0.0.1:0".parse().expect("a valid address"),
+            ..ServeConfig::default()
         };
         let server = Server::bind_with(&config, cluster_config(), Clock::Manual)
             .await

@@ -122,12 +122,8 @@ fn reset_removes_the_saved_state_unless_a_server_holds_it() {
     );
     assert!(!dir.exists());
     let served = Served::start(&["--data-dir", data_dir.as_str()]);
-    let (status, _) = support::request(
-        served.addr,
-        "GET",
-        "/api/v1/namespaces/default/configmaps/kept",
-        None,
-    )
-    .expect("an answer");
+    let (status, _) = served
+        .request("GET", "/api/v1/namespaces/default/configmaps/kept", None)
+        .expect("an answer");
     assert_eq!(status, 404, "a fresh cluster");
 }

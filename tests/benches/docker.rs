@@ -660,6 +660,8 @@ struct Sunaba {
     dir: PathBuf,
     kubeconfig: PathBuf,
     kubectl: PathBuf,
+    /// The bearer token its API demands, from the kubeconfig it wrote.
+    token: String,
 }
 
 impl Sunaba {
@@ -677,20 +679,28 @@ impl Sunaba {
             .stderr(log)
             .spawn()
             .unwrap_or_else(|err| panic!("cannot start {}: {err}", settings.sunaba.display()));
-        let sunaba = Self {
+        let mut sunaba = Self {
             child,
             addr,
             name: settings.name.clone(),
             dir: dir.to_path_buf(),
             kubeconfig,
             kubectl: settings.kubectl.clone(),
+            token: String::new(),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if sunaba.kubeconfig.exists()
-                && http(addr, "GET", "/healthz").is_ok_and(|(status, _)| status == 200)
-            {
-                return sunaba;
+            let token = std::fs::read_to_string(&sunaba.kubeconfig)
+                .ok()
+                .and_then(|text| sunaba_tests::served::token_in(&text));
+            if let Some(token) = token {
+                sunaba.token = token;
+                if sunaba
+                    .http("GET", "/healthz")
+                    .is_ok_and(|(status, _)| status == 200)
+                {
+                    return sunaba;
+                }
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -728,9 +738,22 @@ impl Sunaba {
         start.elapsed()
     }
 
+    /// One HTTP/1.0 request to its API (so the answer is never chunked),
+    /// with its token; status and body.
+    fn http(&self, method: &str, path: &str) -> io::Result<(u16, Vec<u8>)> {
+        let mut stream = TcpStream::connect(self.addr)?;
+        stream.set_nodelay(true)?;
+        stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+        let head = format!(
+            "Host: {}\r\nAuthorization: Bearer {}\r\n",
+            self.addr, self.token
+        );
+        exchange(&mut stream, &head, method, path)
+    }
+
     /// A GET of the API; the JSON of a 200 answer.
     fn get(&self, path: &str) -> Option<Value> {
-        match http(self.addr, "GET", path) {
+        match self.http("GET", path) {
             Ok((200, body)) => serde_json::from_slice(&body).ok(),
             _ => None,
         }
@@ -791,7 +814,7 @@ impl Sunaba {
     /// Deletes the pod at once and waits until it and its containers are gone (untimed).
     fn delete_pod_and_wait(&self, name: &str) {
         let path = format!("/api/v1/namespaces/default/pods/{name}");
-        let _ = http(self.addr, "DELETE", &format!("{path}?gracePeriodSeconds=0"));
+        let _ = self.http("DELETE", &format!("{path}?gracePeriodSeconds=0"));
         self.wait_until_empty(&path);
     }
 
@@ -799,7 +822,7 @@ impl Sunaba {
     /// containers are gone (untimed).
     fn delete_deployment_and_wait(&self, name: &str) {
         let path = format!("/apis/apps/v1/namespaces/default/deployments/{name}");
-        let _ = http(self.addr, "DELETE", &path);
+        let _ = self.http("DELETE", &path);
         self.wait_until_empty(&path);
     }
 
@@ -874,29 +897,23 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-/// One HTTP/1.0 request to sunaba (so the answer is never chunked); status and body.
-fn http(addr: SocketAddr, method: &str, path: &str) -> io::Result<(u16, Vec<u8>)> {
-    let mut stream = TcpStream::connect(addr)?;
-    stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    exchange(&mut stream, method, path)
-}
-
 /// One GET of the Docker engine's API on its Unix socket; status and body.
 fn engine_get(path: &str) -> io::Result<(u16, Vec<u8>)> {
     let mut stream = UnixStream::connect(sunaba_tests::docker::socket_path())?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    exchange(&mut stream, "GET", path)
+    exchange(&mut stream, "Host: localhost\r\n", "GET", path)
 }
 
+/// One HTTP/1.0 exchange with `head` (header lines, each ending in CRLF) sent.
 fn exchange(
     stream: &mut (impl Read + Write),
+    head: &str,
     method: &str,
     path: &str,
 ) -> io::Result<(u16, Vec<u8>)> {
     write!(
         stream,
-        "{method} {path} HTTP/1.0\r\nHost: localhost\r\nAccept: application/json\r\n\r\n"
+        "{method} {path} HTTP/1.0\r\n{head}Accept: application/json\r\n\r\n"
     )?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer)?;

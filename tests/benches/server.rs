@@ -44,9 +44,13 @@ fn main() {
     let server = Served::start(&settings.sunaba, &scratch);
     let cache = scratch.join("kube-cache");
 
+    let api = Api {
+        addr: server.addr,
+        authorization: server.authorization(),
+    };
     kubectl_figure(&settings, &server, &cache, 0);
     let start = Instant::now();
-    create_pods(server.addr, PODS);
+    create_pods(&api, PODS);
     note(&format!(
         "created {PODS} pods with {PODS} POSTs on one connection in {:.0} ms",
         millis(start.elapsed())
@@ -54,10 +58,10 @@ fn main() {
     kubectl_figure(&settings, &server, &cache, PODS);
     for clients in CLIENTS {
         for _ in 0..settings.runs {
-            load(server.addr, clients, settings.seconds);
+            load(&api, clients, settings.seconds);
         }
     }
-    fan_out(server.addr, settings.runs);
+    fan_out(&api, settings.runs);
 
     drop(server);
     let _ = std::fs::remove_dir_all(&scratch);
@@ -135,8 +139,8 @@ fn pod_json(name: &str) -> String {
 
 const PODS_PATH: &str = "/api/v1/namespaces/default/pods";
 
-fn create_pods(addr: SocketAddr, count: usize) {
-    let mut conn = Conn::connect(addr).expect("connect to sunaba serve");
+fn create_pods(api: &Api, count: usize) {
+    let mut conn = Conn::connect(api).expect("connect to sunaba serve");
     for i in 0..count {
         let (status, body) = conn
             .request("POST", PODS_PATH, Some(&pod_json(&format!("bench-{i}"))))
@@ -147,13 +151,14 @@ fn create_pods(addr: SocketAddr, count: usize) {
 
 /// `clients` threads, each on its own keep-alive connection, GET one pod
 /// after another for `seconds`.
-fn load(addr: SocketAddr, clients: usize, seconds: f64) {
+fn load(api: &Api, clients: usize, seconds: f64) {
     let barrier = Arc::new(Barrier::new(clients + 1));
     let threads: Vec<_> = (0..clients)
         .map(|client| {
             let barrier = barrier.clone();
+            let api = api.clone();
             std::thread::spawn(move || {
-                let mut conn = Conn::connect(addr).expect("connect to sunaba serve");
+                let mut conn = Conn::connect(&api).expect("connect to sunaba serve");
                 let mut latencies = Vec::new();
                 let mut errors = 0usize;
                 barrier.wait();
@@ -168,7 +173,7 @@ fn load(addr: SocketAddr, clients: usize, seconds: f64) {
                         Ok(_) => errors += 1,
                         Err(_) => {
                             errors += 1;
-                            match Conn::connect(addr) {
+                            match Conn::connect(&api) {
                                 Ok(fresh) => conn = fresh,
                                 Err(_) => std::thread::sleep(Duration::from_millis(10)),
                             }
@@ -207,8 +212,8 @@ fn load(addr: SocketAddr, clients: usize, seconds: f64) {
 
 /// 100 watchers on pods; each run creates a pod and times until every
 /// watcher has read its ADDED event.
-fn fan_out(addr: SocketAddr, runs: usize) {
-    let mut conn = Conn::connect(addr).expect("connect to sunaba serve");
+fn fan_out(api: &Api, runs: usize) {
+    let mut conn = Conn::connect(api).expect("connect to sunaba serve");
     let (status, list) = conn.request("GET", PODS_PATH, None).expect("list pods");
     assert_eq!(status, 200);
     let list: serde_json::Value = serde_json::from_slice(&list).expect("a PodList");
@@ -222,7 +227,8 @@ fn fan_out(addr: SocketAddr, runs: usize) {
         let seen = seen.clone();
         let ready = ready.clone();
         let path = format!("{PODS_PATH}?watch=true&resourceVersion={version}");
-        std::thread::spawn(move || watch(addr, &path, &ready, &seen));
+        let api = api.clone();
+        std::thread::spawn(move || watch(&api, &path, &ready, &seen));
     }
     ready.wait();
     for run in 0..runs {
@@ -255,8 +261,8 @@ fn fan_out(addr: SocketAddr, runs: usize) {
 }
 
 /// One watcher: reports the name of each pod ADDED, with when it was read.
-fn watch(addr: SocketAddr, path: &str, ready: &Barrier, seen: &mpsc::Sender<(String, Instant)>) {
-    let mut conn = Conn::connect(addr).expect("connect to sunaba serve");
+fn watch(api: &Api, path: &str, ready: &Barrier, seen: &mpsc::Sender<(String, Instant)>) {
+    let mut conn = Conn::connect(api).expect("connect to sunaba serve");
     conn.send("GET", path, None).expect("start a watch");
     let head = conn.head().expect("the watch's response head");
     assert_eq!(head.status, 200, "watch status");
@@ -292,20 +298,29 @@ struct Head {
     chunked: bool,
 }
 
+/// Where the API is, and the `Authorization` its requests carry.
+#[derive(Clone)]
+struct Api {
+    addr: SocketAddr,
+    authorization: String,
+}
+
 /// One keep-alive HTTP/1.1 connection.
 struct Conn {
     reader: BufReader<TcpStream>,
     host: String,
+    authorization: String,
 }
 
 impl Conn {
-    fn connect(addr: SocketAddr) -> io::Result<Self> {
-        let stream = TcpStream::connect(addr)?;
+    fn connect(api: &Api) -> io::Result<Self> {
+        let stream = TcpStream::connect(api.addr)?;
         stream.set_nodelay(true)?;
         stream.set_read_timeout(Some(Duration::from_secs(60)))?;
         Ok(Self {
             reader: BufReader::new(stream),
-            host: addr.to_string(),
+            host: api.addr.to_string(),
+            authorization: api.authorization.clone(),
         })
     }
 
@@ -334,8 +349,8 @@ impl Conn {
 
     fn send(&mut self, method: &str, path: &str, body: Option<&str>) -> io::Result<()> {
         let mut request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccept: application/json\r\nUser-Agent: sunaba-bench\r\n",
-            self.host
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: {}\r\nAccept: application/json\r\nUser-Agent: sunaba-bench\r\n",
+            self.host, self.authorization
         );
         if let Some(body) = body {
             request.push_str(&format!(

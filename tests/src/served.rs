@@ -14,12 +14,15 @@ pub struct Served {
     pub addr: SocketAddr,
     /// The kubeconfig it wrote for kubectl.
     pub kubeconfig: PathBuf,
+    /// The bearer token its API demands (from that kubeconfig).
+    pub token: String,
 }
 
 impl Served {
     /// Starts `sunaba serve --seed 1 --ephemeral` (a fresh cluster, nothing
     /// kept on disk) on a free loopback port, writing its kubeconfig into
-    /// `scratch`, and waits until `/healthz` answers.
+    /// `scratch`, and waits until `/healthz` answers and the kubeconfig,
+    /// with the token, is there.
     pub fn start(sunaba: &Path, scratch: &Path) -> Self {
         let addr = SocketAddr::from(([127, 0, 0, 1], crate::browser::free_port()));
         let kubeconfig = scratch.join("kubeconfig");
@@ -31,14 +34,19 @@ impl Served {
             .stdout(Stdio::null())
             .spawn()
             .unwrap_or_else(|err| panic!("cannot start {}: {err}", sunaba.display()));
-        let served = Self {
+        let mut served = Self {
             child,
             addr,
             kubeconfig,
+            token: String::new(),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if healthy(addr) && served.kubeconfig.exists() {
+            let token = std::fs::read_to_string(&served.kubeconfig)
+                .ok()
+                .and_then(|text| token_in(&text));
+            if let (true, Some(token)) = (healthy(addr), token) {
+                served.token = token;
                 return served;
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -46,10 +54,23 @@ impl Served {
         panic!("sunaba serve did not answer on {addr} within 30 s");
     }
 
-    /// The playground's address.
+    /// The playground's address, with the token as `sunaba serve` prints it.
     pub fn url(&self) -> String {
-        format!("http://{}/", self.addr)
+        format!("http://{}/?token={}", self.addr, self.token)
     }
+
+    /// The `Authorization` header's value for its API.
+    pub fn authorization(&self) -> String {
+        format!("Bearer {}", self.token)
+    }
+}
+
+/// The bearer token of a kubeconfig `sunaba serve` wrote.
+pub fn token_in(kubeconfig: &str) -> Option<String> {
+    kubeconfig
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("token: "))
+        .map(|token| token.trim_matches('"').to_string())
 }
 
 impl Drop for Served {
@@ -65,8 +86,9 @@ fn healthy(addr: SocketAddr) -> bool {
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut response = String::new();
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .write_all(request.as_bytes())
         .and_then(|()| stream.read_to_string(&mut response))
         .is_ok()
         && response.starts_with("HTTP/1.1 200")

@@ -171,6 +171,7 @@ impl Served {
             .expect("the Docker engine answers");
         let config = ServeConfig {
             addr: "127.0.0.1:0".parse().expect("an address"),
+            ..ServeConfig::default()
         };
         let server = Server::bind_startup(&config, startup)
             .await
@@ -178,10 +179,10 @@ impl Served {
         let services = services::start(server.cluster(), &docker_config)
             .await
             .expect("the Services' reconciler starts");
-        let addr = server.local_addr().expect("bound");
-        tokio::spawn(server.run());
         let kubeconfig_path = dir.join("kubeconfig");
-        kubeconfig::write(&kubeconfig_path, addr).expect("the kubeconfig is written");
+        let text = server.kubeconfig().expect("bound");
+        kubeconfig::write(&kubeconfig_path, &text).expect("the kubeconfig is written");
+        tokio::spawn(server.run());
         Self {
             dir,
             kubeconfig: kubeconfig_path,

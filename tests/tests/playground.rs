@@ -13,6 +13,7 @@ const ENTER: &str = "\u{E007}";
 async fn serve() -> String {
     let server = Server::bind(&ServeConfig {
         addr: "127.0.0.1:0".parse().expect("a valid address"),
+        ..ServeConfig::default()
     })
     .await
     .expect("bind a loopback port");

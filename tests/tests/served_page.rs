@@ -10,6 +10,7 @@ use sunaba_tests::browser::Browser;
 async fn served_playground_renders_the_cluster_in_chromium() {
     let server = Server::bind(&ServeConfig {
         addr: "127.0.0.1:0".parse().expect("a valid address"),
+        ..ServeConfig::default()
     })
     .await
     .expect("bind a loopback port");

@@ -7,7 +7,10 @@
 //!   [`path`], with [`table`] responses, [`watch`] streams, pod [`logs`]
 //!   and the [`scale`] subresource;
 //! - [`status`]: every error as a `Status` with its HTTP code;
-//! - [`kubeconfig`]: the kubeconfig that points kubectl here.
+//! - [`kubeconfig`]: the kubeconfig that points kubectl here;
+//! - [`guard`]: in front of every route (the bundle's too): own `Host` and
+//!   `Origin` only, the bearer [`token`] on everything but the bundle and
+//!   the health endpoints, bodies within 3 MiB.
 //!
 //! Handlers are thin: they decode the request, run one job on the cluster
 //! thread ([`crate::cluster::ClusterHandle`]), and encode what core answers.
@@ -15,6 +18,7 @@
 pub mod discovery;
 mod docker_exec;
 pub mod exec;
+pub mod guard;
 pub mod kubeconfig;
 pub mod logs;
 pub mod openapi;
@@ -26,10 +30,14 @@ pub mod resources;
 pub mod scale;
 pub mod status;
 pub mod table;
+pub mod token;
 pub mod watch;
+
+use std::sync::Arc;
 
 use axum::routing::{any, get};
 use axum::Router;
+use tokio::sync::Semaphore;
 
 use crate::cluster::ClusterHandle;
 
@@ -40,6 +48,8 @@ pub struct Api {
     pub cluster: ClusterHandle,
     /// The Docker engine that runs one node's pods, for `exec` into them.
     pub docker: Option<DockerNode>,
+    /// A permit per watch that may be open at once ([`watch::MAX_WATCHES`]).
+    pub watches: Arc<Semaphore>,
 }
 
 /// A node whose pods run on a Docker engine.
@@ -82,7 +92,7 @@ pub fn router(api: Api) -> Router {
         .with_state(api)
 }
 
-/// `/healthz` and friends.
+/// `/healthz` and friends, open to anyone ([`guard::HEALTH_PATHS`]).
 async fn ok() -> &'static str {
     "ok"
 }

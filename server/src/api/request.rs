@@ -17,7 +17,10 @@ use super::status::ApiError;
 /// Kubernetes' protobuf media type, which kubectl's typed clients send.
 pub const PROTOBUF: &str = "application/vnd.kubernetes.protobuf";
 
-/// The largest body accepted, as the API server's 3 MiB limit.
+/// The largest body accepted: 3 MiB, the API server's default
+/// (`--max-request-body-bytes`). [`super::guard`] refuses a request that
+/// declares a longer one before any handler runs; [`read_body`] cuts one
+/// sent without a length at the same point.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
 
 /// The query string's parameters, in order.
@@ -206,13 +209,7 @@ pub fn content_type(headers: &HeaderMap) -> &str {
 pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
     axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
-        .map_err(|_| {
-            ApiError::new(
-                413,
-                "RequestEntityTooLarge",
-                format!("Request entity too large: limit is {MAX_BODY_BYTES}"),
-            )
-        })
+        .map_err(|_| ApiError::too_large(MAX_BODY_BYTES))
 }
 
 /// A create or update body, as its Content-Type says: JSON (what kubectl

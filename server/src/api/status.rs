@@ -87,6 +87,41 @@ impl ApiError {
         error
     }
 
+    /// 401, as the API server refuses a request whose credentials it does
+    /// not know: kubectl prints `error: You must be logged in to the server (Unauthorized)`.
+    pub fn unauthorized() -> Self {
+        Self::new(401, "Unauthorized", "Unauthorized")
+    }
+
+    /// 403 with `forbidden: <why>`.
+    pub fn forbidden(why: &str) -> Self {
+        Self::new(403, "Forbidden", format!("forbidden: {why}"))
+    }
+
+    /// 413: a body over `limit` bytes, in the API server's words.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            413,
+            "RequestEntityTooLarge",
+            format!("Request entity too large: limit is {limit}"),
+        )
+    }
+
+    /// 429 with a `Retry-After` of one second, as the API server's
+    /// max-in-flight filter answers when it is full.
+    pub fn too_many_requests() -> Self {
+        let mut error = Self::new(
+            429,
+            "TooManyRequests",
+            "Too many requests, please try again later.",
+        );
+        error.status.details = Some(StatusDetails {
+            retry_after_seconds: Some(1),
+            ..StatusDetails::default()
+        });
+        error
+    }
+
     /// 500: the simulated cluster failed while handling the request.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(500, "InternalError", message)
@@ -108,6 +143,15 @@ impl ApiError {
     /// The machine-readable reason, or empty.
     pub fn reason(&self) -> &str {
         self.status.reason.as_deref().unwrap_or("")
+    }
+
+    /// The seconds the client should wait before it tries again, if any.
+    pub fn retry_after_seconds(&self) -> Option<i32> {
+        self.status
+            .details
+            .as_ref()
+            .and_then(|d| d.retry_after_seconds)
+            .filter(|&s| s > 0)
     }
 
     /// The Status object as JSON.
@@ -133,7 +177,13 @@ impl From<Stopped> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = StatusCode::from_u16(self.code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        json_response(code, &self.to_value())
+        let mut response = json_response(code, &self.to_value());
+        if let Some(seconds) = self.retry_after_seconds() {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -183,6 +233,33 @@ mod tests {
         assert_eq!(body["message"], r#"deployments.apps "echo" not found"#);
         assert_eq!(body["details"]["group"], "apps");
         assert_eq!(body["details"]["kind"], "deployments");
+    }
+
+    #[test]
+    fn refusals_are_statuses_in_the_api_servers_words() {
+        let body = ApiError::unauthorized().to_value();
+        assert_eq!(body["kind"], "Status");
+        assert_eq!(body["reason"], "Unauthorized");
+        assert_eq!(body["message"], "Unauthorized");
+        assert_eq!(body["code"], 401);
+        let too_large = ApiError::too_large(3 * 1024 * 1024);
+        assert_eq!(
+            too_large.message(),
+            "Request entity too large: limit is 3145728"
+        );
+        assert_eq!(too_large.reason(), "RequestEntityTooLarge");
+    }
+
+    #[test]
+    fn too_many_requests_asks_to_retry_after_a_second() {
+        let error = ApiError::too_many_requests();
+        let response = error.clone().into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            response.headers().get(header::RETRY_AFTER),
+            Some(&HeaderValue::from_static("1"))
+        );
+        assert_eq!(error.to_value()["details"]["retryAfterSeconds"], 1);
     }
 
     #[test]

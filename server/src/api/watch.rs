@@ -12,7 +12,8 @@
 //! `allowWatchBookmarks=true` it sends a BOOKMARK with the current
 //! resourceVersion every [`BOOKMARK_PERIOD`]; with `sendInitialEvents=true`
 //! too (client-go's watch-list), the initial ADDED events end with a
-//! BOOKMARK annotated `k8s.io/initial-events-end`.
+//! BOOKMARK annotated `k8s.io/initial-events-end`. At most
+//! [`MAX_WATCHES`] (or what `ServeConfig::max_watches` says) are open at once.
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
@@ -37,6 +38,12 @@ use super::{table, Api};
 
 /// The longest a watch stays open.
 const MAX_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// How many watches one server keeps open at once; one more is refused with
+/// 429 `TooManyRequests` (and `Retry-After: 1`) until another ends. Far
+/// above what kubectl, controllers and the web app open (a handful each),
+/// it bounds the tasks and sockets a runaway client can pin.
+pub const MAX_WATCHES: usize = 512;
 
 /// How often a watch that allows bookmarks gets one (the API server sends
 /// them about once a minute).
@@ -109,8 +116,14 @@ pub async fn serve(api: Api, request: Request) -> Result<Response, ApiError> {
             Duration::from_secs(u64::try_from(s).unwrap_or(0))
         })
         .min(MAX_TIMEOUT);
+    let permit = Arc::clone(&api.watches)
+        .try_acquire_owned()
+        .map_err(|_| ApiError::too_many_requests())?;
     let (sender, receiver) = mpsc::channel::<Result<Bytes, Infallible>>(64);
-    tokio::spawn(stream(api, filter, from, initial_events, timeout, sender));
+    tokio::spawn(async move {
+        stream(api, filter, from, initial_events, timeout, sender).await;
+        drop(permit);
+    });
     let content_type = if tables.is_some() {
         "application/json;as=Table;v=v1;g=meta.k8s.io"
     } else {

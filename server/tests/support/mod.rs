@@ -1,13 +1,15 @@
 //! What the server's integration tests share: whether Docker tests run (as
 //! `tests/src/docker.rs` decides), and the real `sunaba` binary serving on
-//! a free loopback port, reached with plain HTTP/1.0.
+//! a free loopback port, reached with plain HTTP/1.0 and the token from the
+//! URL it prints.
 
 #![allow(dead_code)] // Each test file uses its own part.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -61,37 +63,82 @@ pub struct Served {
     child: Child,
     /// Where it listens.
     pub addr: SocketAddr,
+    /// The token from the URL it printed.
+    pub token: String,
+    printed: Arc<Mutex<Vec<String>>>,
 }
 
+/// What `sunaba serve` prints before the URL of the playground.
+pub const URL_LINE: &str = "Sunaba is serving the playground at ";
+
 impl Served {
-    /// Starts `sunaba serve ARGS…` and waits until it answers.
+    /// Starts `sunaba serve ARGS…` on a port the system picks and waits
+    /// until it printed its URL (which carries the port and the token) and
+    /// answers.
     pub fn start(args: &[&str]) -> Self {
-        let addr = free_addr();
-        let child = Command::new(env!("CARGO_BIN_EXE_sunaba"))
-            .args(["serve", "--addr", &addr.to_string()])
+        Self::start_at("127.0.0.1:0", args)
+    }
+
+    /// Starts `sunaba serve --addr ADDR ARGS…` and waits until it printed
+    /// its URL and answers.
+    pub fn start_at(addr: &str, args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sunaba"))
+            .args(["serve", "--addr", addr])
             .args(args)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .spawn()
             .expect("sunaba starts");
-        let served = Self { child, addr };
+        let stdout = child.stdout.take().expect("piped stdout");
+        let printed = Arc::new(Mutex::new(Vec::new()));
+        let urls = read_lines(stdout, Arc::clone(&printed));
+        let url = urls
+            .recv_timeout(Duration::from_secs(60))
+            .expect("sunaba serve printed its URL");
+        let (addr, token) = url
+            .strip_prefix("http://")
+            .and_then(|rest| rest.split_once("/?token="))
+            .expect("the URL carries the address and the token");
+        let served = Self {
+            child,
+            addr: addr.parse().expect("the URL's address"),
+            token: token.to_string(),
+            printed,
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
-        while request(addr, "GET", "/version", None).is_none() {
+        while request(served.addr, "GET", "/healthz", &[], None).is_none() {
             assert!(Instant::now() < deadline, "sunaba serve did not answer");
             std::thread::sleep(Duration::from_millis(100));
         }
         served
     }
 
+    /// The lines it printed so far.
+    pub fn printed(&self) -> Vec<String> {
+        self.printed.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// One request with its token; (status, body), or None when nothing answers.
+    pub fn request(&self, method: &str, path: &str, body: Option<&str>) -> Option<(u16, String)> {
+        let authorization = format!("Bearer {}", self.token);
+        request(
+            self.addr,
+            method,
+            path,
+            &[("Authorization", &authorization)],
+            body,
+        )
+    }
+
     /// GETs a path that must answer 200 with JSON.
     pub fn get(&self, path: &str) -> Value {
-        let (status, body) = request(self.addr, "GET", path, None).expect("an answer");
+        let (status, body) = self.request("GET", path, None).expect("an answer");
         assert_eq!(status, 200, "GET {path}: {body}");
         serde_json::from_str(&body).expect("JSON")
     }
 
     /// POSTs JSON that must be created (201).
     pub fn post(&self, path: &str, body: &str) -> Value {
-        let (status, answer) = request(self.addr, "POST", path, Some(body)).expect("an answer");
+        let (status, answer) = self.request("POST", path, Some(body)).expect("an answer");
         assert_eq!(status, 201, "POST {path}: {answer}");
         serde_json::from_str(&answer).expect("JSON")
     }
@@ -129,11 +176,46 @@ pub fn free_addr() -> SocketAddr {
     listener.local_addr().expect("bound")
 }
 
-/// One HTTP/1.0 request; (status, body), or None when nothing answers.
+/// Reads a child's stdout line by line into `printed` until it ends, and
+/// sends the playground's URL when it comes.
+fn read_lines(
+    stdout: std::process::ChildStdout,
+    printed: Arc<Mutex<Vec<String>>>,
+) -> mpsc::Receiver<String> {
+    let (sender, urls) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix(URL_LINE) {
+                let _ = sender.send(url.to_string());
+            }
+            if let Ok(mut lines) = printed.lock() {
+                lines.push(line);
+            }
+        }
+    });
+    urls
+}
+
+/// One HTTP/1.0 request with `Host: ADDR` and these headers; (status,
+/// body), or None when nothing answers.
 pub fn request(
     addr: SocketAddr,
     method: &str,
     path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Option<(u16, String)> {
+    request_with_host(addr, &addr.to_string(), method, path, headers, body)
+}
+
+/// One HTTP/1.0 request to `addr` that says `Host: HOST`, with these
+/// headers; (status, body), or None when nothing answers.
+pub fn request_with_host(
+    addr: SocketAddr,
+    host: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(addr).ok()?;
@@ -141,9 +223,13 @@ pub fn request(
         .set_read_timeout(Some(Duration::from_secs(10)))
         .ok()?;
     let body = body.unwrap_or("");
+    let headers: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     write!(
         stream,
-        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.0\r\nHost: {host}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
     .ok()?;
