@@ -125,11 +125,13 @@ fn section(plan: &Plan, samples: &Samples) -> Section {
     ));
     let mut notes = vec![
         "kubectl is the real kubectl 1.32 with its own discovery cache, warmed by one untimed \
-         run; its time is the whole process, start to exit."
+         run, over HTTPS with the server's token as its kubeconfig says; its time is the whole \
+         process, start to exit (a TLS handshake included)."
             .to_string(),
         format!(
             "Load: one thread per client, each on its own keep-alive HTTP/1.1 connection (plain \
-             `std::net::TcpStream`), GETting the 1,000 pods in turn as JSON for {} s a run; \
+             `std::net::TcpStream`, the bearer token on each request), GETting the 1,000 pods in \
+             turn as JSON for {} s a run; \
              clients and server share this machine's cores, so the figures bound the server \
              from below. The issue's 60 s soak at 64 clients is not run here.",
             plan.load_seconds
