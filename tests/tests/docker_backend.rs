@@ -764,6 +764,67 @@ async fn exec_runs_in_the_real_container() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_run_attaches_to_the_real_main_process_then_removes_the_pod() {
+    if !ready_to_run() {
+        return;
+    }
+    let served = Served::start().await;
+    let mut child = Command::new(KUBECTL)
+        .arg("--kubeconfig")
+        .arg(&served.kubeconfig)
+        .args([
+            "run",
+            "attached",
+            "-i",
+            "--rm",
+            "--restart=Never",
+            "--image=gihyodocker/fundamental:0.1.0",
+            "--image-pull-policy=IfNotPresent",
+            "--",
+            "sh",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kubectl runs");
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = child.stdin.take().expect("a stdin");
+        // The container's own shell (PID 1) answers: its hostname is the pod's.
+        stdin
+            .write_all(b"echo \"hello from $(hostname), pid $$\"\n")
+            .await
+            .expect("written");
+    }
+    let output = tokio::time::timeout(Duration::from_secs(90), child.wait_with_output())
+        .await
+        .expect("kubectl ends once stdin closes")
+        .expect("kubectl ran");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("hello from attached, pid 1\n")
+            && stdout.ends_with("pod \"attached\" deleted\n"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let start = std::time::Instant::now();
+    while served
+        .containers()
+        .await
+        .iter()
+        .any(|name| name.contains("_attached_"))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the attached pod's containers stay"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollout_and_its_undo_replace_the_real_containers() {
     if !ready_to_run() {
         return;

@@ -1,11 +1,16 @@
-//! `kubectl exec` into a pod on the Docker backend: the same WebSocket
-//! streams as [`super::exec`], bridged to a real `docker exec` in the
-//! container (stdin, stdout and stderr, or one stream with a terminal; its
-//! size from kubectl's resize messages; its exit code in the Status).
+//! `kubectl exec` and `kubectl attach` into a pod on the Docker backend:
+//! the same WebSocket streams as [`super::exec`], bridged to a real `docker
+//! exec` in the container, or to the container's main process as `docker
+//! attach` reaches it (stdin, stdout and stderr, or one stream with a
+//! terminal; its size from kubectl's resize messages; the exit code in the
+//! Status).
 
 use axum::extract::ws::{Message, WebSocket};
+use bollard::container::{AttachContainerResults, LogOutput};
 use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
-use bollard::query_parameters::ResizeExecOptions;
+use bollard::query_parameters::{
+    AttachContainerOptions, ResizeContainerTTYOptions, ResizeExecOptions,
+};
 use bollard::Docker;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
@@ -46,24 +51,99 @@ pub async fn session(
             }),
         )
         .await;
-    let (mut output, mut input) = match started {
-        Ok(StartExecResults::Attached { output, input }) => (output, Some(input)),
+    let (output, input) = match started {
+        Ok(StartExecResults::Attached { output, input }) => (output, input),
         Ok(StartExecResults::Detached) => return finish(socket, exit_status(&argv, 0)).await,
         Err(err) => {
             return finish(socket, failure(&super::super::docker::docker_reason(&err))).await
         }
     };
+    let terminal = Terminal::Exec(exec.clone());
+    bridge(&mut socket, &docker, &terminal, output, input).await;
+    let code = docker
+        .inspect_exec(&exec)
+        .await
+        .ok()
+        .and_then(|inspected| inspected.exit_code)
+        .map_or(0, |code| i32::try_from(code).unwrap_or(1));
+    finish(socket, exit_status(&argv, code)).await;
+}
+
+/// Attaches to the main process of the container `id` (run with `stdin`
+/// open, and a terminal with `tty`, as its spec asked) and bridges it to
+/// the socket until the process ends or kubectl leaves; the Status carries
+/// the exit code of a process that ended.
+pub async fn attach(mut socket: WebSocket, docker: Docker, id: String, argv: Vec<String>) {
+    let options = AttachContainerOptions {
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        stream: true,
+        logs: false,
+        detach_keys: None,
+    };
+    let (output, input) = match docker.attach_container(&id, Some(options)).await {
+        Ok(AttachContainerResults { output, input }) => (output, input),
+        Err(err) => {
+            return finish(socket, failure(&super::super::docker::docker_reason(&err))).await
+        }
+    };
+    bridge(
+        &mut socket,
+        &docker,
+        &Terminal::Container(id.clone()),
+        output,
+        input,
+    )
+    .await;
+    let state = docker
+        .inspect_container(&id, None)
+        .await
+        .ok()
+        .and_then(|inspected| inspected.state);
+    let code = match state {
+        Some(state) if state.running != Some(true) => state
+            .exit_code
+            .map_or(0, |code| i32::try_from(code).unwrap_or(1)),
+        // kubectl left, the process goes on.
+        _ => 0,
+    };
+    finish(socket, exit_status(&argv, code)).await;
+}
+
+/// Whose terminal kubectl's resize messages size.
+enum Terminal {
+    /// An exec's, by its ID.
+    Exec(String),
+    /// A container's main process's, by the container's ID.
+    Container(String),
+}
+
+/// Carries the streams between kubectl's socket and the engine's until
+/// either side ends: output to stdout or stderr, stdin in (closed when
+/// kubectl closes it), resizes to the terminal.
+async fn bridge(
+    socket: &mut WebSocket,
+    docker: &Docker,
+    terminal: &Terminal,
+    mut output: std::pin::Pin<
+        Box<dyn tokio_stream::Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>,
+    >,
+    input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+) {
+    let mut input = Some(input);
     loop {
         tokio::select! {
             chunk = output.next() => {
                 let Some(Ok(chunk)) = chunk else { break };
                 let (stream, bytes) = match chunk {
-                    bollard::container::LogOutput::StdErr { message } => (STDERR, message),
-                    bollard::container::LogOutput::StdOut { message }
-                    | bollard::container::LogOutput::Console { message } => (STDOUT, message),
-                    bollard::container::LogOutput::StdIn { .. } => continue,
+                    LogOutput::StdErr { message } => (STDERR, message),
+                    LogOutput::StdOut { message } | LogOutput::Console { message } => {
+                        (STDOUT, message)
+                    }
+                    LogOutput::StdIn { .. } => continue,
                 };
-                if send(&mut socket, stream, &bytes).await.is_err() {
+                if send(socket, stream, &bytes).await.is_err() {
                     break;
                 }
             }
@@ -88,30 +168,30 @@ pub async fn session(
                             let _ = writer.shutdown().await;
                         }
                     }
-                    RESIZE => resize(&docker, &exec, data).await,
+                    RESIZE => resize(docker, terminal, data).await,
                     _ => {}
                 }
             }
         }
     }
-    let code = docker
-        .inspect_exec(&exec)
-        .await
-        .ok()
-        .and_then(|inspected| inspected.exit_code)
-        .map_or(0, |code| i32::try_from(code).unwrap_or(1));
-    finish(socket, exit_status(&argv, code)).await;
 }
 
-/// Applies kubectl's `{"Width":…,"Height":…}` to the exec's terminal.
-async fn resize(docker: &Docker, exec: &str, data: &[u8]) {
+/// Applies kubectl's `{"Width":…,"Height":…}` to the terminal.
+async fn resize(docker: &Docker, terminal: &Terminal, data: &[u8]) {
     let Ok(size) = serde_json::from_slice::<Value>(data) else {
         return;
     };
     let dimension = |key: &str| size[key].as_i64().and_then(|v| i32::try_from(v).ok());
-    if let (Some(w), Some(h)) = (dimension("Width"), dimension("Height")) {
-        let _ = docker.resize_exec(exec, ResizeExecOptions { h, w }).await;
-    }
+    let (Some(w), Some(h)) = (dimension("Width"), dimension("Height")) else {
+        return;
+    };
+    let _ = match terminal {
+        Terminal::Exec(exec) => docker.resize_exec(exec, ResizeExecOptions { h, w }).await,
+        Terminal::Container(id) => {
+            let options = ResizeContainerTTYOptions { h, w };
+            docker.resize_container_tty(id, options).await
+        }
+    };
 }
 
 /// The Status of an exec the engine refused.

@@ -156,6 +156,9 @@ async fn start(
         // Not running, or no such container: the kubelet refuses the upgrade.
         (Runs::Nowhere | Runs::Simulated(Err(StartError::NotRunning(_))), _) => not_found(),
         (Runs::Docker(None), _) => not_found(),
+        (Runs::Docker(Some(id)), Some(docker)) if plan.main_process => upgrade
+            .protocols(PROTOCOLS)
+            .on_upgrade(move |socket| docker_exec::attach(socket, docker.engine, id, plan.argv)),
         (Runs::Docker(Some(id)), Some(docker)) => {
             upgrade.protocols(PROTOCOLS).on_upgrade(move |socket| {
                 docker_exec::session(socket, docker.engine, id, plan.argv, plan.stdin, plan.tty)
