@@ -267,6 +267,62 @@ impl Cluster {
         updated
     }
 
+    /// Server-side apply: merges `config` (an object of `kind` in
+    /// `namespace`) into the live object as `manager`, creating it when
+    /// missing; fields another applier owns with another value are a
+    /// Conflict unless `force`. Returns the object and whether it was created.
+    pub fn server_side_apply(
+        &mut self,
+        kind: crate::api::Kind,
+        namespace: &str,
+        config: &serde_json::Value,
+        manager: &str,
+        force: bool,
+        options: &WriteOptions,
+    ) -> Result<(Arc<Object>, bool), StatusError> {
+        use crate::apiserver::server_side_apply as ssa;
+        let name = config
+            .pointer("/metadata/name")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let live = self
+            .api
+            .get(kind, namespace, &name)
+            .ok()
+            .map(|o| o.to_value());
+        let managers = live.as_ref().map(ssa::managers_of).unwrap_or_default();
+        let api_version = kind.api_version();
+        let (mut merged, managers) = ssa::apply(
+            live.as_ref(),
+            config,
+            &managers,
+            manager,
+            api_version,
+            force,
+        )
+        .map_err(|conflicts| {
+            StatusError::conflict_message(kind, &name, ssa::conflict_message(&conflicts))
+        })?;
+        let previous = live.clone().unwrap_or_default();
+        merged["metadata"]["managedFields"] =
+            ssa::managed_fields(&managers, manager, self.now, &previous);
+        if kind.is_namespaced() {
+            merged["metadata"]["namespace"] = serde_json::json!(namespace);
+        }
+        let object = decode::decode_strict(kind, &merged).map_err(|err| {
+            StatusError::bad_request(format!(
+                "failed to create typed patch object ({namespace}/{name}; {api_version}, Kind={}): {}",
+                kind.name(),
+                err.message()
+            ))
+        })?;
+        match live {
+            None => self.create_with(object, options).map(|o| (o, true)),
+            Some(_) => self.update_with(object, options).map(|o| (o, false)),
+        }
+    }
+
     /// Replaces an object now, then lets the controllers react.
     pub fn update(&mut self, object: Object) -> Result<Arc<Object>, StatusError> {
         let updated = self.api.update(object, &WriteOptions::default());

@@ -1162,3 +1162,330 @@ pod/echo-plsdb
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_side_apply_merges_by_field_manager_and_refuses_conflicts() {
+    let scaled = seed::manifest("simple-deployment.yaml")
+        .unwrap_or_default()
+        .replace("replicas: 3", "replicas: 2");
+    check(
+        "server-side-apply",
+        &[("scaled.yaml", &scaled)],
+        "$ kubectl apply --server-side -f simple-deployment.yaml
+         # advance 20s
+         $ kubectl apply --server-side -f simple-deployment.yaml
+         $ kubectl get deploy echo -o jsonpath={.spec.replicas}
+         $ kubectl apply --server-side --field-manager=ci -f scaled.yaml
+         $ kubectl get deploy echo -o jsonpath={.spec.replicas}
+         $ kubectl apply --server-side --field-manager=ci --force-conflicts -f scaled.yaml
+         $ kubectl get deploy echo -o jsonpath={.spec.replicas}
+         $ kubectl apply --server-side -f simple-deployment.yaml
+         $ kubectl get deploy echo -o yaml
+         $ kubectl get deploy echo -o json --show-managed-fields
+         $ kubectl apply --server-side --dry-run=server -f simple-pod.yaml
+         $ kubectl get pods simple-echo",
+        r#"$ kubectl apply --server-side -f simple-deployment.yaml
+deployment.apps/echo serverside-applied
+# advance 20s
+$ kubectl apply --server-side -f simple-deployment.yaml
+deployment.apps/echo serverside-applied
+$ kubectl get deploy echo -o jsonpath={.spec.replicas}
+3$ kubectl apply --server-side --field-manager=ci -f scaled.yaml
+stderr: error: Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.replicas
+stderr: Please review the fields above--they currently have other managers. Here
+stderr: are the ways you can resolve this warning:
+stderr: * If you intend to manage all of these fields, please re-run the apply
+stderr:   command with the `--force-conflicts` flag.
+stderr: * If you do not intend to manage all of the fields, please edit your
+stderr:   manifest to remove references to the fields that should keep their
+stderr:   current managers.
+stderr: * You may co-own fields by updating your manifest to match the existing
+stderr:   value; in this case, you'll become the manager if the other manager(s)
+stderr:   stop managing the field (remove it from their configuration).
+stderr: See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts
+exit: 1
+$ kubectl get deploy echo -o jsonpath={.spec.replicas}
+3$ kubectl apply --server-side --field-manager=ci --force-conflicts -f scaled.yaml
+deployment.apps/echo serverside-applied
+$ kubectl get deploy echo -o jsonpath={.spec.replicas}
+2$ kubectl apply --server-side -f simple-deployment.yaml
+stderr: error: Apply failed with 1 conflict: conflict with "ci" using apps/v1: .spec.replicas
+stderr: Please review the fields above--they currently have other managers. Here
+stderr: are the ways you can resolve this warning:
+stderr: * If you intend to manage all of these fields, please re-run the apply
+stderr:   command with the `--force-conflicts` flag.
+stderr: * If you do not intend to manage all of the fields, please edit your
+stderr:   manifest to remove references to the fields that should keep their
+stderr:   current managers.
+stderr: * You may co-own fields by updating your manifest to match the existing
+stderr:   value; in this case, you'll become the manager if the other manager(s)
+stderr:   stop managing the field (remove it from their configuration).
+stderr: See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts
+exit: 1
+$ kubectl get deploy echo -o yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    deployment.kubernetes.io/revision: "1"
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  generation: 2
+  labels:
+    app: echo
+  name: echo
+  namespace: default
+  resourceVersion: "88"
+  uid: 417ef961-81da-4383-bc3c-41a3b43343a1
+spec:
+  progressDeadlineSeconds: 600
+  replicas: 2
+  revisionHistoryLimit: 10
+  selector:
+    matchLabels:
+      app: echo
+  strategy:
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 25%
+    type: RollingUpdate
+  template:
+    metadata:
+      labels:
+        app: echo
+    spec:
+      containers:
+      - env:
+        - name: BACKEND_HOST
+          value: localhost:8080
+        image: gihyodocker/nginx-proxy:latest
+        imagePullPolicy: Always
+        name: nginx
+        ports:
+        - containerPort: 80
+          protocol: TCP
+        resources: {}
+        terminationMessagePath: /dev/termination-log
+        terminationMessagePolicy: File
+      - image: gihyodocker/echo:latest
+        imagePullPolicy: Always
+        name: echo
+        ports:
+        - containerPort: 8080
+          protocol: TCP
+        resources: {}
+        terminationMessagePath: /dev/termination-log
+        terminationMessagePolicy: File
+      dnsPolicy: ClusterFirst
+      enableServiceLinks: true
+      preemptionPolicy: PreemptLowerPriority
+      priority: 0
+      restartPolicy: Always
+      schedulerName: default-scheduler
+      securityContext: {}
+      terminationGracePeriodSeconds: 30
+status:
+  availableReplicas: 2
+  conditions:
+  - lastTransitionTime: "2026-01-01T00:00:02Z"
+    lastUpdateTime: "2026-01-01T00:00:02Z"
+    message: Deployment has minimum availability.
+    reason: MinimumReplicasAvailable
+    status: "True"
+    type: Available
+  - lastTransitionTime: "2026-01-01T00:00:00Z"
+    lastUpdateTime: "2026-01-01T00:00:02Z"
+    message: ReplicaSet "echo-559c4867bd" has successfully progressed.
+    reason: NewReplicaSetAvailable
+    status: "True"
+    type: Progressing
+  observedGeneration: 2
+  readyReplicas: 2
+  replicas: 2
+  updatedReplicas: 2
+$ kubectl get deploy echo -o json --show-managed-fields
+{
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {
+        "annotations": {
+            "deployment.kubernetes.io/revision": "1"
+        },
+        "creationTimestamp": "2026-01-01T00:00:00Z",
+        "generation": 2,
+        "labels": {
+            "app": "echo"
+        },
+        "managedFields": [
+            {
+                "apiVersion": "apps/v1",
+                "fieldsType": "FieldsV1",
+                "fieldsV1": {
+                    "f:metadata": {
+                        "f:labels": {
+                            "f:app": {}
+                        }
+                    },
+                    "f:spec": {
+                        "f:replicas": {},
+                        "f:selector": {
+                            "f:matchLabels": {
+                                "f:app": {}
+                            }
+                        },
+                        "f:template": {
+                            "f:metadata": {
+                                "f:labels": {
+                                    "f:app": {}
+                                }
+                            },
+                            "f:spec": {
+                                "f:containers": {
+                                    "k:{\"name\":\"echo\"}": {
+                                        ".": {},
+                                        "f:image": {},
+                                        "f:name": {},
+                                        "f:ports": {
+                                            "k:{\"containerPort\":8080,\"protocol\":\"TCP\"}": {
+                                                ".": {},
+                                                "f:containerPort": {}
+                                            }
+                                        }
+                                    },
+                                    "k:{\"name\":\"nginx\"}": {
+                                        ".": {},
+                                        "f:env": {
+                                            "k:{\"name\":\"BACKEND_HOST\"}": {
+                                                ".": {},
+                                                "f:name": {},
+                                                "f:value": {}
+                                            }
+                                        },
+                                        "f:image": {},
+                                        "f:name": {},
+                                        "f:ports": {
+                                            "k:{\"containerPort\":80,\"protocol\":\"TCP\"}": {
+                                                ".": {},
+                                                "f:containerPort": {}
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                },
+                "manager": "ci",
+                "operation": "Apply",
+                "time": "2026-01-01T00:00:20Z"
+            }
+        ],
+        "name": "echo",
+        "namespace": "default",
+        "resourceVersion": "88",
+        "uid": "417ef961-81da-4383-bc3c-41a3b43343a1"
+    },
+    "spec": {
+        "progressDeadlineSeconds": 600,
+        "replicas": 2,
+        "revisionHistoryLimit": 10,
+        "selector": {
+            "matchLabels": {
+                "app": "echo"
+            }
+        },
+        "strategy": {
+            "rollingUpdate": {
+                "maxSurge": "25%",
+                "maxUnavailable": "25%"
+            },
+            "type": "RollingUpdate"
+        },
+        "template": {
+            "metadata": {
+                "labels": {
+                    "app": "echo"
+                }
+            },
+            "spec": {
+                "containers": [
+                    {
+                        "env": [
+                            {
+                                "name": "BACKEND_HOST",
+                                "value": "localhost:8080"
+                            }
+                        ],
+                        "image": "gihyodocker/nginx-proxy:latest",
+                        "imagePullPolicy": "Always",
+                        "name": "nginx",
+                        "ports": [
+                            {
+                                "containerPort": 80,
+                                "protocol": "TCP"
+                            }
+                        ],
+                        "resources": {},
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File"
+                    },
+                    {
+                        "image": "gihyodocker/echo:latest",
+                        "imagePullPolicy": "Always",
+                        "name": "echo",
+                        "ports": [
+                            {
+                                "containerPort": 8080,
+                                "protocol": "TCP"
+                            }
+                        ],
+                        "resources": {},
+                        "terminationMessagePath": "/dev/termination-log",
+                        "terminationMessagePolicy": "File"
+                    }
+                ],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "preemptionPolicy": "PreemptLowerPriority",
+                "priority": 0,
+                "restartPolicy": "Always",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "terminationGracePeriodSeconds": 30
+            }
+        }
+    },
+    "status": {
+        "availableReplicas": 2,
+        "conditions": [
+            {
+                "lastTransitionTime": "2026-01-01T00:00:02Z",
+                "lastUpdateTime": "2026-01-01T00:00:02Z",
+                "message": "Deployment has minimum availability.",
+                "reason": "MinimumReplicasAvailable",
+                "status": "True",
+                "type": "Available"
+            },
+            {
+                "lastTransitionTime": "2026-01-01T00:00:00Z",
+                "lastUpdateTime": "2026-01-01T00:00:02Z",
+                "message": "ReplicaSet \"echo-559c4867bd\" has successfully progressed.",
+                "reason": "NewReplicaSetAvailable",
+                "status": "True",
+                "type": "Progressing"
+            }
+        ],
+        "observedGeneration": 2,
+        "readyReplicas": 2,
+        "replicas": 2,
+        "updatedReplicas": 2
+    }
+}
+$ kubectl apply --server-side --dry-run=server -f simple-pod.yaml
+pod/simple-echo serverside-applied (server dry run)
+$ kubectl get pods simple-echo
+stderr: Error from server (NotFound): pods "simple-echo" not found
+exit: 1
+"#,
+    )
+    .await;
+}

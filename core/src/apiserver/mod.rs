@@ -14,6 +14,7 @@ pub mod delete;
 pub mod events;
 pub mod patch;
 pub mod pod_security;
+pub mod server_side_apply;
 pub mod validation;
 
 use std::sync::Arc;
@@ -394,7 +395,6 @@ fn stamp_new(meta: &mut ObjectMeta, kind: Kind, now: SimTime, rng: &mut Rng) {
     meta.deletion_timestamp = None;
     meta.deletion_grace_period_seconds = None;
     meta.generation = has_generation(kind).then_some(1);
-    meta.managed_fields = None;
 }
 
 fn has_generation(kind: Kind) -> bool {

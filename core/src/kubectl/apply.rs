@@ -22,6 +22,7 @@ const FLAGS: &[Flag] = &[
     Flag::string("output", Some('o')),
     Flag::string("validate", None),
     Flag::bool("server-side", None),
+    Flag::bool("force-conflicts", None),
     Flag::string("field-manager", None),
     Flag::strings("selector", Some('l')),
     Flag::bool("force", None),
@@ -95,6 +96,13 @@ fn run_mode(ctx: &mut Context<'_>, rest: &[String], full: &[String], mode: Mode)
         namespace: parsed.value("namespace").map(str::to_string),
         change_cause,
         name_only: parsed.value("output") == Some("name"),
+        server_side: (mode == Mode::Apply && parsed.flag("server-side")).then(|| ServerSide {
+            manager: parsed
+                .value("field-manager")
+                .unwrap_or("kubectl")
+                .to_string(),
+            force: parsed.flag("force-conflicts"),
+        }),
     };
     let mut applied_any = false;
     for source in &sources {
@@ -119,7 +127,29 @@ struct Settings {
     namespace: Option<String>,
     change_cause: Option<String>,
     name_only: bool,
+    /// `--server-side`: the field manager, and whether conflicts are forced.
+    server_side: Option<ServerSide>,
 }
+
+/// How `apply --server-side` applies.
+struct ServerSide {
+    manager: String,
+    force: bool,
+}
+
+/// What kubectl adds to a server-side apply's conflicts.
+const CONFLICT_ADVICE: &str =
+    "Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the `--force-conflicts` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts";
 
 /// `kubectl` + the command path and arguments + each flag as `--name=value`, sorted by name.
 pub fn change_cause(full: &[String], parsed: &Parsed) -> String {
@@ -244,6 +274,9 @@ fn apply_document(
     if let Some(cause) = &settings.change_cause {
         annotations(&mut document).insert("kubernetes.io/change-cause".into(), json!(cause));
     }
+    if let Some(server_side) = &settings.server_side {
+        return apply_server_side(ctx, kind, &namespace, &document, server_side, settings, out);
+    }
     if settings.mode == Mode::Apply {
         let last_applied = last_applied_text(&document);
         annotations(&mut document).insert(LAST_APPLIED.into(), json!(last_applied));
@@ -274,6 +307,55 @@ fn apply_document(
         None => create(ctx, source, kind, &document, settings, out, report),
         Some(live) => configure(ctx, source, kind, &live, &document, settings, out, report),
     }
+}
+
+/// `apply --server-side`: the API server merges the document as the
+/// field manager's (`serverside-applied`), or refuses its conflicts.
+fn apply_server_side(
+    ctx: &mut Context<'_>,
+    kind: Kind,
+    namespace: &str,
+    document: &Value,
+    server_side: &ServerSide,
+    settings: &Settings,
+    out: &mut Output,
+) -> bool {
+    let name = document
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let label = format!("{}/{name}", kind.qualified_singular());
+    let options = WriteOptions {
+        dry_run: settings.dry_run != DryRun::None,
+        field_manager: Some(server_side.manager.clone()),
+    };
+    let applied = ctx.cluster.server_side_apply(
+        kind,
+        namespace,
+        document,
+        &server_side.manager,
+        server_side.force,
+        &options,
+    );
+    match applied {
+        Ok(_) if settings.name_only => out.out(&label),
+        Ok(_) => {
+            let suffix = match settings.dry_run {
+                DryRun::None => "",
+                DryRun::Client | DryRun::Server => " (server dry run)",
+            };
+            out.out(format!("{label} serverside-applied{suffix}"));
+        }
+        Err(err) if err.code() == 409 => {
+            out.fail(format!("error: {}\n{CONFLICT_ADVICE}", err.message()));
+            return false;
+        }
+        Err(err) => {
+            out.fail(format!("error: {}", err.message()));
+            return false;
+        }
+    }
+    true
 }
 
 #[allow(clippy::too_many_arguments)]

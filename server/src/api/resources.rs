@@ -256,6 +256,9 @@ async fn replace(api: Api, request: Request) -> Result<Response, ApiError> {
 /// the stored object, then written as an update, all in one cluster job.
 async fn patch(api: Api, request: Request) -> Result<Response, ApiError> {
     let content_type = content_type(&request.headers).to_string();
+    if is_apply_patch(&content_type) {
+        return server_side_apply(api, request).await;
+    }
     let patch_type = PatchType::from_content_type(&content_type)
         .ok_or_else(|| ApiError::unsupported_patch(&content_type))?;
     let options = write_options(&request.query)?;
@@ -278,6 +281,47 @@ async fn patch(api: Api, request: Request) -> Result<Response, ApiError> {
         json_response(StatusCode::OK, &updated.to_value()),
         &warnings,
     ))
+}
+
+/// Whether a PATCH is a server-side apply (`application/apply-patch+yaml`).
+fn is_apply_patch(content_type: &str) -> bool {
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    media.eq_ignore_ascii_case("application/apply-patch+yaml")
+}
+
+/// Server-side apply: the body (YAML or JSON, one object) merged as the
+/// `fieldManager`'s configuration, `force` taking over conflicting fields;
+/// 201 with the object when it was created, else 200.
+async fn server_side_apply(api: Api, request: Request) -> Result<Response, ApiError> {
+    let options = write_options(&request.query)?;
+    let Some(manager) = options.field_manager.clone().filter(|m| !m.is_empty()) else {
+        return Err(ApiError::bad_request(
+            "PATCH /: fieldManager is required for apply requests",
+        ));
+    };
+    let force = request.query.flag("force");
+    let body = read_body(request.body).await?;
+    let text = String::from_utf8_lossy(&body).into_owned();
+    let mut config = match decode::parse_documents(&text) {
+        Ok(mut documents) if documents.len() == 1 => documents.remove(0),
+        Ok(_) => return Err(ApiError::bad_request("the apply patch must be one object")),
+        Err(err) => return Err(ApiError::bad_request(err.message())),
+    };
+    let target = request.target;
+    check_body(&target, &mut config)?;
+    let namespace = target.namespace_or_empty().to_string();
+    let (object, created) = api
+        .cluster
+        .call(move |c| {
+            c.server_side_apply(target.kind, &namespace, &config, &manager, force, &options)
+        })
+        .await??;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(json_response(status, &object.to_value()))
 }
 
 /// Applies a patch to the stored object and decodes the result.

@@ -119,7 +119,7 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
                 .flat_map(|f| f.objects.iter().map(Arc::as_ref))
                 .collect();
             let single = request.single_item && objects.len() == 1 && errors.is_empty();
-            match output::print(other, &objects, single) {
+            match output::print(other, &objects, single, parsed.flag("show-managed-fields")) {
                 Ok(text) => out.stdout.push_str(&text),
                 Err(message) => {
                     out.fail(message);

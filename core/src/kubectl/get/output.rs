@@ -99,8 +99,14 @@ fn custom_columns(spec: &str) -> Result<Vec<(String, Template)>, String> {
 }
 
 /// Prints objects with a non-table printer. `single` prints one object
-/// by itself; otherwise they are wrapped in a `List`.
-pub fn print(format: &Format, objects: &[&Object], single: bool) -> Result<String, String> {
+/// by itself; otherwise they are wrapped in a `List`. As kubectl does,
+/// `metadata.managedFields` is left out unless `show_managed_fields`.
+pub fn print(
+    format: &Format,
+    objects: &[&Object],
+    single: bool,
+    show_managed_fields: bool,
+) -> Result<String, String> {
     if let Format::Name = format {
         return Ok(objects
             .iter()
@@ -110,17 +116,30 @@ pub fn print(format: &Format, objects: &[&Object], single: bool) -> Result<Strin
     if let Format::CustomColumns(columns) = format {
         return Ok(print_custom_columns(columns, objects));
     }
-    let value = if single {
+    let mut value = if single {
         objects.first().map(|o| o.to_value()).unwrap_or(Value::Null)
     } else {
         list_of(objects)
     };
+    if !show_managed_fields {
+        omit_managed_fields(&mut value);
+    }
     Ok(match format {
         Format::Yaml => to_yaml(&value),
         Format::Json => to_json(&value),
         Format::JsonPath(template) => template.execute(&value),
         _ => String::new(),
     })
+}
+
+/// Drops `metadata.managedFields` from an object, or from each item of a list.
+fn omit_managed_fields(value: &mut Value) {
+    if let Some(items) = value.get_mut("items").and_then(Value::as_array_mut) {
+        items.iter_mut().for_each(omit_managed_fields);
+    }
+    if let Some(metadata) = value.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.remove("managedFields");
+    }
 }
 
 /// The `v1` `List` kubectl wraps several objects in.
