@@ -1,9 +1,11 @@
 //! `sunaba serve` on loopback, for `cargo xtask bench`: the real kubectl's
 //! process time over 1,000 pods against an empty cluster, API throughput and
-//! latency at 1, 8 and 64 clients, and watch fan-out to 100 watchers.
+//! latency at 1, 8 and 64 clients for GET, LIST (a page of 100 pods) and
+//! small PATCHes, a soak of 64 clients mixing the three, and watch fan-out
+//! to 100 watchers.
 //!
 //! ```text
-//! cargo bench -p sunaba-tests --bench server -- --sunaba PATH --kubectl PATH [--runs K] [--seconds S]
+//! cargo bench -p sunaba-tests --bench server -- --sunaba PATH --kubectl PATH [--runs K] [--seconds S] [--soak S]
 //! ```
 //!
 //! It starts `PATH serve` on a free loopback port (and ends it). The clients
@@ -26,12 +28,60 @@ const PODS: usize = 1_000;
 const WATCHERS: usize = 100;
 /// Concurrent clients in the throughput figures.
 const CLIENTS: [usize; 3] = [1, 8, 64];
+/// Clients in the soak.
+const SOAK_CLIENTS: usize = 64;
+/// Pods a LIST returns: one page.
+const LIST_PAGE: usize = 100;
 
 struct Settings {
     sunaba: PathBuf,
     kubectl: PathBuf,
     runs: usize,
     seconds: f64,
+    /// How long the soak lasts, in seconds (0: none).
+    soak: f64,
+}
+
+/// What a client asks, over and over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    /// GET one pod.
+    Get,
+    /// LIST one page of pods.
+    List,
+    /// A JSON merge patch of one annotation on one pod.
+    Patch,
+    /// The three in turn.
+    Mix,
+}
+
+impl Op {
+    /// The samples' id part (`server-rps/8` for GET, as before; `server-list-rps/8`, …).
+    fn prefix(self) -> &'static str {
+        match self {
+            Op::Get => "server",
+            Op::List => "server-list",
+            Op::Patch => "server-patch",
+            Op::Mix => "server-soak",
+        }
+    }
+
+    /// The request for the `i`-th call: method, path, body.
+    fn request(self, i: usize) -> (&'static str, String, Option<String>) {
+        let pod = format!("{PODS_PATH}/bench-{}", i % PODS);
+        match self {
+            Op::Get => ("GET", pod, None),
+            Op::List => ("GET", format!("{PODS_PATH}?limit={LIST_PAGE}"), None),
+            Op::Patch => (
+                "PATCH",
+                pod,
+                Some(format!(
+                    r#"{{"metadata":{{"annotations":{{"bench":"{i}"}}}}}}"#
+                )),
+            ),
+            Op::Mix => [Op::Get, Op::List, Op::Patch][i % 3].request(i / 3),
+        }
+    }
 }
 
 fn main() {
@@ -56,10 +106,15 @@ fn main() {
         millis(start.elapsed())
     ));
     kubectl_figure(&settings, &server, &cache, PODS);
-    for clients in CLIENTS {
-        for _ in 0..settings.runs {
-            load(&api, clients, settings.seconds);
+    for op in [Op::Get, Op::List, Op::Patch] {
+        for clients in CLIENTS {
+            for _ in 0..settings.runs {
+                load(&api, op, clients, settings.seconds);
+            }
         }
+    }
+    if settings.soak > 0.0 {
+        load(&api, Op::Mix, SOAK_CLIENTS, settings.soak);
     }
     fan_out(&api, settings.runs);
 
@@ -72,6 +127,7 @@ fn settings() -> Option<Settings> {
     let mut kubectl = None;
     let mut runs = 5;
     let mut seconds = 2.0;
+    let mut soak = 0.0;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -79,6 +135,7 @@ fn settings() -> Option<Settings> {
             "--kubectl" => kubectl = args.next().map(PathBuf::from),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
             "--seconds" => seconds = args.next().and_then(|v| v.parse().ok()).unwrap_or(seconds),
+            "--soak" => soak = args.next().and_then(|v| v.parse().ok()).unwrap_or(soak),
             _ => {}
         }
     }
@@ -87,6 +144,7 @@ fn settings() -> Option<Settings> {
         kubectl: kubectl?,
         runs,
         seconds,
+        soak,
     })
 }
 
@@ -149,9 +207,9 @@ fn create_pods(api: &Api, count: usize) {
     }
 }
 
-/// `clients` threads, each on its own keep-alive connection, GET one pod
-/// after another for `seconds`.
-fn load(api: &Api, clients: usize, seconds: f64) {
+/// `clients` threads, each on its own keep-alive connection, asking `op`
+/// of one pod after another for `seconds`.
+fn load(api: &Api, op: Op, clients: usize, seconds: f64) {
     let barrier = Arc::new(Barrier::new(clients + 1));
     let threads: Vec<_> = (0..clients)
         .map(|client| {
@@ -165,10 +223,10 @@ fn load(api: &Api, clients: usize, seconds: f64) {
                 let start = Instant::now();
                 let mut i = client;
                 while start.elapsed().as_secs_f64() < seconds {
-                    let path = format!("{PODS_PATH}/bench-{}", i % PODS);
+                    let (method, path, body) = op.request(i);
                     i += clients;
                     let sent = Instant::now();
-                    match conn.request("GET", &path, None) {
+                    match conn.request(method, &path, body.as_deref()) {
                         Ok((200, _)) => latencies.push(sent.elapsed()),
                         Ok(_) => errors += 1,
                         Err(_) => {
@@ -200,14 +258,19 @@ fn load(api: &Api, clients: usize, seconds: f64) {
             .get(((latencies.len().saturating_sub(1)) as f64 * p).round() as usize)
             .map_or(f64::NAN, |d| millis(*d))
     };
+    let prefix = op.prefix();
     sample(
-        &format!("server-rps/{clients}"),
+        &format!("{prefix}-rps/{clients}"),
         "req/s",
         latencies.len() as f64 / wall.as_secs_f64(),
     );
-    sample(&format!("server-p50/{clients}"), "ms", percentile(0.50));
-    sample(&format!("server-p99/{clients}"), "ms", percentile(0.99));
-    sample(&format!("server-errors/{clients}"), "count", errors as f64);
+    sample(&format!("{prefix}-p50/{clients}"), "ms", percentile(0.50));
+    sample(&format!("{prefix}-p99/{clients}"), "ms", percentile(0.99));
+    sample(
+        &format!("{prefix}-errors/{clients}"),
+        "count",
+        errors as f64,
+    );
 }
 
 /// 100 watchers on pods; each run creates a pod and times until every
@@ -353,8 +416,13 @@ impl Conn {
             self.host, self.authorization
         );
         if let Some(body) = body {
+            let content_type = if method == "PATCH" {
+                "application/merge-patch+json"
+            } else {
+                "application/json"
+            };
             request.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                "Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n{body}",
                 body.len()
             ));
         } else {

@@ -44,6 +44,8 @@ pub struct Plan {
     pub frame_seconds: u64,
     /// Seconds of each load run against the server.
     pub load_seconds: f64,
+    /// Seconds of the server's soak at 64 clients.
+    pub soak_seconds: f64,
     /// Scales every time limit: 1 for the full run.
     pub limit_scale: f64,
 }
@@ -59,6 +61,7 @@ impl Plan {
                 wasm_replicas: 500,
                 frame_seconds: 5,
                 load_seconds: 0.5,
+                soak_seconds: 5.0,
                 limit_scale: 0.5,
             }
         } else {
@@ -70,6 +73,7 @@ impl Plan {
                 wasm_replicas: 2_000,
                 frame_seconds: 15,
                 load_seconds: 2.0,
+                soak_seconds: 60.0,
                 limit_scale: 1.0,
             }
         }

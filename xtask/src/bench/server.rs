@@ -31,7 +31,7 @@ pub fn measure(
     eprintln!("xtask: bench: sunaba serve on loopback");
     match (samples::executable(tests, "server"), kubectl) {
         (Ok(program), Some(kubectl)) => {
-            let seconds = plan.limit(240);
+            let seconds = plan.limit(480);
             let mut command = Command::new(program);
             command
                 .arg("--sunaba")
@@ -39,7 +39,8 @@ pub fn measure(
                 .arg("--kubectl")
                 .arg(kubectl)
                 .args(["--runs", &plan.runs.to_string()])
-                .args(["--seconds", &plan.load_seconds.to_string()]);
+                .args(["--seconds", &plan.load_seconds.to_string()])
+                .args(["--soak", &plan.soak_seconds.to_string()]);
             samples::measure(samples, &mut command, program_limit(seconds), "server-");
         }
         (Err(why), _) => samples
@@ -51,6 +52,39 @@ pub fn measure(
         )),
     }
     section(plan, samples)
+}
+
+/// The four rows of one load figure: requests per second, p50, p99, and errors (none allowed).
+fn load_rows(samples: &Samples, prefix: &str, what: &str, clients: usize) -> Vec<Row> {
+    let row = |id: String, label: String, unit: Unit| {
+        Row::new(label, unit, samples.get(&id), samples.why_missing(&id))
+    };
+    let s = if clients == 1 { "" } else { "s" };
+    vec![
+        row(
+            format!("{prefix}-rps/{clients}"),
+            format!("{what}, {clients} client{s}: requests per second"),
+            Unit::PerSecond,
+        ),
+        row(
+            format!("{prefix}-p50/{clients}"),
+            format!("{what}, {clients} client{s}: p50 latency"),
+            Unit::Ms,
+        ),
+        row(
+            format!("{prefix}-p99/{clients}"),
+            format!("{what}, {clients} client{s}: p99 latency"),
+            Unit::Ms,
+        ),
+        row(
+            format!("{prefix}-errors/{clients}"),
+            format!("{what}, {clients} client{s}: errors per run"),
+            Unit::Count,
+        )
+        .at_most(0.0)
+        .budget_text("none")
+        .limit("requests that failed or answered other than 200"),
+    ]
 }
 
 fn section(plan: &Plan, samples: &Samples) -> Section {
@@ -90,34 +124,24 @@ fn section(plan: &Plan, samples: &Samples) -> Section {
                 .unwrap_or("not measured: a side reported nothing"),
         ),
     });
-    for clients in [1, 8, 64] {
-        let s = if clients == 1 { "" } else { "s" };
-        rows.push(row(
-            &format!("server-rps/{clients}"),
-            format!("GET one pod, {clients} client{s}: requests per second"),
-            Unit::PerSecond,
-        ));
-        rows.push(row(
-            &format!("server-p50/{clients}"),
-            format!("GET one pod, {clients} client{s}: p50 latency"),
-            Unit::Ms,
-        ));
-        rows.push(row(
-            &format!("server-p99/{clients}"),
-            format!("GET one pod, {clients} client{s}: p99 latency"),
-            Unit::Ms,
-        ));
-        rows.push(
-            row(
-                &format!("server-errors/{clients}"),
-                format!("GET one pod, {clients} client{s}: errors per run"),
-                Unit::Count,
-            )
-            .at_most(0.0)
-            .budget_text("none")
-            .limit("requests that failed or answered other than 200"),
-        );
+    for (prefix, what) in [
+        ("server", "GET one pod"),
+        ("server-list", "LIST 100 pods"),
+        ("server-patch", "PATCH one pod"),
+    ] {
+        for clients in [1, 8, 64] {
+            rows.extend(load_rows(samples, prefix, what, clients));
+        }
     }
+    rows.extend(load_rows(
+        samples,
+        "server-soak",
+        &format!(
+            "Soak for {} s, GET, LIST and PATCH in turn",
+            plan.soak_seconds
+        ),
+        64,
+    ));
     rows.push(row(
         "server-fanout/100",
         "Watch fan-out: a pod created → its ADDED event read by all 100 watchers".into(),
@@ -133,8 +157,11 @@ fn section(plan: &Plan, samples: &Samples) -> Section {
              `std::net::TcpStream`, the bearer token on each request), GETting the 1,000 pods in \
              turn as JSON for {} s a run; \
              clients and server share this machine's cores, so the figures bound the server \
-             from below. The issue's 60 s soak at 64 clients is not run here.",
-            plan.load_seconds
+             from below. LIST asks for one page (`?limit=100`) of the 1,000 pods; PATCH is a \
+             JSON merge patch of one annotation, a write through the cluster thread that \
+             every watch sees. The soak runs 64 such clients for {} s, each asking GET, LIST \
+             and PATCH in turn.",
+            plan.load_seconds, plan.soak_seconds
         ),
         "Fan-out: 100 watch connections on pods from the current resourceVersion; each run \
          POSTs one pod and waits until every watcher has read its ADDED line."
