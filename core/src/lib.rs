@@ -15,6 +15,7 @@ pub mod kubectl;
 pub mod kubelet;
 pub mod network;
 pub mod rand;
+pub mod remote;
 pub mod resources;
 pub mod scheduler;
 pub mod seed;

@@ -72,6 +72,11 @@ impl Terminal {
         self.session.is_some()
     }
 
+    /// The container whose shell the lines go to, if any.
+    pub fn container(&self) -> Option<&crate::shell::Target> {
+        self.session.as_ref().map(|s| &s.attach.target)
+    }
+
     /// Runs one line typed at the prompt. A line typed while a command is
     /// still running goes nowhere (that command reads no input).
     pub fn run_line(&mut self, cluster: &mut Cluster, files: &dyn Files, line: &str) -> Output {

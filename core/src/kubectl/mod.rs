@@ -97,6 +97,23 @@ pub trait Files {
     fn list(&self, dir: &str) -> Option<Vec<String>>;
 }
 
+/// Named files in one directory, as the editor holds them (name, text):
+/// `./name` and `name` read the same file, and only `.` lists.
+impl Files for Vec<(String, String)> {
+    fn read(&self, path: &str) -> Option<String> {
+        let path = path.trim_start_matches("./");
+        self.iter().find(|(n, _)| n == path).map(|(_, t)| t.clone())
+    }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        matches!(dir, "." | "./" | "").then(|| {
+            let mut names: Vec<String> = self.iter().map(|(n, _)| n.clone()).collect();
+            names.sort();
+            names
+        })
+    }
+}
+
 /// Where a kubectl command runs.
 pub struct Context<'a> {
     /// The cluster.
