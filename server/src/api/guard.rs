@@ -5,7 +5,10 @@
 //!    names, or it carries a foreign `Origin` ([`OwnHosts`]): this stops DNS
 //!    rebinding and keeps other web pages from driving the server;
 //! 2. with 401 `Unauthorized` when it asks for anything but a public path
-//!    ([`is_public`]) without `Authorization: Bearer <token>` ([`Token`]);
+//!    ([`is_public`]) without `Authorization: Bearer <token>` ([`Token`]),
+//!    or, on a WebSocket upgrade (browsers cannot set headers there), the
+//!    subprotocol `base64url.bearer.authorization.k8s.io.<base64url(token)>`
+//!    as Kubernetes reads it ([`websocket_token`]);
 //! 3. with 413 `RequestEntityTooLarge` when its `Content-Length` is over
 //!    [`MAX_BODY_BYTES`] (a body sent without one is cut at the same limit
 //!    when a handler reads it).
@@ -25,6 +28,7 @@ use super::request::MAX_BODY_BYTES;
 use super::status::ApiError;
 use super::token::Token;
 use crate::assets;
+use sunaba_core::remote::BEARER_PROTOCOL_PREFIX;
 
 /// The health endpoints, served without the token as a real cluster serves
 /// them to anonymous users: they say only `ok`, and kubeadm-style probes
@@ -74,12 +78,39 @@ impl Guard {
             .map(|_| ApiError::too_large(MAX_BODY_BYTES))
     }
 
-    /// Whether `Authorization: Bearer <token>` names this server's token.
+    /// Whether `Authorization: Bearer <token>`, or a WebSocket upgrade's
+    /// bearer subprotocol, names this server's token.
     fn carries_token(&self, headers: &HeaderMap) -> bool {
-        header_text(headers, header::AUTHORIZATION)
+        let in_header = header_text(headers, header::AUTHORIZATION)
             .and_then(bearer_token)
-            .is_some_and(|candidate| self.token.matches(candidate))
+            .is_some_and(|candidate| self.token.matches(candidate));
+        in_header
+            || websocket_token(headers).is_some_and(|candidate| self.token.matches(&candidate))
     }
+}
+
+/// The token a WebSocket upgrade carries as the subprotocol
+/// `base64url.bearer.authorization.k8s.io.<token in unpadded base64url>`,
+/// as the Kubernetes API server reads it for browsers; None on a request
+/// that is not a WebSocket upgrade, or without such a subprotocol.
+pub fn websocket_token(headers: &HeaderMap) -> Option<String> {
+    use base64::Engine;
+    let upgrade = header_text(headers, header::UPGRADE)?;
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return None;
+    }
+    headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .find_map(|protocol| protocol.trim().strip_prefix(BEARER_PROTOCOL_PREFIX))
+        .and_then(|encoded| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(encoded)
+                .ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok())
 }
 
 /// Whether anyone may ask for `path` without the token: the health
@@ -341,6 +372,47 @@ mod tests {
                 "{path}"
             );
         }
+    }
+
+    #[test]
+    fn a_websocket_may_carry_the_token_as_a_bearer_subprotocol() {
+        let guard = guard(LOOPBACK);
+        let host = ("host", LOOPBACK);
+        let upgrade = ("upgrade", "websocket");
+        // base64url("s3cret") = "czNjcmV0"; of "s3cres": "czNjcmVz".
+        let right = (
+            "sec-websocket-protocol",
+            "terminal.sunaba.v1, base64url.bearer.authorization.k8s.io.czNjcmV0",
+        );
+        let wrong = (
+            "sec-websocket-protocol",
+            "base64url.bearer.authorization.k8s.io.czNjcmVz",
+        );
+        let damaged = (
+            "sec-websocket-protocol",
+            "base64url.bearer.authorization.k8s.io.!!",
+        );
+        let path = "/sunaba/v1/terminal";
+        assert_eq!(
+            refusal_code(&guard, &request(path, &[host, upgrade, right])),
+            None
+        );
+        for refused in [
+            request(path, &[host, upgrade, wrong]),
+            request(path, &[host, upgrade, damaged]),
+            request(path, &[host, upgrade]),
+            // Only a WebSocket upgrade reads the token from a subprotocol.
+            request(path, &[host, right]),
+        ] {
+            assert_eq!(refusal_code(&guard, &refused), Some(401));
+        }
+        let foreign = request(
+            path,
+            &[host, upgrade, right, ("origin", "http://evil.example")],
+        );
+        assert_eq!(refusal_code(&guard, &foreign), Some(403));
+        let elsewhere = request(path, &[("host", "evil.example:8080"), upgrade, right]);
+        assert_eq!(refusal_code(&guard, &elsewhere), Some(403));
     }
 
     #[test]
