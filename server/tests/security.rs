@@ -477,3 +477,76 @@ fn sunaba_kubeconfig_prints_the_running_servers_kubeconfig_only_while_it_runs() 
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The status code of a WebSocket upgrade to `path` with these extra
+/// header lines, read from the answer's head alone (an accepted upgrade
+/// keeps the connection open).
+async fn upgrade_status(addr: &str, path: &str, host: &str, extra: &str) -> u16 {
+    let head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n{extra}\r\n"
+    );
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(head.as_bytes()).await.expect("send");
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") {
+        let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut byte))
+            .await
+            .expect("an answer within 10 s")
+            .expect("read the answer");
+        if read == 0 {
+            break;
+        }
+        raw.push(byte[0]);
+    }
+    parse(&String::from_utf8_lossy(&raw)).code
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_websocket_carries_the_token_as_the_kubernetes_bearer_subprotocol() {
+    let addr = start(8).await;
+    let port = addr.rsplit_once(':').map(|(_, p)| p).expect("a port");
+    // base64url("security-test-token"), unpadded.
+    let bearer = "base64url.bearer.authorization.k8s.io.c2VjdXJpdHktdGVzdC10b2tlbg";
+    let wrong = "base64url.bearer.authorization.k8s.io.bm9wZQ";
+    let offer = |token: &str| format!("Sec-WebSocket-Protocol: terminal.sunaba.v1, {token}\r\n");
+    let own_origin = format!("Origin: http://{addr}\r\n");
+    for path in ["/sunaba/v1/terminal", "/api/v1/pods?watch=true"] {
+        let none = "Sec-WebSocket-Protocol: terminal.sunaba.v1\r\n";
+        assert_eq!(
+            upgrade_status(&addr, path, &addr, none).await,
+            401,
+            "{path}"
+        );
+        let refused = upgrade_status(&addr, path, &addr, &offer(wrong)).await;
+        assert_eq!(refused, 401, "{path}");
+        let foreign = format!("{}Origin: http://evil.example\r\n", offer(bearer));
+        assert_eq!(
+            upgrade_status(&addr, path, &addr, &foreign).await,
+            403,
+            "{path}"
+        );
+        let rebound = format!("evil.example:{port}");
+        let elsewhere = upgrade_status(&addr, path, &rebound, &offer(bearer)).await;
+        assert_eq!(elsewhere, 403, "{path}");
+        let accepted = format!("{}{own_origin}", offer(bearer));
+        assert_eq!(
+            upgrade_status(&addr, path, &addr, &accepted).await,
+            101,
+            "{path}"
+        );
+    }
+    // Outside a WebSocket upgrade the subprotocol header carries nothing.
+    let plain = get_without_token(&addr, "/api/v1/pods", &offer(bearer)).await;
+    assert_eq!(plain.code, 401);
+}
+
+/// A GET of `path` without the Authorization header, with `extra` header lines.
+async fn get_without_token(addr: &str, path: &str, extra: &str) -> Reply {
+    let head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{}",
+        extra.trim_end()
+    );
+    exchange(addr, &head, b"").await
+}

@@ -8,6 +8,8 @@
 //!   and the [`scale`] subresource;
 //! - [`status`]: every error as a `Status` with its HTTP code;
 //! - [`kubeconfig`]: the kubeconfig that points kubectl here;
+//! - [`terminal`]: the playground's terminal on this cluster, over a
+//!   WebSocket, for the web app in server mode;
 //! - [`guard`]: in front of every route (the bundle's too): own `Host` and
 //!   `Origin` only, the bearer [`token`] on everything but the bundle and
 //!   the health endpoints, bodies within 3 MiB.
@@ -30,6 +32,7 @@ pub mod resources;
 pub mod scale;
 pub mod status;
 pub mod table;
+pub mod terminal;
 pub mod token;
 pub mod watch;
 
@@ -68,6 +71,7 @@ pub fn router(api: Api) -> Router {
         .route("/healthz", get(ok))
         .route("/livez", get(ok))
         .route("/readyz", get(ok))
+        .route("/sunaba/v1/terminal", get(terminal::terminal))
         .route("/api", get(discovery::get_api))
         .route("/api/v1", get(discovery::get_core_resources))
         .route(

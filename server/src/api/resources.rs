@@ -7,6 +7,8 @@
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -38,6 +40,9 @@ pub struct Request {
     pub headers: HeaderMap,
     /// The body, not yet read.
     pub body: Body,
+    /// A WebSocket upgrade, when the client asked for one (a watch's
+    /// events then come one per message).
+    pub upgrade: Option<WebSocketUpgrade>,
 }
 
 /// `/api/v1/{*rest}`: the core group.
@@ -46,10 +51,17 @@ pub async fn core(
     method: Method,
     Path(rest): Path<String>,
     RawQuery(query): RawQuery,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    handle(api, method, "", "v1", &rest, query, headers, body).await
+    let parts = Parts {
+        query,
+        headers,
+        body,
+        upgrade: upgrade.ok(),
+    };
+    handle(api, method, "", "v1", &rest, parts).await
 }
 
 /// `/apis/{group}/{version}/{*rest}`: the named groups.
@@ -58,22 +70,34 @@ pub async fn grouped(
     method: Method,
     Path((group, version, rest)): Path<(String, String, String)>,
     RawQuery(query): RawQuery,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    handle(api, method, &group, &version, &rest, query, headers, body).await
+    let parts = Parts {
+        query,
+        headers,
+        body,
+        upgrade: upgrade.ok(),
+    };
+    handle(api, method, &group, &version, &rest, parts).await
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a request carries besides its method and path.
+struct Parts {
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Body,
+    upgrade: Option<WebSocketUpgrade>,
+}
+
 async fn handle(
     api: Api,
     method: Method,
     group: &str,
     version: &str,
     rest: &str,
-    query: Option<String>,
-    headers: HeaderMap,
-    body: Body,
+    parts: Parts,
 ) -> Response {
     let target = match path::parse(group, version, rest) {
         Ok(target) => target,
@@ -82,9 +106,10 @@ async fn handle(
     let request = Request {
         method,
         target,
-        query: Query::parse(query.as_deref()),
-        headers,
-        body,
+        query: Query::parse(parts.query.as_deref()),
+        headers: parts.headers,
+        body: parts.body,
+        upgrade: parts.upgrade,
     };
     match dispatch(api, request).await {
         Ok(response) => response,

@@ -14,6 +14,13 @@
 //! too (client-go's watch-list), the initial ADDED events end with a
 //! BOOKMARK annotated `k8s.io/initial-events-end`. At most
 //! [`MAX_WATCHES`] (or what `ServeConfig::max_watches` says) are open at once.
+//!
+//! Asked with a WebSocket upgrade, as the API server also serves watches
+//! to browsers, the same events come one per text message (subprotocol
+//! [`WATCH_PROTOCOL`]; the token may come as the bearer subprotocol, see
+//! [`super::guard`]). The web app watches this way: a browser keeps at most
+//! six HTTP/1.1 connections to one server, which a few streaming watches
+//! per tab would use up, while WebSockets do not count against them.
 
 use std::collections::BTreeSet;
 use std::convert::Infallible;
@@ -21,10 +28,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
+use axum::extract::ws::{Message, WebSocket};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use sunaba_core::api::{Kind, Object};
+use sunaba_core::remote::WATCH_PROTOCOL;
 use sunaba_core::store::{ObjectKey, WatchEventType};
 use sunaba_core::time::SimTime;
 use sunaba_core::Cluster;
@@ -124,6 +133,11 @@ pub async fn serve(api: Api, request: Request) -> Result<Response, ApiError> {
         stream(api, filter, from, initial_events, timeout, sender).await;
         drop(permit);
     });
+    if let Some(upgrade) = request.upgrade {
+        return Ok(upgrade
+            .protocols([WATCH_PROTOCOL])
+            .on_upgrade(move |socket| forward(socket, receiver)));
+    }
     let content_type = if tables.is_some() {
         "application/json;as=Table;v=v1;g=meta.k8s.io"
     } else {
@@ -134,6 +148,29 @@ pub async fn serve(api: Api, request: Request) -> Result<Response, ApiError> {
         Body::from_stream(ReceiverStream::new(receiver)),
     )
         .into_response())
+}
+
+/// Passes each event line on as a text message, until the stream ends or
+/// the client leaves (which drops the receiver and so ends the stream).
+async fn forward(mut socket: WebSocket, mut lines: mpsc::Receiver<Result<Bytes, Infallible>>) {
+    loop {
+        tokio::select! {
+            line = lines.recv() => {
+                let Some(Ok(line)) = line else {
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                };
+                let text = String::from_utf8_lossy(&line).trim_end().to_string();
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+            message = socket.recv() => match message {
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
 }
 
 /// Sends events until the timeout, an error event, or the client leaves.
