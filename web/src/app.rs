@@ -2,16 +2,32 @@
 //! (editor, cluster view, terminal, tutorial). It owns the clock: a timer
 //! moves the simulation with real time, and the picture is rebuilt only
 //! when the store changed.
+//!
+//! On a page `sunaba serve` opened with its token, a switch offers the
+//! server's cluster instead ([`Mode::Server`]): the picture and the
+//! tutorial then read a [`Mirror`] fed by the API's watches, the terminal's
+//! lines run in a terminal session on the server, and the in-tab cluster
+//! waits, its clock stopped, until the switch is turned back.
 
+use std::collections::BTreeMap;
+
+use sunaba_core::api::Kind;
+use sunaba_core::remote::{ClientMessage, TERMINAL_PROTOCOL, WATCH_PROTOCOL};
 use yew::prelude::*;
 
 use crate::components::cluster_view::{picture, ClusterView, Picture};
 use crate::components::editor::EditorPanel;
 use crate::components::terminal::TerminalPanel;
 use crate::components::tutorial::TutorialPanel;
+use crate::mirror::{parse_event, Mirror, Next, KINDS};
+use crate::remote::{Mode, RemoteTerminal};
+use crate::services::socket::Socket;
 use crate::state::{read_share_payload, share_payload, Playground};
-use crate::tutorial::update_progress;
+use crate::tutorial::{newly_done, update_progress, Seen};
 use sunaba_core::time::SimTime;
+
+/// How long to wait before opening a closed WebSocket again, in milliseconds.
+const RECONNECT_MS: u32 = 1_000;
 
 /// How often the clock moves, in milliseconds.
 const TICK_MS: u32 = 250;
@@ -42,6 +58,28 @@ pub enum Msg {
     Share,
     /// Start over with a fresh cluster.
     Reset,
+    /// The switch: which cluster to show.
+    SetMode(Mode),
+    /// A message of the server's terminal session.
+    TerminalMessage(String),
+    /// The terminal session's WebSocket closed.
+    TerminalClosed,
+    /// Time to open the terminal session again.
+    ReconnectTerminal,
+    /// A message of one kind's watch.
+    Watched(Kind, String),
+    /// One kind's watch closed.
+    WatchClosed(Kind),
+    /// Time to open one kind's watch again.
+    Rewatch(Kind),
+}
+
+/// What server mode holds: the mirror, the terminal, and their sockets.
+struct ServerSide {
+    mirror: Mirror,
+    terminal: RemoteTerminal,
+    session: Option<Socket>,
+    watches: BTreeMap<Kind, Socket>,
 }
 
 /// The whole playground.
@@ -53,6 +91,10 @@ pub struct App {
     last_tick: f64,
     saved_at: f64,
     _clock: Option<gloo::timers::callback::Interval>,
+    /// The API's token, when `sunaba serve` opened the page.
+    token: Option<String>,
+    /// Server mode's state; None in the tab's mode.
+    server: Option<ServerSide>,
 }
 
 impl Component for App {
@@ -60,24 +102,36 @@ impl Component for App {
     type Properties = ();
 
     fn create(ctx: &Context<Self>) -> Self {
+        // First, before anything rewrites the address: the token it carries.
+        let token = crate::services::storage::api_token();
         let (playground, notice) = open_playground();
         let clock = start_clock(ctx);
         let mut app = Self {
-            picture: picture(&playground.cluster),
+            picture: picture(playground.cluster.api().store(), playground.cluster.now()),
             picture_version: playground.cluster.api().store().resource_version(),
             playground,
             notice,
             last_tick: now_ms(),
             saved_at: now_ms(),
             _clock: clock,
+            token,
+            server: None,
         };
         update_progress(&mut app.playground);
+        let saved = crate::services::storage::load_mode().map(|m| Mode::parse(&m));
+        if saved == Some(Mode::Server) && app.token.is_some() {
+            app.enter_server_mode(ctx);
+        }
         app
     }
 
-    fn update(&mut self, _ctx: &Context<Self>, msg: Self::Message) -> bool {
+    fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         match msg {
             Msg::Run(line) => {
+                if self.server.is_some() {
+                    self.run_on_server(&line);
+                    return true;
+                }
                 self.playground.run_line(&line);
                 self.after_change();
                 true
@@ -125,17 +179,25 @@ impl Component for App {
             Msg::Apply => {
                 let name = self.playground.editor.current().map(|(n, _)| n.clone());
                 if let Some(name) = name {
-                    self.playground
-                        .run_line(&format!("kubectl apply -f {name}"));
-                    self.after_change();
+                    ctx.link()
+                        .send_message(Msg::Run(format!("kubectl apply -f {name}")));
+                }
+                false
+            }
+            Msg::ClearScreen => {
+                match &mut self.server {
+                    Some(server) => server.terminal.scrollback.clear(),
+                    None => self.playground.scrollback.clear(),
                 }
                 true
             }
-            Msg::ClearScreen => {
-                self.playground.scrollback.clear();
-                true
-            }
             Msg::Interrupt => {
+                if let Some(server) = &mut self.server {
+                    if let Some(message) = server.terminal.interrupt() {
+                        send(server.session.as_ref(), &message);
+                    }
+                    return false;
+                }
                 self.playground.interrupt();
                 self.save();
                 true
@@ -164,12 +226,67 @@ impl Component for App {
                 }
                 true
             }
+            Msg::SetMode(mode) => self.set_mode(ctx, mode),
+            Msg::TerminalMessage(text) => {
+                let Some(server) = &mut self.server else {
+                    return false;
+                };
+                server.terminal.receive(&text);
+                self.update_remote_progress();
+                true
+            }
+            Msg::TerminalClosed => {
+                let Some(server) = &mut self.server else {
+                    return false;
+                };
+                server.session = None;
+                server.terminal.disconnected();
+                later(ctx, Msg::ReconnectTerminal);
+                true
+            }
+            Msg::ReconnectTerminal => {
+                if self.server.as_ref().is_some_and(|s| s.session.is_none()) {
+                    self.open_session(ctx);
+                }
+                false
+            }
+            Msg::Watched(kind, text) => self.watched(ctx, kind, &text),
+            Msg::WatchClosed(kind) => {
+                if let Some(server) = &mut self.server {
+                    server.watches.remove(&kind);
+                    later(ctx, Msg::Rewatch(kind));
+                }
+                false
+            }
+            Msg::Rewatch(kind) => {
+                if self
+                    .server
+                    .as_ref()
+                    .is_some_and(|s| !s.watches.contains_key(&kind))
+                {
+                    self.open_watch(ctx, kind);
+                }
+                false
+            }
         }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let p = &self.playground;
+        let (lines, prompt, busy) = match &self.server {
+            Some(server) => (
+                server.terminal.scrollback.clone(),
+                server.terminal.prompt.clone(),
+                server.terminal.busy,
+            ),
+            None => (
+                p.scrollback.clone(),
+                p.terminal.prompt(),
+                p.terminal.is_busy(),
+            ),
+        };
+        let mode = self.mode();
         let (names, text) = (
             p.editor
                 .files
@@ -196,9 +313,20 @@ impl Component for App {
                 <header class="topbar">
                     <h1>{ "Sunaba" }</h1>
                     <span class="tagline">{ "a Kubernetes playground" }</span>
-                    <span class="clock" data-testid="clock">{ clock_text(p.cluster.now()) }</span>
+                    if self.token.is_some() {
+                        { mode_switch(mode, link.callback(Msg::SetMode)) }
+                    }
+                    if mode == Mode::Tab {
+                        <span class="clock" data-testid="clock">{ clock_text(p.cluster.now()) }</span>
+                    } else {
+                        <span class="clock" data-testid="server-status">
+                            { if self.server.as_ref().is_some_and(|s| s.mirror.synced()) { "live from the server" } else { "connecting…" } }
+                        </span>
+                    }
                     <button data-testid="share" onclick={link.callback(|_| Msg::Share)}>{ "Share" }</button>
-                    <button data-testid="reset" onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
+                    if mode == Mode::Tab {
+                        <button data-testid="reset" onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
+                    }
                 </header>
                 if let Some(notice) = &self.notice {
                     <p class="notice" role="status" data-testid="notice">{ notice }</p>
@@ -216,14 +344,14 @@ impl Component for App {
                 />
                 <ClusterView picture={self.picture.clone()} />
                 <TerminalPanel
-                    lines={p.scrollback.clone()}
-                    prompt={p.terminal.prompt()}
+                    lines={lines}
+                    prompt={prompt}
                     history={p.history.clone()}
                     completions={completions}
                     on_run={link.callback(Msg::Run)}
                     on_clear={link.callback(|_| Msg::ClearScreen)}
                     on_interrupt={link.callback(|_| Msg::Interrupt)}
-                    busy={p.terminal.is_busy()}
+                    busy={busy}
                 />
                 <TutorialPanel done={p.tutorial_done.clone()} on_run={link.callback(Msg::Run)} />
             </main>
@@ -236,6 +364,13 @@ impl App {
         let now = now_ms();
         let elapsed = (now - self.last_tick).clamp(0.0, 60_000.0) as i64;
         self.last_tick = now;
+        if self.server.is_some() {
+            // The in-tab cluster waits, its clock stopped, in server mode.
+            if now - self.saved_at > 5_000.0 {
+                self.save();
+            }
+            return false;
+        }
         let clock_before = self.playground.cluster.now().millis() / 1000;
         self.playground.tick(elapsed);
         let mut changed = self.playground.poll();
@@ -253,15 +388,149 @@ impl App {
         self.save();
     }
 
-    /// Rebuilds the picture if the store moved; true when it did.
+    /// Rebuilds the picture if the store it shows moved; true when it did.
     fn refresh_picture(&mut self) -> bool {
-        let version = self.playground.cluster.api().store().resource_version();
+        let (store, now) = match &self.server {
+            Some(server) => (server.mirror.store(), SimTime(now_ms() as i64)),
+            None => (
+                self.playground.cluster.api().store(),
+                self.playground.cluster.now(),
+            ),
+        };
+        let version = store.resource_version();
         if version == self.picture_version {
             return false;
         }
         self.picture_version = version;
-        self.picture = picture(&self.playground.cluster);
+        self.picture = picture(store, now);
         true
+    }
+
+    /// The mode the page is in.
+    fn mode(&self) -> Mode {
+        if self.server.is_some() {
+            Mode::Server
+        } else {
+            Mode::Tab
+        }
+    }
+
+    /// The switch was turned: enter or leave server mode, and remember it.
+    fn set_mode(&mut self, ctx: &Context<Self>, mode: Mode) -> bool {
+        if mode == self.mode() || self.token.is_none() {
+            return false;
+        }
+        crate::services::storage::save_mode(mode.as_str());
+        match mode {
+            Mode::Server => self.enter_server_mode(ctx),
+            Mode::Tab => {
+                // Dropping the sockets closes them.
+                self.server = None;
+                self.last_tick = now_ms();
+            }
+        }
+        // A different store: draw it whatever its version.
+        self.picture_version = u64::MAX;
+        self.refresh_picture();
+        true
+    }
+
+    fn enter_server_mode(&mut self, ctx: &Context<Self>) {
+        self.server = Some(ServerSide {
+            mirror: Mirror::new(),
+            terminal: RemoteTerminal::new(),
+            session: None,
+            watches: BTreeMap::new(),
+        });
+        self.picture_version = u64::MAX;
+        self.refresh_picture();
+        self.open_session(ctx);
+        for kind in KINDS {
+            self.open_watch(ctx, kind);
+        }
+    }
+
+    fn open_session(&mut self, ctx: &Context<Self>) {
+        let (Some(server), Some(token)) = (&mut self.server, &self.token) else {
+            return;
+        };
+        let link = ctx.link();
+        server.session = Socket::open(
+            "/sunaba/v1/terminal",
+            TERMINAL_PROTOCOL,
+            token,
+            link.callback(Msg::TerminalMessage),
+            link.callback(|()| Msg::TerminalClosed),
+        );
+    }
+
+    fn open_watch(&mut self, ctx: &Context<Self>, kind: Kind) {
+        let (Some(server), Some(token)) = (&mut self.server, &self.token) else {
+            return;
+        };
+        let link = ctx.link();
+        let path = server.mirror.watch_path(kind);
+        let socket = Socket::open(
+            &path,
+            WATCH_PROTOCOL,
+            token,
+            link.callback(move |text| Msg::Watched(kind, text)),
+            link.callback(move |()| Msg::WatchClosed(kind)),
+        );
+        if let Some(socket) = socket {
+            server.watches.insert(kind, socket);
+        }
+    }
+
+    /// One watch message: into the mirror, then the picture and the
+    /// tutorial if it changed anything.
+    fn watched(&mut self, ctx: &Context<Self>, kind: Kind, text: &str) -> bool {
+        let Some(server) = &mut self.server else {
+            return false;
+        };
+        let was_synced = server.mirror.synced();
+        let next = match parse_event(kind, text) {
+            Ok(event) => server.mirror.apply(kind, event),
+            Err(_) => Next::Reconnect,
+        };
+        if next == Next::Reconnect {
+            server.watches.remove(&kind);
+            later(ctx, Msg::Rewatch(kind));
+        }
+        let synced = self.server.as_ref().is_some_and(|s| s.mirror.synced());
+        let drew = self.refresh_picture();
+        drew | self.update_remote_progress() | (synced != was_synced)
+    }
+
+    /// A line for the server's terminal.
+    fn run_on_server(&mut self, line: &str) {
+        let Some(server) = &mut self.server else {
+            return;
+        };
+        let message = server.terminal.typed(line, &self.playground.editor.files);
+        if let Some(message) = message {
+            send(server.session.as_ref(), &message);
+            let trimmed = line.trim();
+            if !trimmed.is_empty() && !server.terminal.in_container {
+                self.playground.history.push(trimmed.to_string());
+            }
+        }
+    }
+
+    /// Marks the tutorial's steps the server's cluster now shows done.
+    fn update_remote_progress(&mut self) -> bool {
+        let Some(server) = &self.server else {
+            return false;
+        };
+        let seen = Seen {
+            store: server.mirror.store(),
+            history: &self.playground.history,
+            summer_received: server.terminal.shows_received_request(),
+        };
+        let new = newly_done(&self.playground.tutorial_done, &seen);
+        let changed = !new.is_empty();
+        self.playground.tutorial_done.extend(new);
+        changed
     }
 
     fn save(&mut self) {
@@ -303,6 +572,44 @@ fn open_playground() -> (Playground, Option<String>) {
         crate::services::storage::clear_hash();
     }
     (playground, notice)
+}
+
+/// Sends a message on the terminal session; an unopened socket drops it
+/// (the terminal shows it is not connected).
+fn send(session: Option<&Socket>, message: &ClientMessage) {
+    if let (Some(session), Ok(text)) = (session, serde_json::to_string(message)) {
+        session.send(&text);
+    }
+}
+
+/// Sends `msg` to the app after [`RECONNECT_MS`].
+fn later(ctx: &Context<App>, msg: Msg) {
+    let link = ctx.link().clone();
+    gloo::timers::callback::Timeout::new(RECONNECT_MS, move || link.send_message(msg)).forget();
+}
+
+/// The switch between the in-tab cluster and the server's: two radio
+/// buttons, reachable with Tab and the arrow keys.
+fn mode_switch(mode: Mode, on_change: Callback<Mode>) -> Html {
+    let option = |value: Mode, label: &'static str| {
+        let on_change = on_change.clone();
+        html! {
+            <label>
+                <input type="radio" name="cluster-mode"
+                    data-testid={format!("mode-{}", value.as_str())}
+                    checked={mode == value}
+                    onchange={Callback::from(move |_| on_change.emit(value))} />
+                { label }
+            </label>
+        }
+    };
+    html! {
+        <fieldset class="mode-switch" data-testid="mode-switch">
+            <legend>{ "Cluster:" }</legend>
+            { option(Mode::Tab, "in this tab") }
+            { option(Mode::Server, "on the server") }
+        </fieldset>
+    }
 }
 
 /// The simulated clock as the top bar shows it.

@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod components;
+pub mod mirror;
+pub mod remote;
 pub mod services;
 pub mod state;
 pub mod tutorial;

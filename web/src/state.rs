@@ -94,19 +94,11 @@ impl EditorFiles {
 
 impl Files for EditorFiles {
     fn read(&self, path: &str) -> Option<String> {
-        let path = path.trim_start_matches("./");
-        self.files
-            .iter()
-            .find(|(n, _)| n == path)
-            .map(|(_, t)| t.clone())
+        self.files.read(path)
     }
 
     fn list(&self, dir: &str) -> Option<Vec<String>> {
-        matches!(dir, "." | "./" | "").then(|| {
-            let mut names: Vec<String> = self.files.iter().map(|(n, _)| n.clone()).collect();
-            names.sort();
-            names
-        })
+        self.files.list(dir)
     }
 }
 
@@ -259,14 +251,7 @@ impl Playground {
     }
 
     fn show(&mut self, out: &sunaba_core::kubectl::Output) {
-        self.scrollback.extend(
-            out.stdout
-                .lines()
-                .map(|l| TermLine::Out(l.to_string()))
-                .chain(out.stderr.lines().map(|l| TermLine::Err(l.to_string()))),
-        );
-        let excess = self.scrollback.len().saturating_sub(SCROLLBACK_LINES);
-        self.scrollback.drain(..excess);
+        show_output(&mut self.scrollback, &out.stdout, &out.stderr);
     }
 
     /// Moves the clock on by real time that passed.
@@ -336,6 +321,19 @@ impl Playground {
         playground.tutorial_done = saved.tutorial_done.clone();
         Ok(playground)
     }
+}
+
+/// Appends what a command printed to a scrollback, line by line, keeping
+/// the newest [`SCROLLBACK_LINES`].
+pub fn show_output(scrollback: &mut Vec<TermLine>, stdout: &str, stderr: &str) {
+    scrollback.extend(
+        stdout
+            .lines()
+            .map(|l| TermLine::Out(l.to_string()))
+            .chain(stderr.lines().map(|l| TermLine::Err(l.to_string()))),
+    );
+    let excess = scrollback.len().saturating_sub(SCROLLBACK_LINES);
+    scrollback.drain(..excess);
 }
 
 /// A share link's payload: the editor's files, as URL-safe base64 of JSON.

@@ -3,8 +3,33 @@
 //! typed) that says when the step is done.
 
 use sunaba_core::api::{Kind, Object};
+use sunaba_core::store::Store;
 
 use crate::state::Playground;
+
+/// What the checks look at: the objects (the in-tab cluster's, or the
+/// mirror of the server's), the lines typed, and whether an echo server
+/// of the summer pods logged a request.
+pub struct Seen<'a> {
+    /// The cluster's objects.
+    pub store: &'a Store,
+    /// Lines typed, oldest first.
+    pub history: &'a [String],
+    /// Whether a summer echo pod logged `received request`: read from the
+    /// in-tab kubelets, or in server mode from the logs the terminal showed.
+    pub summer_received: bool,
+}
+
+impl<'a> Seen<'a> {
+    /// What the in-tab playground shows.
+    pub fn of_playground(p: &'a Playground) -> Self {
+        Self {
+            store: p.cluster.api().store(),
+            history: &p.history,
+            summer_received: summer_received_requests(p),
+        }
+    }
+}
 
 /// One step of the tutorial.
 pub struct Step {
@@ -17,7 +42,7 @@ pub struct Step {
     /// Commands to try, which a click runs.
     pub commands: &'static [&'static str],
     /// Whether the step is done.
-    pub check: fn(&Playground) -> bool,
+    pub check: fn(&Seen) -> bool,
 }
 
 /// The chapter, in order.
@@ -69,30 +94,30 @@ pub const STEPS: &[Step] = &[
         title: "5.9 A Service",
         text: "A Service gives the pods its selector picks one address and one DNS name. Apply simple-service.yaml: only the summer pods are behind it.",
         commands: &["kubectl apply -f simple-service.yaml", "kubectl get svc echo"],
-        check: |p| p.cluster.api().store().find(Kind::Service, "default", "echo").is_some(),
+        check: |p| p.store.find(Kind::Service, "default", "echo").is_some(),
     },
     Step {
         id: "dns",
         title: "Service names",
         text: "From a debug pod, curl http://echo/ a few times: the answers come from summer pods only, as their logs show. `echo.default` works too; `echo.default.svc.local` does not (the domain is cluster.local).",
         commands: &["kubectl run -i --rm --tty debug --image=gihyodocker/fundamental:0.1.0 --restart=Never -- bash -il", "curl http://echo/", "exit", "kubectl logs -l release=summer -c echo"],
-        check: |p| summer_received_requests(p),
+        check: |p| p.summer_received,
     },
 ];
 
-fn typed(p: &Playground, text: &str) -> bool {
+fn typed(p: &Seen, text: &str) -> bool {
     p.history.iter().any(|h| h.contains(text))
 }
 
-fn pod_running(p: &Playground, name: &str) -> bool {
+fn pod_running(p: &Seen, name: &str) -> bool {
     matches!(
-        p.cluster.api().store().find(Kind::Pod, "default", name).map(|o| o.as_ref()),
+        p.store.find(Kind::Pod, "default", name).map(|o| o.as_ref()),
         Some(Object::Pod(pod)) if sunaba_core::controllers::pod_util::is_ready(pod)
     )
 }
 
-fn running_pods_owned_by(p: &Playground, kind: Kind, owner: &str) -> usize {
-    let store = p.cluster.api().store();
+fn running_pods_owned_by(p: &Seen, kind: Kind, owner: &str) -> usize {
+    let store = p.store;
     let Some(owner) = store.find(kind, "default", owner) else {
         return 0;
     };
@@ -104,15 +129,15 @@ fn running_pods_owned_by(p: &Playground, kind: Kind, owner: &str) -> usize {
         .count()
 }
 
-fn deployment_available(p: &Playground, name: &str, replicas: i32) -> bool {
+fn deployment_available(p: &Seen, name: &str, replicas: i32) -> bool {
     matches!(
-        p.cluster.api().store().find(Kind::Deployment, "default", name).map(|o| o.as_ref()),
+        p.store.find(Kind::Deployment, "default", name).map(|o| o.as_ref()),
         Some(Object::Deployment(d)) if d.status.as_ref().and_then(|s| s.available_replicas) == Some(replicas)
     )
 }
 
-fn revisions(p: &Playground, deployment: &str) -> usize {
-    let store = p.cluster.api().store();
+fn revisions(p: &Seen, deployment: &str) -> usize {
+    let store = p.store;
     let Some(d) = store.find(Kind::Deployment, "default", deployment) else {
         return 0;
     };
@@ -135,15 +160,21 @@ fn summer_received_requests(p: &Playground) -> bool {
         })
 }
 
-/// Marks the steps whose checks now pass; true when any became done.
+/// The ids of the steps not in `done` whose checks now pass.
+pub fn newly_done(done: &[String], seen: &Seen) -> Vec<String> {
+    STEPS
+        .iter()
+        .filter(|step| !done.iter().any(|d| d == step.id) && (step.check)(seen))
+        .map(|step| step.id.to_string())
+        .collect()
+}
+
+/// Marks the in-tab playground's steps whose checks now pass; true when
+/// any became done.
 pub fn update_progress(p: &mut Playground) -> bool {
-    let mut changed = false;
-    for step in STEPS {
-        if !p.tutorial_done.iter().any(|d| d == step.id) && (step.check)(p) {
-            p.tutorial_done.push(step.id.to_string());
-            changed = true;
-        }
-    }
+    let new = newly_done(&p.tutorial_done, &Seen::of_playground(p));
+    let changed = !new.is_empty();
+    p.tutorial_done.extend(new);
     changed
 }
 

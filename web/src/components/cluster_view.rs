@@ -1,8 +1,9 @@
 //! The live picture of the cluster, in SVG: the nodes holding their pods
 //! holding their containers (the seed's 5.4), then Deployments →
 //! ReplicaSets → Pods and Services → the pods they send traffic to. The
-//! picture is a plain value built from the store (`picture`), rebuilt only
-//! when the store's resourceVersion moves, and drawn by a pure function.
+//! picture is a plain value built from a store (`picture`): the in-tab
+//! cluster's, or in server mode the mirror of the server's objects. It is
+//! rebuilt only when that store moves, and drawn by a pure function.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +12,8 @@ use yew::prelude::*;
 use sunaba_core::api::selector::Selector;
 use sunaba_core::api::{Kind, Object};
 use sunaba_core::kubectl::get::printers::pod_summary;
-use sunaba_core::Cluster;
+use sunaba_core::store::Store;
+use sunaba_core::time::SimTime;
 
 /// A container as drawn.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,10 +89,9 @@ pub struct Picture {
     pub services: Vec<ServiceBox>,
 }
 
-/// Builds the picture from the cluster's store.
-pub fn picture(cluster: &Cluster) -> Picture {
-    let store = cluster.api().store();
-    let now = cluster.now();
+/// Builds the picture from a store's objects (the in-tab cluster's, or
+/// the mirror of the server's) at `now`.
+pub fn picture(store: &Store, now: SimTime) -> Picture {
     let mut nodes: Vec<NodeBox> = store
         .list(Kind::Node, None)
         .map(|n| NodeBox {
@@ -154,13 +155,12 @@ pub fn picture(cluster: &Cluster) -> Picture {
     Picture {
         nodes,
         pending,
-        workloads: workloads(cluster),
-        services: services(cluster),
+        workloads: workloads(store),
+        services: services(store),
     }
 }
 
-fn workloads(cluster: &Cluster) -> Vec<WorkloadBox> {
-    let store = cluster.api().store();
+fn workloads(store: &Store) -> Vec<WorkloadBox> {
     let pods_of = |uid: &str| -> Vec<String> {
         store
             .dependents_of(uid)
@@ -220,8 +220,7 @@ fn workloads(cluster: &Cluster) -> Vec<WorkloadBox> {
     drawn
 }
 
-fn services(cluster: &Cluster) -> Vec<ServiceBox> {
-    let store = cluster.api().store();
+fn services(store: &Store) -> Vec<ServiceBox> {
     let mut drawn = Vec::new();
     for object in store.list(Kind::Service, None) {
         let Object::Service(svc) = object.as_ref() else {
@@ -401,7 +400,7 @@ fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sunaba_core::{seed, ClusterConfig};
+    use sunaba_core::{seed, Cluster, ClusterConfig};
 
     #[test]
     fn the_picture_nests_pods_in_nodes_and_links_workloads_and_services() {
@@ -415,7 +414,7 @@ mod tests {
             }
         }
         cluster.advance(30_000);
-        let drawn = picture(&cluster);
+        let drawn = picture(cluster.api().store(), cluster.now());
         assert_eq!(drawn.nodes.len(), 3);
         assert!(drawn.nodes[0].control_plane);
         assert!(

@@ -1,3 +1,5 @@
-//! Thin adapters to the browser: storage and the page's address.
+//! Thin adapters to the browser: storage, the page's address, and
+//! WebSockets to the server.
 
+pub mod socket;
 pub mod storage;

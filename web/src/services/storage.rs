@@ -1,5 +1,7 @@
 //! The browser's localStorage and the page's `#hash`, for saving the
-//! session and for share links. Everything that can fail here fails
+//! session and for share links; the API token of the page's `?token=`,
+//! kept in sessionStorage and out of the visible address; and the chosen
+//! cluster mode. Everything that can fail here fails
 //! quietly into `None`: a browser without storage still runs the playground.
 //! Natively (component tests) there is no browser: nothing is stored.
 
@@ -19,6 +21,16 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 #[cfg(target_arch = "wasm32")]
+fn session_storage() -> Option<web_sys::Storage> {
+    window()?.session_storage().ok()?
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn session_storage() -> Option<web_sys::Storage> {
+    None
+}
+
+#[cfg(target_arch = "wasm32")]
 fn window() -> Option<web_sys::Window> {
     web_sys::window()
 }
@@ -26,6 +38,75 @@ fn window() -> Option<web_sys::Window> {
 #[cfg(not(target_arch = "wasm32"))]
 fn window() -> Option<web_sys::Window> {
     None
+}
+
+/// The sessionStorage key of the API token.
+const TOKEN_KEY: &str = "sunaba/token";
+
+/// The localStorage key of the chosen mode.
+const MODE_KEY: &str = "sunaba/mode/v1";
+
+/// The token of the API that served the page: taken from the address's
+/// `?token=` (as `sunaba serve` prints it), which is then removed from the
+/// visible address and kept in sessionStorage for reloads of this tab; else
+/// the one kept there. None on a page opened without one.
+pub fn api_token() -> Option<String> {
+    let from_url = window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|search| token_in_query(&search));
+    match from_url {
+        Some(token) => {
+            if let Some(s) = session_storage() {
+                let _ = s.set_item(TOKEN_KEY, &token);
+            }
+            remove_query();
+            Some(token)
+        }
+        None => session_storage()?.get_item(TOKEN_KEY).ok()?,
+    }
+}
+
+/// The `token` parameter of a `?query`, when it has a usable one.
+pub fn token_in_query(search: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("token="))
+        .filter(|token| {
+            !token.is_empty()
+                && token
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+        .map(str::to_string)
+}
+
+/// Replaces the address with the same path and `#hash`, without its query.
+fn remove_query() {
+    if let Some(window) = window() {
+        if let Ok(history) = window.history() {
+            let location = window.location();
+            let path = location.pathname().unwrap_or_else(|_| "/".into());
+            let hash = location.hash().unwrap_or_default();
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&format!("{path}{hash}")),
+            );
+        }
+    }
+}
+
+/// The mode chosen last, if any.
+pub fn load_mode() -> Option<String> {
+    storage()?.get_item(MODE_KEY).ok()?
+}
+
+/// Keeps the chosen mode for the next load.
+pub fn save_mode(mode: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(MODE_KEY, mode);
+    }
 }
 
 /// The saved session, if there is a readable one.
@@ -92,4 +173,18 @@ pub fn prompt(message: &str, default: &str) -> Option<String> {
         .prompt_with_message_and_default(message, default)
         .ok()
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_read_from_the_query_and_checked() {
+        assert_eq!(token_in_query("?token=ab12"), Some("ab12".into()));
+        assert_eq!(token_in_query("?x=1&token=a-b_c.d"), Some("a-b_c.d".into()));
+        assert_eq!(token_in_query("?token="), None);
+        assert_eq!(token_in_query("?token=<script>"), None);
+        assert_eq!(token_in_query(""), None);
+    }
 }
