@@ -172,3 +172,55 @@ async fn send(socket: &mut WebSocket, screen: Screen) -> bool {
     };
     socket.send(Message::Text(text.into())).await.is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sunaba_core::{seed, ClusterConfig};
+
+    /// A cluster running the seed's pod, and a terminal in its nginx shell.
+    fn in_a_shell() -> (Cluster, Terminal, String) {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        let manifest = seed::manifest("simple-pod.yaml").unwrap_or_default();
+        let files = vec![("pod.yaml".to_string(), manifest.to_string())];
+        let mut terminal = Terminal::new();
+        terminal.run_line(&mut cluster, &files, "kubectl apply -f pod.yaml");
+        cluster.advance(30_000);
+        terminal.run_line(
+            &mut cluster,
+            &files,
+            "kubectl exec -it simple-echo -c nginx -- sh",
+        );
+        assert!(terminal.in_container());
+        let node = cluster
+            .api()
+            .store()
+            .pods_on_node("sunaba-worker")
+            .next()
+            .map_or("sunaba-worker2", |_| "sunaba-worker")
+            .to_string();
+        (cluster, terminal, node)
+    }
+
+    #[test]
+    fn a_shell_into_a_pod_on_the_docker_node_is_refused() {
+        let (cluster, terminal, node) = in_a_shell();
+        let refused = docker_shell_refused(&cluster, &terminal, Some(node));
+        assert!(
+            refused.is_some_and(|m| m.contains("kubectl exec -it simple-echo -c nginx")),
+            "the message says what to run instead"
+        );
+    }
+
+    #[test]
+    fn a_simulated_shell_is_kept() {
+        let (cluster, terminal, _) = in_a_shell();
+        assert_eq!(docker_shell_refused(&cluster, &terminal, None), None);
+        let elsewhere = Some("sunaba-control-plane".to_string());
+        assert_eq!(docker_shell_refused(&cluster, &terminal, elsewhere), None);
+        assert_eq!(
+            docker_shell_refused(&cluster, &Terminal::new(), Some("sunaba-worker".into())),
+            None
+        );
+    }
+}
