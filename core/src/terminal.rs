@@ -115,6 +115,13 @@ impl Terminal {
         }
     }
 
+    /// Leaves the simulated shell just opened, for the caller to run the
+    /// real one (a pod on a real container engine); what it was asked to
+    /// attach to. End it with [`finish_session`].
+    pub fn take_session(&mut self) -> Option<Attach> {
+        self.session.take().map(|session| session.attach)
+    }
+
     /// The shell exited: the container's main process ends with it, and
     /// `--rm` deletes the pod, as kubectl does after the stream closes.
     fn end_session(&mut self, cluster: &mut Cluster, code: i32, out: &mut Output) {
@@ -125,27 +132,35 @@ impl Terminal {
         if attach.main_process {
             cluster.close_stdin(&target.namespace, &target.pod, &target.container, code);
         }
-        if let Some(hint) = &attach.session_hint {
-            out.out(hint);
-        }
-        if attach.remove_pod {
-            let key = ObjectKey::new(crate::api::Kind::Pod, &target.namespace, &target.pod);
-            if cluster.delete(&key, &DeleteOptions::default()).is_ok() {
-                out.out(format!("pod \"{}\" deleted", target.pod));
-            }
-        }
-        if code != 0 {
-            if attach.main_process {
-                out.err(format!(
-                    "pod {}/{} terminated (Error)",
-                    target.namespace, target.pod
-                ));
-            } else {
-                out.err(format!("command terminated with exit code {code}"));
-            }
-        }
-        out.exit_code = code;
+        finish_session(cluster, &attach, code, out);
     }
+}
+
+/// What kubectl does when a session's stream closes with the shell's exit
+/// `code`: prints the session's hint, deletes the pod for `--rm`, and says
+/// how a failed shell ended.
+pub fn finish_session(cluster: &mut Cluster, attach: &Attach, code: i32, out: &mut Output) {
+    let target = &attach.target;
+    if let Some(hint) = &attach.session_hint {
+        out.out(hint);
+    }
+    if attach.remove_pod {
+        let key = ObjectKey::new(crate::api::Kind::Pod, &target.namespace, &target.pod);
+        if cluster.delete(&key, &DeleteOptions::default()).is_ok() {
+            out.out(format!("pod \"{}\" deleted", target.pod));
+        }
+    }
+    if code != 0 {
+        if attach.main_process {
+            out.err(format!(
+                "pod {}/{} terminated (Error)",
+                target.namespace, target.pod
+            ));
+        } else {
+            out.err(format!("command terminated with exit code {code}"));
+        }
+    }
+    out.exit_code = code;
 }
 
 /// One line at the host prompt: `kubectl …`, or `ls`, `cat`, `sleep`, `echo`, `clear`.

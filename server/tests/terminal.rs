@@ -4,6 +4,8 @@
 //! running command's output as the cluster changes; and a watch served
 //! over a WebSocket, one event per message, as the web app's mirror reads it.
 
+mod support;
+
 use std::time::Duration;
 
 use base64::Engine;
@@ -239,4 +241,141 @@ async fn a_watch_over_a_websocket_sends_one_event_per_message() {
     let added: Value = serde_json::from_str(&next_text(&mut watch).await).expect("JSON");
     assert_eq!(added["type"], "ADDED");
     assert_eq!(added["object"]["metadata"]["name"], "watched");
+}
+
+/// A pod that sleeps in the demo toolbox (busybox), on the Docker node.
+const SLEEPER: &str = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"sleeper"},
+ "spec":{"terminationGracePeriodSeconds":1,"containers":[{"name":"box",
+  "image":"gihyodocker/fundamental:0.1.0","imagePullPolicy":"IfNotPresent",
+  "command":["sh","-c","sleep 3600"]}]}}"#;
+
+/// Screens until one satisfies `done`, joining what they printed.
+async fn screens_until(socket: &mut Socket, done: impl Fn(&Screen) -> bool) -> (String, Screen) {
+    let mut printed = String::new();
+    loop {
+        let screen = next_screen(socket).await;
+        printed.push_str(&screen.stdout);
+        printed.push_str(&screen.stderr);
+        if done(&screen) {
+            return (printed, screen);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shell_into_a_docker_pod_runs_in_the_real_container() {
+    if !support::available_or_skip("a_shell_into_a_docker_pod_runs_in_the_real_container") {
+        return;
+    }
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let docker = sunaba_server::docker::DockerConfig {
+        cluster: format!("test-terminal-{}-{stamp}", std::process::id()),
+        ..sunaba_server::docker::DockerConfig::default()
+    };
+    let _clean_up = CleanUp(docker.cluster.clone());
+    let seed = u64::try_from(stamp % 1_000_000_007).unwrap_or(1);
+    let startup = sunaba_server::serve::docker_startup(&docker, Some(seed))
+        .await
+        .expect("the Docker engine answers");
+    let config = ServeConfig {
+        addr: "127.0.0.1:0".parse().expect("a valid address"),
+        token: Token::new(TOKEN),
+        ..ServeConfig::default()
+    };
+    let server = Server::bind_startup(&config, startup)
+        .await
+        .expect("bind a loopback port");
+    let addr = server.local_addr().expect("bound").to_string();
+    let cluster = server.cluster();
+    tokio::spawn(server.run());
+    cluster
+        .call(|c| c.create_manifests(SLEEPER).map(|r| r.len()))
+        .await
+        .expect("the cluster runs")
+        .expect("the manifest decodes");
+
+    let mut socket = connect(&addr, "/sunaba/v1/terminal", TERMINAL_PROTOCOL).await;
+    next_screen(&mut socket).await;
+    let start = std::time::Instant::now();
+    loop {
+        let screen = run(&mut socket, "kubectl get pod sleeper --no-headers", &[]).await;
+        if screen.stdout.contains(" Running ") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "{screen:?}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let opened = run(&mut socket, "kubectl exec -it sleeper -- sh", &[]).await;
+    assert!(opened.in_container && opened.prompt == "/ # ", "{opened:?}");
+    // The real container answers: its PID 1 is `sleep`, its hostname the pod's.
+    send(
+        &mut socket,
+        &ClientMessage::Line {
+            line: "echo \"$(hostname) $(cat /proc/1/cmdline | tr '\\0' ' ')\"".into(),
+            files: Vec::new(),
+        },
+    )
+    .await;
+    let (printed, _) = screens_until(&mut socket, |s| s.stdout.contains("sleeper")).await;
+    assert_eq!(
+        printed, "sleeper sleep 3600 \n",
+        "sh -c execs its one command"
+    );
+    send(
+        &mut socket,
+        &ClientMessage::Line {
+            line: "exit 3".into(),
+            files: Vec::new(),
+        },
+    )
+    .await;
+    let (printed, back) = screens_until(&mut socket, |s| !s.in_container).await;
+    assert_eq!(printed, "command terminated with exit code 3\n");
+    assert_eq!(back.prompt, "$ ");
+    let _ = cluster
+        .call(|c| {
+            let key = sunaba_core::store::ObjectKey::new(
+                sunaba_core::api::Kind::Pod,
+                "default",
+                "sleeper",
+            );
+            c.delete(&key, &sunaba_core::apiserver::DeleteOptions::default())
+                .is_ok()
+        })
+        .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+}
+
+/// Removes what the test's cluster left on the engine, whatever the outcome.
+struct CleanUp(String);
+
+impl Drop for CleanUp {
+    fn drop(&mut self) {
+        remove_cluster(&self.0);
+    }
+}
+
+/// Removes the containers and the network of the cluster labelled `label`.
+fn remove_cluster(label: &str) {
+    let filter = format!("label=io.sunaba.cluster={label}");
+    for (list, remove) in [
+        (&["ps", "-aq"][..], &["rm", "-f", "-v"][..]),
+        (&["network", "ls", "-q"], &["network", "rm"]),
+    ] {
+        let found = std::process::Command::new("docker")
+            .args(list)
+            .args(["--filter", &filter])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let ids: Vec<&str> = found.split_whitespace().collect();
+        if !ids.is_empty() {
+            let _ = std::process::Command::new("docker")
+                .args(remove)
+                .args(&ids)
+                .output();
+        }
+    }
 }

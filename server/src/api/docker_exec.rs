@@ -111,6 +111,102 @@ pub async fn attach(mut socket: WebSocket, docker: Docker, id: String, argv: Vec
     finish(socket, exit_status(&argv, code)).await;
 }
 
+/// The output of a process in a container, as the engine streams it.
+pub type OutputStream = std::pin::Pin<
+    Box<dyn tokio_stream::Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>,
+>;
+
+/// Its stdin.
+pub type InputSink = std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>;
+
+/// A process in a real container with its streams open: an exec'd
+/// program, or the container's main process attached to.
+pub struct Process {
+    /// What it prints.
+    pub output: OutputStream,
+    /// What it reads.
+    pub input: InputSink,
+    /// The exec's ID, or None for the main process.
+    pub exec: Option<String>,
+    /// The container's ID.
+    pub container: String,
+}
+
+impl Process {
+    /// Runs `argv` in the container `id` with stdin open and no terminal,
+    /// or, with `main_process`, attaches to the container's own process.
+    pub async fn open(
+        docker: &Docker,
+        id: &str,
+        argv: &[String],
+        main_process: bool,
+    ) -> Result<Self, String> {
+        let reason = |err: bollard::errors::Error| super::super::docker::docker_reason(&err);
+        if main_process {
+            let options = AttachContainerOptions {
+                stdin: true,
+                stdout: true,
+                stderr: true,
+                stream: true,
+                logs: false,
+                detach_keys: None,
+            };
+            let attached = docker
+                .attach_container(id, Some(options))
+                .await
+                .map_err(reason)?;
+            return Ok(Self {
+                output: attached.output,
+                input: attached.input,
+                exec: None,
+                container: id.to_string(),
+            });
+        }
+        let options = CreateExecOptions {
+            cmd: Some(argv.to_vec()),
+            attach_stdin: Some(true),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            tty: Some(false),
+            ..CreateExecOptions::default()
+        };
+        let exec = docker.create_exec(id, options).await.map_err(reason)?.id;
+        let started = docker.start_exec(&exec, None).await.map_err(reason)?;
+        match started {
+            StartExecResults::Attached { output, input } => Ok(Self {
+                output,
+                input,
+                exec: Some(exec),
+                container: id.to_string(),
+            }),
+            StartExecResults::Detached => Err("the exec started detached".into()),
+        }
+    }
+
+    /// The exit code once the output ended: the exec's, or the
+    /// container's (0 while it still runs). The streams close first.
+    pub async fn exit_code(self, docker: &Docker) -> i32 {
+        let Self {
+            exec, container, ..
+        } = self;
+        let code = match &exec {
+            Some(exec) => docker
+                .inspect_exec(exec)
+                .await
+                .ok()
+                .and_then(|inspected| inspected.exit_code),
+            None => docker
+                .inspect_container(&container, None)
+                .await
+                .ok()
+                .and_then(|inspected| inspected.state)
+                .filter(|state| state.running != Some(true))
+                .and_then(|state| state.exit_code),
+        };
+        code.map_or(0, |code| i32::try_from(code).unwrap_or(1))
+    }
+}
+
 /// Whose terminal kubectl's resize messages size.
 enum Terminal {
     /// An exec's, by its ID.
@@ -126,10 +222,8 @@ async fn bridge(
     socket: &mut WebSocket,
     docker: &Docker,
     terminal: &Terminal,
-    mut output: std::pin::Pin<
-        Box<dyn tokio_stream::Stream<Item = Result<LogOutput, bollard::errors::Error>> + Send>,
-    >,
-    input: std::pin::Pin<Box<dyn tokio::io::AsyncWrite + Send>>,
+    mut output: OutputStream,
+    input: InputSink,
 ) {
     let mut input = Some(input);
     loop {

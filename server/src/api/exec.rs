@@ -182,7 +182,10 @@ enum Runs {
 }
 
 /// A running container's runtime ID, from its pod's status.
-fn running_container_id(pod: &k8s_openapi::api::core::v1::Pod, container: &str) -> Option<String> {
+pub(super) fn running_container_id(
+    pod: &k8s_openapi::api::core::v1::Pod,
+    container: &str,
+) -> Option<String> {
     let status = pod
         .status
         .as_ref()?

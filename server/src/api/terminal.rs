@@ -8,8 +8,10 @@
 //! browser sent. While a command goes on printing (`get -w`, `logs -f`,
 //! `rollout status`), the session polls it whenever the store's
 //! resourceVersion moves and every [`POLL`], and sends what it printed.
-//! A shell in a pod on the Docker node is not simulated, so the session
-//! leaves it at once and says so ([`docker_shell_refused`]).
+//! A shell opened in a pod on the Docker node runs in the real container
+//! ([`RealShell`]): the simulated one is left at once, each line goes to
+//! the real process's stdin (no terminal: line by line, as the browser's
+//! terminal types), and what it prints comes back as it comes.
 
 use std::time::Duration;
 
@@ -17,11 +19,13 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
 use sunaba_core::api::{Kind, Object};
+use sunaba_core::kubectl::Attach;
 use sunaba_core::kubectl::Output;
 use sunaba_core::remote::{ClientMessage, Screen, ServerMessage, TERMINAL_PROTOCOL};
-use sunaba_core::terminal::Terminal;
+use sunaba_core::terminal::{finish_session, Terminal};
 use sunaba_core::Cluster;
 
+use super::docker_exec;
 use super::request::MAX_BODY_BYTES;
 use super::Api;
 
@@ -37,10 +41,39 @@ pub async fn terminal(State(api): State<Api>, upgrade: WebSocketUpgrade) -> Resp
         .on_upgrade(move |socket| session(socket, api))
 }
 
+/// A shell in a real container on the Docker node, as the terminal's session.
+struct RealShell {
+    attach: Attach,
+    process: docker_exec::Process,
+    engine: bollard::Docker,
+}
+
+impl RealShell {
+    /// The prompt the browser shows: the shell's own, as a root shell in `/` prints it.
+    fn prompt(&self) -> String {
+        if self.attach.program.ends_with("bash") {
+            format!("root@{}:/# ", self.attach.target.pod)
+        } else {
+            "/ # ".to_string()
+        }
+    }
+
+    /// A screen of what it printed.
+    fn screen(&self, stdout: String, stderr: String) -> Screen {
+        Screen {
+            stdout,
+            stderr,
+            prompt: self.prompt(),
+            busy: false,
+            in_container: true,
+        }
+    }
+}
+
 /// One terminal session, until the browser goes or the cluster stops.
 async fn session(mut socket: WebSocket, api: Api) {
-    let docker_node = api.docker.as_ref().map(|d| d.node.clone());
     let mut terminal = Terminal::new();
+    let mut shell: Option<RealShell> = None;
     if !send(&mut socket, Screen::of(&Output::default(), &terminal)).await {
         return;
     }
@@ -49,15 +82,31 @@ async fn session(mut socket: WebSocket, api: Api) {
     loop {
         let busy = terminal.is_busy();
         let screen = tokio::select! {
+            chunk = next_output(&mut shell), if shell.is_some() => match chunk {
+                Some((stdout, stderr)) => shell.as_ref().map(|s| s.screen(stdout, stderr)),
+                None => match shell.take() {
+                    Some(ended) => Some(end_real_shell(&api, ended, &terminal).await),
+                    None => None,
+                },
+            },
             message = socket.recv() => match message {
+                Some(Ok(Message::Text(text))) if shell.is_some() => {
+                    to_real_shell(&mut shell, text.as_str()).await
+                }
                 Some(Ok(Message::Text(text))) => {
-                    let Some((next, screen)) =
-                        handle(&api, terminal, text.as_str(), docker_node.clone()).await
+                    let Some((next, screen, real)) = handle(&api, terminal, text.as_str()).await
                     else {
                         return;
                     };
                     terminal = next;
-                    Some(screen)
+                    match real {
+                        Some(opening) => {
+                            let (opened, screen) = open_real_shell(&api, opening, screen, &terminal).await;
+                            shell = opened;
+                            Some(screen)
+                        }
+                        None => Some(screen),
+                    }
                 }
                 Some(Ok(Message::Close(_)) | Err(_)) | None => return,
                 Some(Ok(_)) => None,
@@ -90,40 +139,151 @@ async fn session(mut socket: WebSocket, api: Api) {
     }
 }
 
-/// Runs one message from the browser; the terminal and what to show, or
-/// None when the cluster stopped.
+/// A shell to open in a real container: what the terminal was asked to
+/// attach to, and the running container's ID.
+struct Opening {
+    attach: Attach,
+    container_id: String,
+}
+
+/// Runs one message from the browser; the terminal, what to show, and a
+/// real shell to open if the line opened one on the Docker node; None
+/// when the cluster stopped.
 async fn handle(
     api: &Api,
     mut terminal: Terminal,
     text: &str,
-    docker_node: Option<String>,
-) -> Option<(Terminal, Screen)> {
+) -> Option<(Terminal, Screen, Option<Opening>)> {
+    let docker_node = api.docker.as_ref().map(|d| d.node.clone());
     match serde_json::from_str::<ClientMessage>(text) {
         Ok(ClientMessage::Line { line, files }) => api
             .cluster
             .call(move |cluster| {
-                let mut out = terminal.run_line(cluster, &files, &line);
-                if let Some(message) = docker_shell_refused(cluster, &terminal, docker_node) {
-                    terminal = Terminal::new();
-                    out.err(message);
-                }
+                let out = terminal.run_line(cluster, &files, &line);
+                let opening = real_container_of(cluster, &terminal, docker_node.as_deref())
+                    .and_then(|container_id| {
+                        let attach = terminal.take_session()?;
+                        Some(Opening {
+                            attach,
+                            container_id,
+                        })
+                    });
                 let screen = Screen::of(&out, &terminal);
-                (terminal, screen)
+                (terminal, screen, opening)
             })
             .await
             .ok(),
         Ok(ClientMessage::Interrupt) => {
             let out = terminal.interrupt();
             let screen = Screen::of(&out, &terminal);
-            Some((terminal, screen))
+            Some((terminal, screen, None))
         }
-        Err(err) => {
-            let mut out = Output::default();
-            out.err(format!("sunaba: cannot read the terminal's message: {err}"));
-            let screen = Screen::of(&out, &terminal);
-            Some((terminal, screen))
+        Err(err) => Some((terminal.clone(), unreadable(&err, &terminal), None)),
+    }
+}
+
+/// The screen for a message that is not the protocol's.
+fn unreadable(err: &serde_json::Error, terminal: &Terminal) -> Screen {
+    let mut out = Output::default();
+    out.err(format!("sunaba: cannot read the terminal's message: {err}"));
+    Screen::of(&out, terminal)
+}
+
+/// Opens the real shell; on failure the terminal stays at its prompt and says why.
+async fn open_real_shell(
+    api: &Api,
+    opening: Opening,
+    mut screen: Screen,
+    terminal: &Terminal,
+) -> (Option<RealShell>, Screen) {
+    let Some(engine) = api.docker.as_ref().map(|d| d.engine.clone()) else {
+        return (None, screen);
+    };
+    let argv = vec![opening.attach.program.clone()];
+    let main_process = opening.attach.main_process;
+    match docker_exec::Process::open(&engine, &opening.container_id, &argv, main_process).await {
+        Ok(process) => {
+            let shell = RealShell {
+                attach: opening.attach,
+                process,
+                engine,
+            };
+            screen.prompt = shell.prompt();
+            screen.in_container = true;
+            (Some(shell), screen)
+        }
+        Err(reason) => {
+            screen.stderr.push_str(&format!(
+                "error: Internal error occurred: error executing command in container: {reason}\n"
+            ));
+            screen.prompt = terminal.prompt();
+            screen.in_container = false;
+            (None, screen)
         }
     }
+}
+
+/// The next chunk the real shell printed, as (stdout, stderr); None once it ended.
+async fn next_output(shell: &mut Option<RealShell>) -> Option<(String, String)> {
+    use bollard::container::LogOutput;
+    use tokio_stream::StreamExt;
+    let shell = shell.as_mut()?;
+    match shell.process.output.next().await {
+        Some(Ok(LogOutput::StdErr { message })) => Some((
+            String::new(),
+            String::from_utf8_lossy(&message).into_owned(),
+        )),
+        Some(Ok(LogOutput::StdOut { message } | LogOutput::Console { message })) => Some((
+            String::from_utf8_lossy(&message).into_owned(),
+            String::new(),
+        )),
+        Some(Ok(LogOutput::StdIn { .. })) => Some((String::new(), String::new())),
+        Some(Err(_)) | None => None,
+    }
+}
+
+/// A message from the browser while a real shell runs: a line goes to its
+/// stdin; Ctrl-C is shown (with no terminal there is no SIGINT to send).
+async fn to_real_shell(shell: &mut Option<RealShell>, text: &str) -> Option<Screen> {
+    use tokio::io::AsyncWriteExt;
+    let running = shell.as_mut()?;
+    match serde_json::from_str::<ClientMessage>(text) {
+        Ok(ClientMessage::Line { line, .. }) => {
+            let written = running
+                .process
+                .input
+                .write_all(format!("{line}\n").as_bytes())
+                .await;
+            if written.is_err() {
+                let _ = running.process.input.shutdown().await;
+            }
+            None
+        }
+        Ok(ClientMessage::Interrupt) => Some(running.screen("^C\n".into(), String::new())),
+        Err(err) => Some(running.screen(
+            String::new(),
+            format!("sunaba: cannot read the terminal's message: {err}\n"),
+        )),
+    }
+}
+
+/// The real shell ended: kubectl's ending (the exit code, `--rm`), and the prompt again.
+async fn end_real_shell(api: &Api, ended: RealShell, terminal: &Terminal) -> Screen {
+    let RealShell {
+        attach,
+        process,
+        engine,
+    } = ended;
+    let code = process.exit_code(&engine).await;
+    let terminal = terminal.clone();
+    api.cluster
+        .call(move |cluster| {
+            let mut out = Output::default();
+            finish_session(cluster, &attach, code, &mut out);
+            Screen::of(&out, &terminal)
+        })
+        .await
+        .unwrap_or_else(|_| Screen::of(&Output::default(), &Terminal::new()))
 }
 
 /// What a running command printed since the last poll.
@@ -138,13 +298,13 @@ async fn poll(api: &Api, mut terminal: Terminal) -> Option<(Terminal, Screen)> {
         .ok()
 }
 
-/// Why the terminal must not stay in the shell it just opened: the pod
-/// runs on the Docker node, where no simulated shell stands for the real
-/// container. None when the shell is a simulated one (or there is none).
-fn docker_shell_refused(
+/// The running container a shell the terminal just opened is in, when
+/// its pod runs on the Docker node (where no simulated shell stands for
+/// the real container); None for a simulated shell, or none.
+fn real_container_of(
     cluster: &Cluster,
     terminal: &Terminal,
-    docker_node: Option<String>,
+    docker_node: Option<&str>,
 ) -> Option<String> {
     let docker_node = docker_node?;
     let target = terminal.container()?;
@@ -156,13 +316,10 @@ fn docker_shell_refused(
         return None;
     };
     let node = pod.spec.as_ref()?.node_name.as_deref()?;
-    (node == docker_node).then(|| {
-        format!(
-            "sunaba: pod {}/{} runs in Docker on {node}: this terminal has no shell into its real containers yet. \
-             Use the real kubectl with `sunaba kubeconfig`: kubectl exec -it {} -c {} -- sh",
-            target.namespace, target.pod, target.pod, target.container
-        )
-    })
+    if node != docker_node {
+        return None;
+    }
+    super::exec::running_container_id(pod, &target.container)
 }
 
 /// Sends a screen; false when the browser is gone.
@@ -203,23 +360,42 @@ mod tests {
     }
 
     #[test]
-    fn a_shell_into_a_pod_on_the_docker_node_is_refused() {
-        let (cluster, terminal, node) = in_a_shell();
-        let refused = docker_shell_refused(&cluster, &terminal, Some(node));
-        assert!(
-            refused.is_some_and(|m| m.contains("kubectl exec -it simple-echo -c nginx")),
-            "the message says what to run instead"
+    fn a_shell_into_a_pod_on_the_docker_node_is_its_running_container() {
+        let (mut cluster, mut terminal, node) = in_a_shell();
+        let id = real_container_of(&cluster, &terminal, Some(&node));
+        let status_id = cluster
+            .api()
+            .get(Kind::Pod, "default", "simple-echo")
+            .ok()
+            .and_then(|pod| match pod.as_ref() {
+                Object::Pod(pod) => super::super::exec::running_container_id(pod, "nginx"),
+                _ => None,
+            });
+        assert!(id.is_some());
+        assert_eq!(id, status_id, "the container the pod's status names");
+        let attach = terminal
+            .take_session()
+            .expect("the simulated shell is left");
+        assert_eq!(
+            (attach.program.as_str(), attach.target.container.as_str()),
+            ("sh", "nginx")
         );
+        assert!(!terminal.in_container());
+        let mut out = Output::default();
+        finish_session(&mut cluster, &attach, 3, &mut out);
+        assert_eq!(out.stderr, "command terminated with exit code 3\n");
     }
 
     #[test]
-    fn a_simulated_shell_is_kept() {
+    fn a_simulated_shell_stays_simulated() {
         let (cluster, terminal, _) = in_a_shell();
-        assert_eq!(docker_shell_refused(&cluster, &terminal, None), None);
-        let elsewhere = Some("sunaba-control-plane".to_string());
-        assert_eq!(docker_shell_refused(&cluster, &terminal, elsewhere), None);
+        assert_eq!(real_container_of(&cluster, &terminal, None), None);
         assert_eq!(
-            docker_shell_refused(&cluster, &Terminal::new(), Some("sunaba-worker".into())),
+            real_container_of(&cluster, &terminal, Some("sunaba-control-plane")),
+            None
+        );
+        assert_eq!(
+            real_container_of(&cluster, &Terminal::new(), Some("sunaba-worker")),
             None
         );
     }
