@@ -760,6 +760,37 @@ async fn exec_runs_in_the_real_container() {
     let output = child.wait_with_output().await.expect("kubectl ends");
     assert_eq!(String::from_utf8_lossy(&output.stdout), "hi\n");
     assert_eq!(output.status.code(), Some(0));
+    // `exec -it` on a terminal: the real busybox shell's prompt, echo and answers.
+    let line = format!(
+        "{KUBECTL} --kubeconfig {} exec -it toolbox -- sh",
+        served.kubeconfig.display()
+    );
+    let mut child = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    {
+        use tokio::io::AsyncWriteExt;
+        let mut stdin = child.stdin.take().expect("a stdin");
+        for typed in ["hostname\n", "exit\n"] {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            stdin.write_all(typed.as_bytes()).await.expect("typed");
+        }
+        tokio::time::sleep(Duration::from_millis(800)).await;
+    }
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("the session ends")
+        .expect("script ran");
+    let screen = String::from_utf8_lossy(&output.stdout);
+    // Busybox's ash asks the terminal where its cursor is after each prompt.
+    assert!(
+        screen.contains("built-in shell (ash)")
+            && screen.contains("/ # \u{1b}[6nhostname\r\ntoolbox\r\n/ # \u{1b}[6nexit"),
+        "{screen:?}"
+    );
     served.kubectl(&["delete", "pod", "toolbox", "--now"]).await;
 }
 
