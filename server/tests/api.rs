@@ -262,15 +262,35 @@ async fn errors_are_status_objects_with_their_http_codes() {
         (409, Value::from("Conflict"))
     );
 
+    // Server-side apply names its field manager.
+    let apply_headers = [("Content-Type", "application/apply-patch+yaml")];
     let apply = send(
         &addr,
         "PATCH",
         &format!("{path}/c"),
-        &[("Content-Type", "application/apply-patch+yaml")],
+        &apply_headers,
         config_map,
     )
     .await;
-    assert_eq!(apply.code, 415);
+    assert_eq!(
+        (apply.code, apply.json()["message"].clone()),
+        (
+            400,
+            Value::from("fieldManager is required for apply requests")
+        )
+    );
+    let managed = format!("{path}/c?fieldManager=test");
+    let apply = send(&addr, "PATCH", &managed, &apply_headers, config_map).await;
+    assert_eq!(apply.code, 200, "{}", apply.body);
+    let unsupported = send(
+        &addr,
+        "PATCH",
+        &format!("{path}/c"),
+        &[("Content-Type", "application/apply-patch+cbor")],
+        config_map,
+    )
+    .await;
+    assert_eq!(unsupported.code, 415);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -321,7 +321,7 @@ async fn server_side_apply(api: Api, request: Request) -> Result<Response, ApiEr
     let options = write_options(&request.query)?;
     let Some(manager) = options.field_manager.clone().filter(|m| !m.is_empty()) else {
         return Err(ApiError::bad_request(
-            "PATCH /: fieldManager is required for apply requests",
+            "fieldManager is required for apply requests",
         ));
     };
     let force = request.query.flag("force");
