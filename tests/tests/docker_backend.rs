@@ -151,6 +151,8 @@ struct Served {
     label: String,
     /// The Services' reconciler, stopped before the clean-up.
     services: JoinHandle<()>,
+    /// The server (and so the cluster and its runtime), stopped before the clean-up.
+    server: JoinHandle<std::io::Result<()>>,
 }
 
 impl Served {
@@ -166,7 +168,10 @@ impl Served {
             state_dir: Some(dir.join("state")),
             ..DockerConfig::default()
         };
-        let startup = docker_startup(&docker_config, Some(7))
+        // Seeded by the clock: pods' uids name their containers on the engine,
+        // so no two runs (nor a run's leftovers) may share them.
+        let seed = u64::try_from(stamp % u128::from(u64::MAX)).unwrap_or(7);
+        let startup = docker_startup(&docker_config, Some(seed))
             .await
             .expect("the Docker engine answers");
         let config = ServeConfig {
@@ -182,12 +187,13 @@ impl Served {
         let kubeconfig_path = dir.join("kubeconfig");
         let text = server.kubeconfig().expect("bound");
         kubeconfig::write(&kubeconfig_path, &text).expect("the kubeconfig is written");
-        tokio::spawn(server.run());
+        let server = tokio::spawn(server.run());
         Self {
             dir,
             kubeconfig: kubeconfig_path,
             label,
             services,
+            server,
         }
     }
 
@@ -268,6 +274,10 @@ impl Served {
 impl Drop for Served {
     fn drop(&mut self) {
         self.services.abort();
+        self.server.abort();
+        // The cluster thread ends with its last handle, and its runtime with
+        // it; until then a killed pause container would be set up again.
+        std::thread::sleep(Duration::from_secs(1));
         sunaba_tests::docker::remove_cluster(&self.label);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
