@@ -1128,3 +1128,21 @@ fn a_never_restarting_pod_gets_no_new_sandbox() {
         .collect();
     assert_eq!(created, ["Normal Created: Created container: app"]);
 }
+
+#[test]
+fn a_shell_sends_stdout_to_stderr_with_greater_than_ampersand_two() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n  containers:\n  - name: app\n    image: busybox:1.36\n    command: [\"sleep\", \"3600\"]\n",
+    );
+    cluster.advance(20_000);
+    let mut shell = shell_in(&cluster, "app");
+    let output = shell.run_line(&mut cluster, "echo oops >&2; echo fine");
+    assert_eq!(
+        (output.stdout.as_str(), output.stderr.as_str()),
+        ("fine\n", "oops\n")
+    );
+    let output = shell.run_line(&mut cluster, "echo gone 1>&2 2>/dev/null");
+    assert_eq!((output.stdout.as_str(), output.stderr.as_str()), ("", ""));
+}

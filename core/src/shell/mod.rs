@@ -283,6 +283,10 @@ impl ContainerShell {
                     let err = std::mem::take(&mut result.stderr);
                     result.stdout.push_str(&err);
                 }
+                Redirect::OutToErr => {
+                    let out = std::mem::take(&mut result.stdout);
+                    result.stderr.push_str(&out);
+                }
                 Redirect::Out { fd, target, append } => {
                     let path = self.absolute(&self.expand(target));
                     let text = if *fd == 2 {

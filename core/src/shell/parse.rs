@@ -1,7 +1,7 @@
 //! Shell syntax, the part of POSIX `sh` that one-liners use: words with
 //! single and double quotes and backslashes, `$VAR`/`${VAR}`/`$?`, `~`,
 //! comments, pipelines (`|`), lists (`;`, `&&`, `||`) and redirections
-//! (`>`, `>>`, `<`, `2>`, `2>&1`). Parsing is separate from expansion, so
+//! (`>`, `>>`, `<`, `2>`, `2>&1`, `>&2`). Parsing is separate from expansion, so
 //! `export A=1; echo $A` sees the new value.
 
 /// A piece of a word: literal text, or a variable to expand.
@@ -32,6 +32,8 @@ pub enum Redirect {
     },
     /// `2>&1`.
     ErrToOut,
+    /// `>&2` (or `1>&2`): stdout goes where stderr goes.
+    OutToErr,
     /// `< file`.
     In(Word),
 }
@@ -110,6 +112,7 @@ pub fn parse(line: &str) -> Result<Vec<Pipeline>, SyntaxError> {
                 });
             }
             Token::Op("2>&1") => current.redirects.push(Redirect::ErrToOut),
+            Token::Op(">&2") => current.redirects.push(Redirect::OutToErr),
             Token::Op("|") => {
                 if current.words.is_empty() {
                     return Err(SyntaxError::UnexpectedToken("|".into()));
@@ -200,6 +203,21 @@ fn tokenize(line: &str) -> Result<Vec<Token>, SyntaxError> {
                     tokens.push(Token::Op("2>"));
                     i += 2;
                 }
+            }
+            '1' if !in_word && next == Some('>') && chars.get(i + 2) == Some(&'&') => {
+                if chars.get(i + 3) == Some(&'2') {
+                    tokens.push(Token::Op(">&2"));
+                    i += 4;
+                } else {
+                    push_literal(&mut word, "1".into());
+                    in_word = true;
+                    i += 1;
+                }
+            }
+            '>' if next == Some('&') && chars.get(i + 2) == Some(&'2') => {
+                flush(&mut word, &mut in_word, &mut tokens);
+                tokens.push(Token::Op(">&2"));
+                i += 3;
             }
             '>' => {
                 flush(&mut word, &mut in_word, &mut tokens);
@@ -357,6 +375,18 @@ mod tests {
         );
         assert_eq!(command.words[2], lit("$Y"));
         assert_eq!(command.redirects.len(), 2);
+    }
+
+    #[test]
+    fn stdout_can_follow_stderr() {
+        for line in ["echo oops >&2", "echo oops 1>&2", "echo oops>&2"] {
+            let parsed = parse(line).expect("parses");
+            let command = &parsed[0].commands[0];
+            assert_eq!(command.words.len(), 2, "{line}");
+            assert_eq!(command.redirects, [Redirect::OutToErr], "{line}");
+        }
+        let parsed = parse("echo 1 2").expect("parses");
+        assert_eq!(parsed[0].commands[0].words[1], lit("1"));
     }
 
     #[test]
