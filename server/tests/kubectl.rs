@@ -1489,3 +1489,108 @@ exit: 1
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_serviceaccount_and_role_bindings_match_core_kubectl() {
+    check(
+        "rbac-generators",
+        &[],
+        "$ kubectl create serviceaccount robot
+         $ kubectl create sa bot -n kube-public --dry-run=client -o yaml
+         $ kubectl create rolebinding rb --role=r --user=alice --user=a,b --group=devs --serviceaccount=default:robot
+         $ kubectl create rolebinding view-rb --clusterrole=view --serviceaccount=default:robot --dry-run=client -o json
+         $ kubectl create clusterrolebinding crb --clusterrole=view --user=bob
+         $ kubectl create rolebinding bad --user=alice
+         $ kubectl create rolebinding bad --role=r --clusterrole=c
+         $ kubectl create rolebinding bad --role=r --serviceaccount=robot
+         $ kubectl create serviceaccount robot
+         $ kubectl get sa
+         $ kubectl get rolebinding -o wide
+         $ kubectl get clusterrolebinding crb -o wide
+         $ kubectl get rolebinding rb -o yaml",
+        r#"$ kubectl create serviceaccount robot
+serviceaccount/robot created
+$ kubectl create sa bot -n kube-public --dry-run=client -o yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  creationTimestamp: null
+  name: bot
+  namespace: kube-public
+$ kubectl create rolebinding rb --role=r --user=alice --user=a,b --group=devs --serviceaccount=default:robot
+rolebinding.rbac.authorization.k8s.io/rb created
+$ kubectl create rolebinding view-rb --clusterrole=view --serviceaccount=default:robot --dry-run=client -o json
+{
+    "kind": "RoleBinding",
+    "apiVersion": "rbac.authorization.k8s.io/v1",
+    "metadata": {
+        "name": "view-rb",
+        "creationTimestamp": null
+    },
+    "subjects": [
+        {
+            "kind": "ServiceAccount",
+            "name": "robot",
+            "namespace": "default"
+        }
+    ],
+    "roleRef": {
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "ClusterRole",
+        "name": "view"
+    }
+}
+$ kubectl create clusterrolebinding crb --clusterrole=view --user=bob
+clusterrolebinding.rbac.authorization.k8s.io/crb created
+$ kubectl create rolebinding bad --user=alice
+stderr: error: exactly one of clusterrole or role must be specified
+exit: 1
+$ kubectl create rolebinding bad --role=r --clusterrole=c
+stderr: error: exactly one of clusterrole or role must be specified
+exit: 1
+$ kubectl create rolebinding bad --role=r --serviceaccount=robot
+stderr: error: serviceaccount must be <namespace>:<name>
+exit: 1
+$ kubectl create serviceaccount robot
+stderr: error: failed to create serviceaccount: serviceaccounts "robot" already exists
+exit: 1
+$ kubectl get sa
+NAME      SECRETS   AGE
+default   0         0s
+robot     0         0s
+$ kubectl get rolebinding -o wide
+NAME   ROLE     AGE   USERS        GROUPS   SERVICEACCOUNTS
+rb     Role/r   0s    alice, a,b   devs     default/robot
+$ kubectl get clusterrolebinding crb -o wide
+NAME   ROLE               AGE   USERS   GROUPS   SERVICEACCOUNTS
+crb    ClusterRole/view   0s    bob              
+$ kubectl get rolebinding rb -o yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  creationTimestamp: "2026-01-01T00:00:00Z"
+  name: rb
+  namespace: default
+  resourceVersion: "20"
+  uid: 6e19905d-cbe5-41df-8fa9-fa7324851729
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: r
+subjects:
+- apiGroup: rbac.authorization.k8s.io
+  kind: User
+  name: alice
+- apiGroup: rbac.authorization.k8s.io
+  kind: User
+  name: a,b
+- apiGroup: rbac.authorization.k8s.io
+  kind: Group
+  name: devs
+- kind: ServiceAccount
+  name: robot
+  namespace: default
+"#,
+    )
+    .await;
+}

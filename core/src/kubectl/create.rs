@@ -56,7 +56,6 @@ const VALUE_FLAGS: &[&str] = &[
 /// `kubectl create` subcommands Sunaba does not generate yet.
 const NOT_YET: &[&str] = &[
     "clusterrole",
-    "clusterrolebinding",
     "cronjob",
     "cj",
     "ingress",
@@ -69,9 +68,6 @@ const NOT_YET: &[&str] = &[
     "quota",
     "resourcequota",
     "role",
-    "rolebinding",
-    "serviceaccount",
-    "sa",
     "token",
 ];
 
@@ -129,6 +125,9 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String], full: &[String]) -> Output {
         "namespace" | "ns" => namespace(ctx, &args),
         "configmap" | "cm" => configmap(ctx, &args),
         "secret" => secret(ctx, &args),
+        "serviceaccount" | "sa" => service_account(ctx, &args),
+        "rolebinding" => role_binding(ctx, &args, Binding::Namespaced),
+        "clusterrolebinding" => role_binding(ctx, &args, Binding::Cluster),
         other if NOT_YET.contains(&other) => {
             let mut out = Output::default();
             out.fail(format!(
@@ -733,6 +732,151 @@ fn namespace(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         );
         Ok(())
     })
+}
+
+// ---- serviceaccount ------------------------------------------------------
+
+/// `kubectl create serviceaccount NAME`.
+fn service_account(ctx: &mut Context<'_>, rest: &[String]) -> Output {
+    const USAGE: &str = "create serviceaccount";
+    let parsed = match parse(rest, &[], USAGE) {
+        Ok(parsed) => parsed,
+        Err(out) => return *out,
+    };
+    guarded(|out| {
+        let name = name_of(&parsed, USAGE)?;
+        let common = common(ctx, &parsed, out)?;
+        let value = json!({
+            "kind": "ServiceAccount",
+            "apiVersion": "v1",
+            "metadata": metadata(&name, &common),
+        });
+        finish(
+            ctx,
+            Kind::ServiceAccount,
+            value,
+            common,
+            |e| format!("error: failed to create serviceaccount: {}", e.message()),
+            out,
+        );
+        Ok(())
+    })
+}
+
+// ---- rolebinding and clusterrolebinding ----------------------------------
+
+/// Which binding a generator makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    /// `create rolebinding`: a Role or a ClusterRole, in a namespace.
+    Namespaced,
+    /// `create clusterrolebinding`: a ClusterRole, cluster-wide.
+    Cluster,
+}
+
+/// The flags a binding names its role and subjects with.
+const BINDING_FLAGS: &[Flag] = &[
+    Flag::string("clusterrole", None),
+    Flag::strings("user", None),
+    Flag::strings("group", None),
+    Flag::strings("serviceaccount", None),
+];
+
+/// `kubectl create rolebinding|clusterrolebinding NAME --clusterrole=…|--role=…
+/// [--user=…] [--group=…] [--serviceaccount=namespace:name]`.
+fn role_binding(ctx: &mut Context<'_>, rest: &[String], binding: Binding) -> Output {
+    let (usage, kind, kind_name) = match binding {
+        Binding::Namespaced => ("create rolebinding", Kind::RoleBinding, "RoleBinding"),
+        Binding::Cluster => (
+            "create clusterrolebinding",
+            Kind::ClusterRoleBinding,
+            "ClusterRoleBinding",
+        ),
+    };
+    let mut flags = BINDING_FLAGS.to_vec();
+    if binding == Binding::Namespaced {
+        flags.push(Flag::string("role", None));
+    }
+    let parsed = match parse(rest, &flags, usage) {
+        Ok(parsed) => parsed,
+        Err(out) => return *out,
+    };
+    guarded(|out| {
+        let name = name_of(&parsed, usage)?;
+        let common = common(ctx, &parsed, out)?;
+        let role_ref = role_ref(&parsed, binding)?;
+        let subjects = subjects(&parsed)?;
+        let mut meta = metadata(&name, &common);
+        if binding == Binding::Cluster {
+            meta.remove("namespace");
+        }
+        let mut value = json!({
+            "kind": kind_name,
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "metadata": meta,
+            "roleRef": role_ref,
+        });
+        if !subjects.is_empty() {
+            value["subjects"] = Value::Array(subjects);
+        }
+        finish(
+            ctx,
+            kind,
+            value,
+            common,
+            |e| super::errors::format_status(e, None),
+            out,
+        );
+        Ok(())
+    })
+}
+
+/// The `roleRef`: exactly one of `--clusterrole` and `--role`.
+fn role_ref(parsed: &Parsed, binding: Binding) -> Result<Value, String> {
+    let cluster_role = parsed.value("clusterrole").filter(|v| !v.is_empty());
+    let role = parsed.value("role").filter(|v| !v.is_empty());
+    let (kind, name) = match (cluster_role, role, binding) {
+        (Some(name), None, _) => ("ClusterRole", name),
+        (None, Some(name), Binding::Namespaced) => ("Role", name),
+        (None, None, Binding::Cluster) => {
+            return Err("error: required flag(s) \"clusterrole\" not set".into())
+        }
+        _ => return Err("error: exactly one of clusterrole or role must be specified".into()),
+    };
+    Ok(json!({
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": kind,
+        "name": name,
+    }))
+}
+
+/// The subjects, as kubectl lists them: users, then groups, then service
+/// accounts (each flag repeated, never split at commas).
+fn subjects(parsed: &Parsed) -> Result<Vec<Value>, String> {
+    let mut subjects = Vec::new();
+    for (flag, kind) in [("user", "User"), ("group", "Group")] {
+        for name in parsed.all(flag) {
+            subjects.push(json!({
+                "apiGroup": "rbac.authorization.k8s.io",
+                "kind": kind,
+                "name": name,
+            }));
+        }
+    }
+    for account in parsed.all("serviceaccount") {
+        let Some((namespace, name)) = account
+            .split_once(':')
+            .filter(|(ns, n)| !ns.is_empty() && !n.is_empty() && !n.contains(':'))
+        else {
+            return Err("error: serviceaccount must be <namespace>:<name>".into());
+        };
+        subjects.push(json!({
+            "kind": "ServiceAccount",
+            "name": name,
+            "namespace": namespace,
+        }));
+    }
+    Ok(subjects)
 }
 
 // ---- configmap and secret ----------------------------------------------

@@ -26,6 +26,10 @@ enum Ty {
     ConfigMap,
     Secret,
     Namespace,
+    ServiceAccount,
+    RoleBinding,
+    Subject,
+    RoleRef,
     Generic,
     ObjectMeta,
     OwnerReference,
@@ -138,6 +142,28 @@ fn fields(ty: Ty) -> &'static [(&'static str, Ty)] {
             ("spec", NamespaceSpec),
             ("status", NamespaceStatus),
         ],
+        ServiceAccount => &[
+            TOP[0],
+            TOP[1],
+            TOP[2],
+            ("secrets", Leaf),
+            ("imagePullSecrets", Leaf),
+            ("automountServiceAccountToken", Leaf),
+        ],
+        RoleBinding => &[
+            TOP[0],
+            TOP[1],
+            TOP[2],
+            ("subjects", Subject),
+            ("roleRef", RoleRef),
+        ],
+        Subject => &[
+            ("kind", Leaf),
+            ("apiGroup", Leaf),
+            ("name", Leaf),
+            ("namespace", Leaf),
+        ],
+        RoleRef => &[("apiGroup", Leaf), ("kind", Leaf), ("name", Leaf)],
         Generic => &TOP,
         ObjectMeta => &[
             ("name", Leaf),
@@ -477,6 +503,8 @@ fn root_type(kind: Kind) -> Ty {
         Kind::ConfigMap => ConfigMap,
         Kind::Secret => Secret,
         Kind::Namespace => Namespace,
+        Kind::ServiceAccount => ServiceAccount,
+        Kind::RoleBinding | Kind::ClusterRoleBinding => RoleBinding,
         _ => Generic,
     }
 }
