@@ -294,9 +294,9 @@ fn section(samples: &Samples, engine: Option<&str>) -> Section {
          that a busy moment of the shared machine weighs on both sides; its median and spread \
          are those of the per-run ratios."
             .to_string(),
-        "The demo echo and nginx programs run as PID 1 without a SIGTERM handler, so stopping \
-         them takes the whole grace period (2 s in the Deployment) on both sides: most of a \
-         rollout's time is the last old pod's grace period."
+        "The demo echo and nginx programs end at once on SIGTERM (as PID 1 they handle it \
+         themselves), so an old pod stops in milliseconds, not its 2 s grace period, on both \
+         sides."
             .to_string(),
         format!(
             "The goal of {POD_RATIO_BUDGET}× speaks of one pod; the Deployment and the rollout \
