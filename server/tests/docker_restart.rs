@@ -20,22 +20,6 @@ const SEED_POD: &str = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"si
   {"name":"echo","image":"gihyodocker/echo:latest","imagePullPolicy":"IfNotPresent",
    "ports":[{"containerPort":8080}]}]}}"#;
 
-/// Removes every Docker object with the test's cluster label.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        for id in labelled(&self.0) {
-            let _ = Command::new("docker")
-                .args(["rm", "-f", "-v", &id])
-                .output();
-        }
-        let _ = Command::new("docker")
-            .args(["network", "rm", &format!("sunaba-{}", self.0)])
-            .output();
-    }
-}
-
 /// The IDs of the containers with this cluster label, sorted.
 fn labelled(cluster: &str) -> Vec<String> {
     let output = Command::new("docker")
@@ -66,7 +50,7 @@ fn a_kill_9_then_a_restart_takes_the_running_containers_over() {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let cluster = format!("restart-{}-{stamp}", std::process::id());
-    let _cleanup = Cleanup(cluster.clone());
+    let _cleanup = support::RemoveCluster(cluster.clone());
     let dir = scratch(&cluster);
     let data_dir = dir.to_string_lossy().into_owned();
     let args = [
@@ -142,7 +126,7 @@ fn reset_removes_the_clusters_docker_objects_and_nothing_else() {
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
     let cluster = format!("reset-{}-{stamp}", std::process::id());
-    let _cleanup = Cleanup(cluster.clone());
+    let _cleanup = support::RemoveCluster(cluster.clone());
     let run = |labels: &[String], name: &str| {
         let mut command = Command::new("docker");
         command.args(["run", "-d", "--name", name]);

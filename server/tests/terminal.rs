@@ -274,7 +274,7 @@ async fn a_shell_into_a_docker_pod_runs_in_the_real_container() {
         cluster: format!("test-terminal-{}-{stamp}", std::process::id()),
         ..sunaba_server::docker::DockerConfig::default()
     };
-    let _clean_up = CleanUp(docker.cluster.clone());
+    let _clean_up = support::RemoveCluster(docker.cluster.clone());
     let seed = u64::try_from(stamp % 1_000_000_007).unwrap_or(1);
     let startup = sunaba_server::serve::docker_startup(&docker, Some(seed))
         .await
@@ -346,36 +346,4 @@ async fn a_shell_into_a_docker_pod_runs_in_the_real_container() {
         })
         .await;
     tokio::time::sleep(Duration::from_secs(3)).await;
-}
-
-/// Removes what the test's cluster left on the engine, whatever the outcome.
-struct CleanUp(String);
-
-impl Drop for CleanUp {
-    fn drop(&mut self) {
-        remove_cluster(&self.0);
-    }
-}
-
-/// Removes the containers and the network of the cluster labelled `label`.
-fn remove_cluster(label: &str) {
-    let filter = format!("label=io.sunaba.cluster={label}");
-    for (list, remove) in [
-        (&["ps", "-aq"][..], &["rm", "-f", "-v"][..]),
-        (&["network", "ls", "-q"], &["network", "rm"]),
-    ] {
-        let found = std::process::Command::new("docker")
-            .args(list)
-            .args(["--filter", &filter])
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-            .unwrap_or_default();
-        let ids: Vec<&str> = found.split_whitespace().collect();
-        if !ids.is_empty() {
-            let _ = std::process::Command::new("docker")
-                .args(remove)
-                .args(&ids)
-                .output();
-        }
-    }
 }

@@ -920,18 +920,7 @@ impl ContainerWorker {
                     .stop_container(env.pod_ref, &self.spec.name, at, at);
             }
             Report::Exited { code } => {
-                let started_at = match &self.state {
-                    State::Running { started_at } => Some(*started_at),
-                    _ => None,
-                };
-                let ended = Terminated {
-                    exit_code: code,
-                    reason: if code == 0 { "Completed" } else { "Error" }.into(),
-                    message: None,
-                    started_at,
-                    finished_at: at,
-                    container_id: self.container_id.clone().unwrap_or_default(),
-                };
+                let ended = self.ended(at, code);
                 let again = std::mem::take(&mut self.restart_after_stop);
                 if again {
                     self.last_termination = Some(ended.clone());
@@ -1169,10 +1158,7 @@ impl ContainerWorker {
 
     /// The process ended with `code` at `at`.
     fn exited(&mut self, at: SimTime, code: i32) {
-        let started_at = match &self.state {
-            State::Running { started_at } => Some(*started_at),
-            _ => None,
-        };
+        let ended = self.ended(at, code);
         match self.stage {
             Stage::Running => self.stage = Stage::Exited,
             // A liveness kill goes on to the restart policy; a pod kill ends it.
@@ -1182,14 +1168,23 @@ impl ContainerWorker {
             Stage::Stopping => self.stage = Stage::Done,
             _ => return,
         }
-        self.state = State::Terminated(Terminated {
+        self.state = State::Terminated(ended);
+    }
+
+    /// How this run ended: with `code` at `at`, since it started running.
+    fn ended(&self, at: SimTime, code: i32) -> Terminated {
+        let started_at = match &self.state {
+            State::Running { started_at } => Some(*started_at),
+            _ => None,
+        };
+        Terminated {
             exit_code: code,
             reason: if code == 0 { "Completed" } else { "Error" }.into(),
             message: None,
             started_at,
             finished_at: at,
             container_id: self.container_id.clone().unwrap_or_default(),
-        });
+        }
     }
 
     /// Decides, after an exit, whether and when the container runs again.

@@ -6,7 +6,7 @@
 //! Status).
 
 use axum::extract::ws::{Message, WebSocket};
-use bollard::container::{AttachContainerResults, LogOutput};
+use bollard::container::LogOutput;
 use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
 use bollard::query_parameters::{
     AttachContainerOptions, ResizeContainerTTYOptions, ResizeExecOptions,
@@ -74,40 +74,26 @@ pub async fn session(
 /// the socket until the process ends or kubectl leaves; the Status carries
 /// the exit code of a process that ended.
 pub async fn attach(mut socket: WebSocket, docker: Docker, id: String, argv: Vec<String>) {
-    let options = AttachContainerOptions {
-        stdin: true,
-        stdout: true,
-        stderr: true,
-        stream: true,
-        logs: false,
-        detach_keys: None,
+    let process = match Process::open(&docker, &id, &argv, true).await {
+        Ok(process) => process,
+        Err(reason) => return finish(socket, failure(&reason)).await,
     };
-    let (output, input) = match docker.attach_container(&id, Some(options)).await {
-        Ok(AttachContainerResults { output, input }) => (output, input),
-        Err(err) => {
-            return finish(socket, failure(&super::super::docker::docker_reason(&err))).await
-        }
-    };
+    let Process {
+        output,
+        input,
+        exec,
+        container,
+    } = process;
     bridge(
         &mut socket,
         &docker,
-        &Terminal::Container(id.clone()),
+        &Terminal::Container(id),
         output,
         input,
     )
     .await;
-    let state = docker
-        .inspect_container(&id, None)
-        .await
-        .ok()
-        .and_then(|inspected| inspected.state);
-    let code = match state {
-        Some(state) if state.running != Some(true) => state
-            .exit_code
-            .map_or(0, |code| i32::try_from(code).unwrap_or(1)),
-        // kubectl left, the process goes on.
-        _ => 0,
-    };
+    // 0 when kubectl left and the process goes on.
+    let code = exit_code_of(&docker, exec.as_deref(), &container).await;
     finish(socket, exit_status(&argv, code)).await;
 }
 
@@ -186,25 +172,28 @@ impl Process {
     /// The exit code once the output ended: the exec's, or the
     /// container's (0 while it still runs). The streams close first.
     pub async fn exit_code(self, docker: &Docker) -> i32 {
-        let Self {
-            exec, container, ..
-        } = self;
-        let code = match &exec {
-            Some(exec) => docker
-                .inspect_exec(exec)
-                .await
-                .ok()
-                .and_then(|inspected| inspected.exit_code),
-            None => docker
-                .inspect_container(&container, None)
-                .await
-                .ok()
-                .and_then(|inspected| inspected.state)
-                .filter(|state| state.running != Some(true))
-                .and_then(|state| state.exit_code),
-        };
-        code.map_or(0, |code| i32::try_from(code).unwrap_or(1))
+        exit_code_of(docker, self.exec.as_deref(), &self.container).await
     }
+}
+
+/// The exit code of the exec `exec`, or without one of the container's
+/// main process (0 while it still runs).
+async fn exit_code_of(docker: &Docker, exec: Option<&str>, container: &str) -> i32 {
+    let code = match exec {
+        Some(exec) => docker
+            .inspect_exec(exec)
+            .await
+            .ok()
+            .and_then(|inspected| inspected.exit_code),
+        None => docker
+            .inspect_container(container, None)
+            .await
+            .ok()
+            .and_then(|inspected| inspected.state)
+            .filter(|state| state.running != Some(true))
+            .and_then(|state| state.exit_code),
+    };
+    code.map_or(0, |code| i32::try_from(code).unwrap_or(1))
 }
 
 /// Whose terminal kubectl's resize messages size.

@@ -246,3 +246,36 @@ pub fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
+
+/// Removes everything the test cluster labelled `cluster` made on the
+/// engine (containers with their anonymous volumes, its volumes, then its
+/// network); errors are ignored, as it runs in `Drop` whatever the test's
+/// outcome.
+pub fn remove_cluster(cluster: &str) {
+    let filter = format!("label=io.sunaba.cluster={cluster}");
+    for (list, remove) in [
+        (&["ps", "-aq"][..], &["rm", "-f", "-v"][..]),
+        (&["volume", "ls", "-q"], &["volume", "rm", "-f"]),
+        (&["network", "ls", "-q"], &["network", "rm"]),
+    ] {
+        let found = Command::new("docker")
+            .args(list)
+            .args(["--filter", &filter])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let ids: Vec<&str> = found.split_whitespace().collect();
+        if !ids.is_empty() {
+            let _ = Command::new("docker").args(remove).args(&ids).output();
+        }
+    }
+}
+
+/// Removes a test cluster's objects from the engine when dropped.
+pub struct RemoveCluster(pub String);
+
+impl Drop for RemoveCluster {
+    fn drop(&mut self) {
+        remove_cluster(&self.0);
+    }
+}
