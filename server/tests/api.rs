@@ -459,3 +459,83 @@ async fn a_watch_list_ends_its_initial_events_with_a_bookmark() {
     .await;
     assert_eq!(refused.json()["code"], 422);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exec_without_a_container_takes_the_only_one_or_names_the_choices() {
+    let (addr, cluster) = start().await;
+    cluster
+        .call(|c| {
+            let pod = sunaba_core::seed::manifest("simple-pod.yaml").unwrap_or_default();
+            let one = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: one\nspec:\n  containers:\n  - name: box\n    image: busybox\n    command: [\"sleep\", \"3600\"]\n";
+            c.create_manifests(&format!("{pod}---\n{one}")).map(|r| r.len())
+        })
+        .await
+        .expect("the cluster runs")
+        .expect("the manifests decode");
+    cluster.advance(30_000).await.expect("the cluster runs");
+    let path = "/api/v1/namespaces/default/pods";
+    let two = upgrade(&addr, &format!("{path}/simple-echo/exec?command=ls")).await;
+    assert_eq!(
+        (two.code, two.json()["message"].clone()),
+        (
+            400,
+            Value::from(
+                "a container name must be specified for pod simple-echo, choose one of: [nginx echo]"
+            )
+        )
+    );
+    let one = upgrade(&addr, &format!("{path}/one/exec?command=ls")).await;
+    assert_eq!(one.code, 101, "{}", one.body);
+}
+
+/// Asks to upgrade `path` to kubectl's exec WebSocket; the answer's status
+/// and, when refused, its body.
+async fn upgrade(addr: &str, path: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n"
+    );
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .expect("write the request");
+    let mut raw = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let read =
+            tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buffer))
+                .await
+                .expect("an answer within 5 s")
+                .expect("read the answer");
+        raw.extend_from_slice(&buffer[..read]);
+        let text = String::from_utf8_lossy(&raw);
+        let Some((head, body)) = text.split_once("\r\n\r\n") else {
+            assert!(read > 0, "closed before the head");
+            continue;
+        };
+        let code = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let length = head
+            .lines()
+            .find_map(|l| {
+                l.to_ascii_lowercase()
+                    .strip_prefix("content-length: ")
+                    .map(str::to_string)
+            })
+            .and_then(|n| n.trim().parse::<usize>().ok())
+            .unwrap_or(0);
+        if code == 101 || body.len() >= length || read == 0 {
+            return Reply {
+                code,
+                headers: Vec::new(),
+                body: body.to_string(),
+            };
+        }
+    }
+}

@@ -90,3 +90,124 @@ fn the_python_client_lists_creates_scales_watches_and_deletes() {
     drop(served);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The seed's chapter through the Python client: each manifest applied
+/// from its file, a watch until the pods run, logs, a new revision and its
+/// rollback, the labelled ReplicaSets, the Service, and `curl http://echo/`
+/// run over the exec WebSocket in a toolbox pod.
+const CHAPTER: &str = r#"
+import sys
+from kubernetes import client, config, watch, utils
+from kubernetes.stream import stream
+
+config.load_kube_config(config_file=sys.argv[1])
+files = sys.argv[2]
+api = client.ApiClient()
+core = client.CoreV1Api()
+apps = client.AppsV1Api()
+
+def running(count, selector="", field=""):
+    ready = set()
+    w = watch.Watch()
+    for event in w.stream(core.list_namespaced_pod, "default", label_selector=selector,
+                          field_selector=field, timeout_seconds=120):
+        pod = event["object"]
+        statuses = pod.status.container_statuses or []
+        if event["type"] == "DELETED":
+            ready.discard(pod.metadata.name)
+        elif pod.status.phase == "Running" and statuses and all(s.ready for s in statuses):
+            ready.add(pod.metadata.name)
+        if len(ready) >= count:
+            w.stop()
+    return len(ready)
+
+def gone(selector):
+    w = watch.Watch()
+    for event in w.stream(core.list_namespaced_pod, "default", label_selector=selector,
+                          timeout_seconds=120):
+        if not core.list_namespaced_pod("default", label_selector=selector).items:
+            w.stop()
+    return len(core.list_namespaced_pod("default", label_selector=selector).items)
+
+utils.create_from_yaml(api, files + "/simple-pod.yaml")
+print("pod running", running(1, field="metadata.name=simple-echo"))
+log = core.read_namespaced_pod_log("simple-echo", "default", container="echo")
+print("echo log", log.strip().endswith("start server"))
+core.delete_namespaced_pod("simple-echo", "default")
+
+utils.create_from_yaml(api, files + "/simple-deployment.yaml")
+print("deployment running", running(3, selector="app=echo"))
+apps.patch_namespaced_deployment("echo", "default", {"spec": {"template": {"spec": {
+    "containers": [{"name": "nginx", "image": "gihyodocker/nginx:latest"}]}}}})
+w = watch.Watch()
+for event in w.stream(apps.list_namespaced_replica_set, "default", label_selector="app=echo",
+                      timeout_seconds=120):
+    sets = apps.list_namespaced_replica_set("default", label_selector="app=echo").items
+    if len(sets) == 2 and sorted(s.status.ready_replicas or 0 for s in sets) == [0, 3]:
+        w.stop()
+revisions = sorted(s.metadata.annotations["deployment.kubernetes.io/revision"]
+                   for s in apps.list_namespaced_replica_set("default", label_selector="app=echo").items)
+print("revisions", revisions)
+apps.delete_namespaced_deployment("echo", "default")
+print("deployment gone", gone("app=echo"))
+
+utils.create_from_yaml(api, files + "/simple-replicaset-with-label.yaml")
+print("seasons running", running(3, selector="app=echo"))
+utils.create_from_yaml(api, files + "/simple-service.yaml")
+service = core.read_namespaced_service("echo", "default")
+print("service", service.spec.type, service.spec.selector)
+core.create_namespaced_pod("default", client.V1Pod(
+    metadata=client.V1ObjectMeta(name="debug"),
+    spec=client.V1PodSpec(containers=[client.V1Container(
+        name="debug", image="gihyodocker/fundamental:0.1.0", command=["sleep", "3600"])])))
+print("debug running", running(1, field="metadata.name=debug"))
+answer = stream(core.connect_get_namespaced_pod_exec, "debug", "default",
+                command=["curl", "-s", "http://echo/"], stderr=True, stdin=False,
+                stdout=True, tty=False)
+print("curl", answer)
+"#;
+
+#[test]
+fn the_python_client_runs_the_seeds_chapter_with_watches() {
+    let Some(python) = std::env::var_os("SUNABA_PYTHON") else {
+        eprintln!("skipped: set SUNABA_PYTHON to a Python with the kubernetes package");
+        return;
+    };
+    let dir = scratch("python-chapter");
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    for (name, text) in sunaba_core::seed::SEED_MANIFESTS {
+        std::fs::write(dir.join(name), text).expect("a manifest");
+    }
+    let kubeconfig = dir.join("kubeconfig");
+    let served = Served::start(&[
+        "--ephemeral",
+        "--write-kubeconfig",
+        &kubeconfig.to_string_lossy(),
+    ]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !kubeconfig.exists() {
+        assert!(std::time::Instant::now() < deadline, "no kubeconfig");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = Command::new(python)
+        .args(["-c", CHAPTER])
+        .arg(&kubeconfig)
+        .arg(&dir)
+        .output()
+        .expect("python runs");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "pod running 1\n\
+         echo log True\n\
+         deployment running 3\n\
+         revisions ['1', '2']\n\
+         deployment gone 0\n\
+         seasons running 3\n\
+         service ClusterIP {'app': 'echo', 'release': 'summer'}\n\
+         debug running 1\n\
+         curl Hello Docker!!\n"
+    );
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+}

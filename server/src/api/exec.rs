@@ -114,10 +114,13 @@ async fn start(
     container: Option<&str>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let Some(container) = container.filter(|c| !c.is_empty()) else {
-        return ApiError::bad_request("a container name must be given").into_response();
-    };
-    let plan = plan(container.to_string());
+    let mut plan = plan(container.unwrap_or_default().to_string());
+    if plan.target.container.is_empty() {
+        match only_container(&api, &plan.target).await {
+            Ok(container) => plan.target.container = container,
+            Err(error) => return error.into_response(),
+        }
+    }
     let probe = plan.clone();
     let docker_node = api.docker.as_ref().map(|d| d.node.clone());
     let found = api
@@ -168,6 +171,39 @@ async fn start(
         (Runs::Simulated(shell), _) => upgrade
             .protocols(PROTOCOLS)
             .on_upgrade(move |socket| session(socket, api, plan, shell.ok())),
+    }
+}
+
+/// The pod's one container, for a request that names none (as the API
+/// server picks it); with several, the API server's refusal naming them.
+async fn only_container(api: &Api, target: &Target) -> Result<String, ApiError> {
+    let pod = target.pod.clone();
+    let target = target.clone();
+    let containers = api
+        .cluster
+        .call(
+            move |c| -> Result<Vec<String>, sunaba_core::api::StatusError> {
+                let object = c.api().get(Kind::Pod, &target.namespace, &target.pod)?;
+                let Object::Pod(pod) = object.as_ref() else {
+                    return Ok(Vec::new());
+                };
+                Ok(pod
+                    .spec
+                    .iter()
+                    .flat_map(|s| &s.containers)
+                    .map(|c| c.name.clone())
+                    .collect())
+            },
+        )
+        .await
+        .map_err(|_| ApiError::internal("the cluster stopped"))?
+        .map_err(ApiError::from)?;
+    match containers.as_slice() {
+        [only] => Ok(only.clone()),
+        many => Err(ApiError::bad_request(format!(
+            "a container name must be specified for pod {pod}, choose one of: [{}]",
+            many.join(" ")
+        ))),
     }
 }
 

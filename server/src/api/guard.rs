@@ -150,11 +150,23 @@ impl OwnHosts {
         port.unwrap_or(80) == self.bind.port() && self.allows_name(name)
     }
 
-    /// Whether an `Origin` header is `http://` and one of this server's hosts.
+    /// Whether an `Origin` header is one of this server's hosts, over
+    /// `http://` or `https://` (the same port answers both; clients such
+    /// as the Python client's WebSocket send their URL's origin).
     pub fn allows_origin(&self, origin: &str) -> bool {
-        origin
-            .strip_prefix("http://")
-            .is_some_and(|host| self.allows_host(host))
+        if let Some(host) = origin.strip_prefix("http://") {
+            return self.allows_host(host);
+        }
+        origin.strip_prefix("https://").is_some_and(|host| {
+            let has_port = host
+                .rsplit_once(':')
+                .is_some_and(|(_, port)| !port.contains(']'));
+            if has_port {
+                self.allows_host(host)
+            } else {
+                self.allows_host(&format!("{host}:443"))
+            }
+        })
     }
 
     fn allows_name(&self, name: HostName) -> bool {
@@ -327,14 +339,17 @@ mod tests {
     }
 
     #[test]
-    fn an_origin_must_be_plain_http_on_an_own_host() {
+    fn an_origin_must_be_an_own_host_over_http_or_https() {
         let own = hosts(LOOPBACK);
         assert!(own.allows_origin("http://127.0.0.1:8080"));
         assert!(own.allows_origin("http://localhost:8080"));
+        assert!(own.allows_origin("https://127.0.0.1:8080"));
         for origin in [
             "http://evil.example",
             "http://evil.example:8080",
-            "https://localhost:8080",
+            "https://evil.example:8080",
+            "https://localhost",
+            "ftp://localhost:8080",
             "http://localhost:8080/",
             "http://localhost:9999",
             "null",
