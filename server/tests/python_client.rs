@@ -55,12 +55,34 @@ print("left", [c.metadata.name for c in core.list_namespaced_config_map("default
 
 #[test]
 fn the_python_client_lists_creates_scales_watches_and_deletes() {
-    let Some(python) = std::env::var_os("SUNABA_PYTHON") else {
-        eprintln!("skipped: set SUNABA_PYTHON to a Python with the kubernetes package");
+    let Some(stdout) = run_against_sunaba("python", SCRIPT, &[]) else {
         return;
     };
-    let dir = scratch("python");
+    assert_eq!(
+        stdout,
+        "nodes ['sunaba-control-plane', 'sunaba-worker', 'sunaba-worker2']\n\
+         configmap {'color': 'blue'}\n\
+         scale 2\n\
+         running 2\n\
+         missing 404 Not Found\n\
+         left ['kube-root-ca.crt']\n"
+    );
+}
+
+/// Runs `script` with `$SUNABA_PYTHON` against a fresh `sunaba serve`, with
+/// the kubeconfig's path as its first argument and a scratch directory
+/// holding `files` as its second; what it printed, once it succeeded.
+/// None (the test skipped) without `$SUNABA_PYTHON`.
+fn run_against_sunaba(name: &str, script: &str, files: &[(&str, &str)]) -> Option<String> {
+    let Some(python) = std::env::var_os("SUNABA_PYTHON") else {
+        eprintln!("skipped: set SUNABA_PYTHON to a Python with the kubernetes package");
+        return None;
+    };
+    let dir = scratch(name);
     std::fs::create_dir_all(&dir).expect("a scratch directory");
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).expect("a file");
+    }
     let kubeconfig = dir.join("kubeconfig");
     let served = Served::start(&[
         "--ephemeral",
@@ -73,22 +95,15 @@ fn the_python_client_lists_creates_scales_watches_and_deletes() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let output = Command::new(python)
-        .args(["-c", SCRIPT])
+        .args(["-c", script])
         .arg(&kubeconfig)
+        .arg(&dir)
         .output()
         .expect("python runs");
     assert!(output.status.success(), "{output:?}");
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "nodes ['sunaba-control-plane', 'sunaba-worker', 'sunaba-worker2']\n\
-         configmap {'color': 'blue'}\n\
-         scale 2\n\
-         running 2\n\
-         missing 404 Not Found\n\
-         left ['kube-root-ca.crt']\n"
-    );
     drop(served);
     let _ = std::fs::remove_dir_all(&dir);
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The seed's chapter through the Python client: each manifest applied
@@ -169,35 +184,15 @@ print("curl", answer)
 
 #[test]
 fn the_python_client_runs_the_seeds_chapter_with_watches() {
-    let Some(python) = std::env::var_os("SUNABA_PYTHON") else {
-        eprintln!("skipped: set SUNABA_PYTHON to a Python with the kubernetes package");
+    let Some(stdout) = run_against_sunaba(
+        "python-chapter",
+        CHAPTER,
+        &sunaba_core::seed::SEED_MANIFESTS,
+    ) else {
         return;
     };
-    let dir = scratch("python-chapter");
-    std::fs::create_dir_all(&dir).expect("a scratch directory");
-    for (name, text) in sunaba_core::seed::SEED_MANIFESTS {
-        std::fs::write(dir.join(name), text).expect("a manifest");
-    }
-    let kubeconfig = dir.join("kubeconfig");
-    let served = Served::start(&[
-        "--ephemeral",
-        "--write-kubeconfig",
-        &kubeconfig.to_string_lossy(),
-    ]);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !kubeconfig.exists() {
-        assert!(std::time::Instant::now() < deadline, "no kubeconfig");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let output = Command::new(python)
-        .args(["-c", CHAPTER])
-        .arg(&kubeconfig)
-        .arg(&dir)
-        .output()
-        .expect("python runs");
-    assert!(output.status.success(), "{output:?}");
     assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
+        stdout,
         "pod running 1\n\
          echo log True\n\
          deployment running 3\n\
@@ -208,6 +203,4 @@ fn the_python_client_runs_the_seeds_chapter_with_watches() {
          debug running 1\n\
          curl Hello Docker!!\n"
     );
-    drop(served);
-    let _ = std::fs::remove_dir_all(&dir);
 }

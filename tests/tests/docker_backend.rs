@@ -234,6 +234,21 @@ impl Served {
         .collect()
     }
 
+    /// Waits, for at most `limit`, until no container of the cluster has a
+    /// name containing `part` ("" for none at all); `what` says what stayed.
+    async fn wait_until_gone(&self, part: &str, limit: Duration, what: &str) {
+        let start = std::time::Instant::now();
+        while self
+            .containers()
+            .await
+            .iter()
+            .any(|name| name.contains(part))
+        {
+            assert!(start.elapsed() < limit, "{what}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
     /// The names of the pods `selector` selects.
     async fn pods(&self, selector: &str) -> Vec<String> {
         let (out, _, _) = self
@@ -449,14 +464,9 @@ async fn the_seed_pod_runs_as_real_containers_sharing_one_ip() {
     // Deleting the pod removes its containers.
     let (out, _, code) = served.kubectl(&["delete", "pod", "simple-echo"]).await;
     assert_eq!((out.as_str(), code), ("pod \"simple-echo\" deleted\n", 0));
-    let start = std::time::Instant::now();
-    while !served.containers().await.is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "containers left behind"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    served
+        .wait_until_gone("", Duration::from_secs(30), "containers left behind")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -648,27 +658,21 @@ async fn a_service_reaches_its_ready_pods_by_each_of_its_names() {
     // rest leaves nothing behind.
     let (out, _, code) = served.kubectl(&["delete", "service", "echo"]).await;
     assert_eq!((out.as_str(), code), ("service \"echo\" deleted\n", 0));
-    let start = std::time::Instant::now();
-    while served.containers().await.contains(&proxy) {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "the proxy outlived its Service"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    served
+        .wait_until_gone(
+            &proxy,
+            Duration::from_secs(10),
+            "the proxy outlived its Service",
+        )
+        .await;
     assert!(!served.dir.join("state/services/default/echo").exists());
     let (_, err, code) = served
         .kubectl(&["delete", "deployment,pod", "--all", "--grace-period=1"])
         .await;
     assert_eq!(code, 0, "{err}");
-    let start = std::time::Instant::now();
-    while !served.containers().await.is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "containers left behind"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    served
+        .wait_until_gone("", Duration::from_secs(30), "containers left behind")
+        .await;
 }
 
 /// A toolbox pod that sleeps, to exec into.
@@ -850,19 +854,13 @@ async fn kubectl_run_attaches_to_the_real_main_process_then_removes_the_pod() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(output.status.code(), Some(0));
-    let start = std::time::Instant::now();
-    while served
-        .containers()
-        .await
-        .iter()
-        .any(|name| name.contains("_attached_"))
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the attached pod's containers stay"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    served
+        .wait_until_gone(
+            "_attached_",
+            Duration::from_secs(30),
+            "the attached pod's containers stay",
+        )
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -959,12 +957,7 @@ async fn a_rollout_and_its_undo_replace_the_real_containers() {
 
     // Deleting the Deployment removes every container it made.
     served.kubectl(&["delete", "-f", "deployment.yaml"]).await;
-    let start = std::time::Instant::now();
-    while !served.containers().await.is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "containers left behind"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    served
+        .wait_until_gone("", Duration::from_secs(60), "containers left behind")
+        .await;
 }

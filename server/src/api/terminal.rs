@@ -178,7 +178,10 @@ async fn handle(
             let screen = Screen::of(&out, &terminal);
             Some((terminal, screen, None))
         }
-        Err(err) => Some((terminal.clone(), unreadable(&err, &terminal), None)),
+        Err(err) => {
+            let screen = unreadable(&err, &terminal);
+            Some((terminal, screen, None))
+        }
     }
 }
 
