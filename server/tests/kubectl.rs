@@ -1594,3 +1594,28 @@ subjects:
     )
     .await;
 }
+
+/// `kubectl explain` reads the served OpenAPI v3 schemas; core's explain
+/// reads the same data, and both lay it out alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_documents_kinds_and_fields_from_the_served_schemas() {
+    check(
+        "explain",
+        &[],
+        "$ kubectl explain pods
+         $ kubectl explain deploy.spec.replicas
+         $ kubectl explain pod.spec.containers.resources.limits
+         $ kubectl explain svc.spec.ports.targetPort
+         $ kubectl explain deployments.apps.spec.strategy --recursive
+         $ kubectl explain pod.metadata.creationTimestamp
+         $ kubectl explain ingress.spec.rules
+         $ kubectl explain pods.spec.nope
+         $ kubectl explain foos
+         $ kubectl explain
+         $ kubectl explain pods svc
+         $ kubectl explain deploy --api-version=apps/v2
+         $ kubectl explain deploy --output=yaml",
+        include_str!("goldens/explain.txt"),
+    )
+    .await;
+}

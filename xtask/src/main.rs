@@ -6,11 +6,13 @@
 //! - `cargo xtask test`: every test: native, WASM in headless Chromium, end to end.
 //! - `cargo xtask bench [--quick] [--only SECTIONS]`: every benchmark; writes BENCHMARKS.md.
 //! - `cargo xtask images [--as-seed]`: the demo images for the Docker backend.
+//! - `cargo xtask openapi`: regenerate the trimmed v1.33 OpenAPI schemas in `core/data`.
 
 mod bench;
 mod bundle;
 mod cmd;
 mod images;
+mod openapi;
 mod test;
 mod tools;
 
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         "test" => test::run_all(),
         "bench" => bench::run(rest),
         "images" => images::run(rest),
+        "openapi" => openapi::run(),
         "help" | "-h" | "--help" => {
             print_help();
             Ok(())
@@ -54,7 +57,9 @@ fn print_help() {
          BENCHMARKS.md; --quick: smaller and shorter, into target/bench/BENCHMARKS.md\n\
          images [--as-seed]\n               \
          build the demo images sunaba/echo, nginx-proxy, pause, service-proxy and toolbox\n               \
-         in the local Docker engine; --as-seed also tags them with the seed's names (gihyodocker/…)"
+         in the local Docker engine; --as-seed also tags them with the seed's names (gihyodocker/…)\n\
+         openapi        regenerate core/data/openapi-v1.33.json, the trimmed Kubernetes v1.33 OpenAPI\n               \
+         schemas (downloads kubernetes-validate from PyPI)"
     );
 }
 

@@ -4,6 +4,7 @@
 pub mod decode;
 pub mod kinds;
 pub mod object;
+pub mod openapi;
 pub mod selector;
 pub mod status;
 pub mod strict;

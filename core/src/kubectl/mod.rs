@@ -13,6 +13,7 @@ pub mod describe;
 pub mod errors;
 pub mod events;
 pub mod exec;
+pub mod explain;
 pub mod expose;
 pub mod follow;
 pub mod get;
@@ -186,6 +187,7 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         "attach" => exec::run_attach(ctx, rest),
         "events" => events::run(ctx, rest),
         "exec" => exec::run(ctx, rest),
+        "explain" => explain::run(ctx, rest),
         "run" => run::run(ctx, rest),
         "create" => create::run(ctx, rest, args),
         "delete" => delete::run(ctx, rest),

@@ -1,23 +1,28 @@
-//! OpenAPI, as far as kubectl needs it.
+//! OpenAPI v3, as kubectl reads it.
 //!
-//! `kubectl apply` and `create` validate with `--validate=strict` by
-//! default: kubectl reads `/openapi/v3`, finds each group version's PATCH
-//! operations with their `x-kubernetes-group-version-kind`, and when one
-//! takes the `fieldValidation` query parameter it leaves unknown fields to
-//! the server (which core's strict decoder refuses) instead of validating
-//! on the client. So each group version's document lists exactly those
-//! operations, without schemas.
+//! Each group version's document carries:
+//! - the schemas of its kinds and of everything they reference, from core's
+//!   trimmed copy of Kubernetes v1.33's (`sunaba_core::api::openapi`), with
+//!   their `x-kubernetes-group-version-kind`. `kubectl explain` reads them,
+//!   and `kubectl apply` computes its strategic merge patches from their
+//!   `x-kubernetes-patch-*` extensions, as against a real cluster;
+//! - each kind's PATCH operation with its `x-kubernetes-group-version-kind`
+//!   and the `fieldValidation` query parameter: `kubectl apply` and `create`
+//!   (`--validate=strict` by default) see it and leave unknown fields to the
+//!   server, which core's strict decoder refuses. `explain` finds a
+//!   resource's kind through the same operation.
 //!
-//! Without schemas, kubectl computes apply's strategic merge patches from
-//! its built-in types (it falls back to them when the schema lacks the
-//! kind), and `kubectl explain` does not work. `/openapi/v2` answers 404,
-//! as a server without the v2 document does.
+//! `/openapi/v2` answers 404, as a server without the v2 document does;
+//! kubectl needs it only for `explain --output=plaintext-openapiv2`.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use axum::extract::{Path, RawQuery};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
-use sunaba_core::api::Kind;
+use sunaba_core::api::{openapi, Kind};
 
 use super::discovery::{group_version, groups};
 use super::status::ApiError;
@@ -39,7 +44,10 @@ pub fn root() -> Value {
             continue;
         };
         let path = document_path(group, version);
-        let hash = fnv_hex(&document(group, version).to_string());
+        let Some(served) = served_document(group, version) else {
+            continue;
+        };
+        let hash = &served.hash;
         paths.insert(
             path.clone(),
             json!({ "serverRelativeURL": format!("/openapi/v3/{path}?hash={hash}") }),
@@ -49,13 +57,16 @@ pub fn root() -> Value {
 }
 
 /// A group version's document: each kind's PATCH operation, with the query
-/// parameters kubectl checks for (`fieldValidation`, `dryRun`).
+/// parameters kubectl checks for (`fieldValidation`, `dryRun`), and the
+/// schemas of its kinds.
 pub fn document(group: &str, version: &str) -> Value {
-    let mut paths = Map::new();
-    for kind in Kind::ALL
+    let kinds: Vec<Kind> = Kind::ALL
         .iter()
+        .copied()
         .filter(|k| k.group() == group && k.version() == version)
-    {
+        .collect();
+    let mut paths = Map::new();
+    for kind in &kinds {
         paths.insert(
             object_path(*kind),
             json!({ "patch": patch_operation(*kind) }),
@@ -65,8 +76,20 @@ pub fn document(group: &str, version: &str) -> Value {
         "openapi": "3.0.0",
         "info": { "title": "Kubernetes", "version": sunaba_core::KUBERNETES_VERSION },
         "paths": paths,
-        "components": { "schemas": {} },
+        "components": { "schemas": schemas_of(&kinds) },
     })
+}
+
+/// The kinds' schemas and every schema they reference, by name.
+fn schemas_of(kinds: &[Kind]) -> Map<String, Value> {
+    let roots = kinds
+        .iter()
+        .filter_map(|kind| openapi::kind_schema(*kind))
+        .map(|(name, _)| name);
+    openapi::reachable(roots)
+        .into_iter()
+        .map(|name| (name.to_string(), openapi::schemas()[name].clone()))
+        .collect()
 }
 
 /// `/api/v1/namespaces/{namespace}/pods/{name}`, `/api/v1/nodes/{name}`.
@@ -119,17 +142,41 @@ fn fnv_hex(text: &str) -> String {
     format!("{hash:016X}")
 }
 
-fn json_with(content_type: &'static str, body: &Value) -> Response {
+fn json_with(content_type: &'static str, body: String) -> Response {
     (
         [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
-        body.to_string(),
+        body,
     )
         .into_response()
 }
 
+/// A group version's document as served, with its content hash.
+struct ServedDocument {
+    body: String,
+    hash: String,
+}
+
+/// The documents never change while the server runs: each is rendered
+/// once, on first use.
+fn served_document(group: &str, version: &str) -> Option<&'static ServedDocument> {
+    static DOCUMENTS: OnceLock<BTreeMap<String, ServedDocument>> = OnceLock::new();
+    let documents = DOCUMENTS.get_or_init(|| {
+        groups()
+            .into_iter()
+            .filter_map(|group| {
+                let version = group_version(group)?;
+                let body = document(group, version).to_string();
+                let hash = fnv_hex(&body);
+                Some((document_path(group, version), ServedDocument { body, hash }))
+            })
+            .collect()
+    });
+    documents.get(&document_path(group, version))
+}
+
 /// `GET /openapi/v3`.
 pub async fn get_root() -> Response {
-    json_with("application/json", &root())
+    json_with("application/json", root().to_string())
 }
 
 /// `GET /openapi/v3/{*path}`: one group version's document.
@@ -140,11 +187,9 @@ pub async fn get_document(Path(path): Path<String>, _query: RawQuery) -> Respons
         ["apis", group, version] => (*group, *version),
         _ => return ApiError::no_such_path().into_response(),
     };
-    match group_version(group) {
-        Some(served) if served == version => {
-            json_with("application/json", &document(group, version))
-        }
-        _ => ApiError::no_such_path().into_response(),
+    match served_document(group, version) {
+        Some(served) => json_with("application/json", served.body.clone()),
+        None => ApiError::no_such_path().into_response(),
     }
 }
 
