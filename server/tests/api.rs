@@ -179,6 +179,57 @@ async fn discovery_answers_legacy_and_aggregated_requests() {
     assert_eq!(missing.code, 404);
 }
 
+/// Both OpenAPI documents carry the kinds' schemas: v3 per group version
+/// (found through the root's hashed URLs), v2 whole, as JSON unless
+/// protobuf is asked for.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_documents_carry_the_schemas_of_the_served_kinds() {
+    let (addr, _) = start().await;
+    let root = send(&addr, "GET", "/openapi/v3", &[], "").await.json();
+    let apps = root["paths"]["apis/apps/v1"]["serverRelativeURL"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let document = send(&addr, "GET", &apps, &[], "").await.json();
+    let deployment = &document["components"]["schemas"]["io.k8s.api.apps.v1.Deployment"];
+    assert_eq!(
+        deployment["x-kubernetes-group-version-kind"][0]["kind"],
+        "Deployment"
+    );
+    assert!(document["components"]["schemas"]["io.k8s.api.core.v1.PodSpec"].is_object());
+    assert!(document["components"]["schemas"]["io.k8s.api.core.v1.ServiceSpec"].is_null());
+
+    let v2 = send(
+        &addr,
+        "GET",
+        "/openapi/v2",
+        &[("Accept", "application/json")],
+        "",
+    )
+    .await;
+    assert_eq!(v2.header("content-type"), Some("application/json"));
+    assert_eq!(v2.json()["swagger"], "2.0");
+    assert_eq!(
+        v2.json()["definitions"]["io.k8s.api.core.v1.Pod"]["properties"]["spec"]["$ref"],
+        "#/definitions/io.k8s.api.core.v1.PodSpec"
+    );
+    let protobuf = send(
+        &addr,
+        "GET",
+        "/openapi/v2",
+        &[(
+            "Accept",
+            "application/com.github.proto-openapi.spec.v2@v1.0+protobuf",
+        )],
+        "",
+    )
+    .await;
+    assert_eq!(
+        protobuf.header("content-type"),
+        Some("application/com.github.proto-openapi.spec.v2.v1.0+protobuf")
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_are_status_objects_with_their_http_codes() {
     let (addr, _) = start().await;

@@ -1619,3 +1619,24 @@ async fn explain_documents_kinds_and_fields_from_the_served_schemas() {
     )
     .await;
 }
+
+/// `explain --output=plaintext-openapiv2` reads the served `/openapi/v2`
+/// (protobuf); core's reads the same definitions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn explain_with_the_openapi_v2_layout_reads_the_served_v2_document() {
+    check(
+        "explain-v2",
+        &[],
+        "$ kubectl explain pods --output=plaintext-openapiv2
+         $ kubectl explain deploy.spec.replicas --output=plaintext-openapiv2
+         $ kubectl explain pod.spec.containers --output=plaintext-openapiv2
+         $ kubectl explain svc.spec.ports.targetPort --output=plaintext-openapiv2
+         $ kubectl explain pod.metadata.managedFields.fieldsV1 --output=plaintext-openapiv2
+         $ kubectl explain pod.metadata.labels --output=plaintext-openapiv2
+         $ kubectl explain deployments.spec.strategy --recursive --output=plaintext-openapiv2
+         $ kubectl explain pods.spec.nope --output=plaintext-openapiv2
+         $ kubectl explain deploy --api-version=apps/v2 --output=plaintext-openapiv2",
+        include_str!("goldens/explain-openapiv2.txt"),
+    )
+    .await;
+}

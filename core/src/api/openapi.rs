@@ -39,6 +39,81 @@ pub fn resolve(reference: &str) -> Option<&'static Value> {
     schemas().get(reference.strip_prefix(REF_PREFIX)?)
 }
 
+/// The prefix of a reference in the OpenAPI v2 (Swagger) form.
+pub const V2_REF_PREFIX: &str = "#/definitions/";
+
+/// The same schemas in the API server's OpenAPI v2 (Swagger 2.0) form, as
+/// `/openapi/v2` serves them and `explain --output=plaintext-openapiv2`
+/// reads them: `#/definitions/…` references beside the field's own
+/// description (no `allOf`), and `int-or-string` and quantities as strings.
+pub fn v2_definitions() -> &'static Map<String, Value> {
+    static DEFINITIONS: OnceLock<Map<String, Value>> = OnceLock::new();
+    DEFINITIONS.get_or_init(|| {
+        schemas()
+            .iter()
+            .map(|(name, schema)| (name.clone(), to_v2(schema)))
+            .collect()
+    })
+}
+
+/// One schema and everything below it, in the v2 form.
+fn to_v2(schema: &Value) -> Value {
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    let mut out = Map::new();
+    for (key, child) in map {
+        match key.as_str() {
+            "$ref" => {
+                let name = child.as_str().and_then(|r| r.strip_prefix(REF_PREFIX));
+                out.insert(
+                    key.clone(),
+                    format!("{V2_REF_PREFIX}{}", name.unwrap_or_default()).into(),
+                );
+            }
+            "allOf" => match child.as_array().map(Vec::as_slice) {
+                Some([only]) if only.get("$ref").is_some() => {
+                    out.extend(to_v2(only).as_object().cloned().unwrap_or_default());
+                }
+                _ => {
+                    out.insert(
+                        key.clone(),
+                        Value::Array(child.as_array().into_iter().flatten().map(to_v2).collect()),
+                    );
+                }
+            },
+            "oneOf" => {
+                let types: Vec<&str> = child
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|alternative| alternative.get("type").and_then(Value::as_str))
+                    .collect();
+                if types.contains(&"integer") && types.contains(&"string") {
+                    out.insert("format".into(), "int-or-string".into());
+                }
+                out.insert("type".into(), "string".into());
+            }
+            "properties" => {
+                let properties = child
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(field, schema)| (field.clone(), to_v2(schema)))
+                    .collect();
+                out.insert(key.clone(), Value::Object(properties));
+            }
+            "items" | "additionalProperties" => {
+                out.insert(key.clone(), to_v2(child));
+            }
+            _ => {
+                out.insert(key.clone(), child.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
 /// The schema of a kind, found by its `x-kubernetes-group-version-kind`,
 /// with its name.
 pub fn kind_schema(kind: Kind) -> Option<(&'static str, &'static Value)> {
@@ -137,6 +212,20 @@ mod tests {
         assert!(spec["description"]
             .as_str()
             .is_some_and(|d| d.starts_with("Specification of the desired behavior of the pod.")));
+    }
+
+    #[test]
+    fn the_v2_form_puts_references_beside_descriptions_and_reads_int_or_string_as_a_string() {
+        let spec = &v2_definitions()["io.k8s.api.core.v1.Pod"]["properties"]["spec"];
+        assert_eq!(spec["$ref"], "#/definitions/io.k8s.api.core.v1.PodSpec");
+        assert!(spec.get("allOf").is_none());
+        assert!(spec["description"].is_string());
+        let int_or_string = &v2_definitions()["io.k8s.apimachinery.pkg.util.intstr.IntOrString"];
+        assert_eq!(int_or_string["type"], "string");
+        assert_eq!(int_or_string["format"], "int-or-string");
+        let quantity = &v2_definitions()["io.k8s.apimachinery.pkg.api.resource.Quantity"];
+        assert_eq!(quantity["type"], "string");
+        assert!(quantity.get("format").is_none());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! the real kubectl works against the playground's cluster:
 //!
 //! - [`discovery`]: `/version`, `/api`, `/apis` (aggregated and legacy);
-//! - [`openapi`]: just enough of `/openapi/v3` for kubectl's validation;
+//! - [`openapi`] and [`openapi_v2`]: the kinds' schemas as `/openapi/v3` and
+//!   `/openapi/v2`, for kubectl's validation, `apply` and `explain`;
 //! - [`resources`]: get, list, create, update, patch, delete, per
 //!   [`path`], with [`table`] responses, [`watch`] streams, pod [`logs`]
 //!   and the [`scale`] subresource;
@@ -24,6 +25,7 @@ pub mod guard;
 pub mod kubeconfig;
 pub mod logs;
 pub mod openapi;
+pub mod openapi_v2;
 pub mod paging;
 pub mod path;
 pub mod protobuf;
@@ -90,7 +92,7 @@ pub fn router(api: Api) -> Router {
             get(discovery::get_group_resources),
         )
         .route("/apis/{group}/{version}/{*rest}", any(resources::grouped))
-        .route("/openapi/v2", get(openapi::get_v2))
+        .route("/openapi/v2", get(openapi_v2::get))
         .route("/openapi/v3", get(openapi::get_root))
         .route("/openapi/v3/{*path}", get(openapi::get_document))
         .with_state(api)

@@ -12,8 +12,7 @@
 //!   server, which core's strict decoder refuses. `explain` finds a
 //!   resource's kind through the same operation.
 //!
-//! `/openapi/v2` answers 404, as a server without the v2 document does;
-//! kubectl needs it only for `explain --output=plaintext-openapiv2`.
+//! `/openapi/v2` is `openapi_v2.rs`.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -191,11 +190,6 @@ pub async fn get_document(Path(path): Path<String>, _query: RawQuery) -> Respons
         Some(served) => json_with("application/json", served.body.clone()),
         None => ApiError::no_such_path().into_response(),
     }
-}
-
-/// `GET /openapi/v2`: not served (404), as kubectl then uses its built-in types.
-pub async fn get_v2() -> Response {
-    ApiError::no_such_path().into_response()
 }
 
 #[cfg(test)]
