@@ -18,6 +18,7 @@ pub mod rand;
 pub mod remote;
 pub mod resources;
 pub mod scheduler;
+pub mod schema_help;
 pub mod seed;
 pub mod shell;
 pub mod store;

@@ -77,6 +77,21 @@ impl Browser {
         panic!("ChromeDriver at {url} gave no session: {last_error}");
     }
 
+    /// Saves the page as `target/screenshots/<name>.png`, a test artefact to
+    /// look at when a test fails or the layout changes; returns the path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .unwrap_or_else(|err| panic!("cannot take the {name} screenshot: {err}"));
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&dir).expect("create target/screenshots");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write the screenshot");
+        path
+    }
+
     /// Ends the browser session (the driver process ends on drop).
     pub async fn close(self) {
         let _ = self.client.clone().close().await;

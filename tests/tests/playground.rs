@@ -9,6 +9,9 @@ use sunaba_server::{ServeConfig, Server};
 use sunaba_tests::browser::Browser;
 
 const ENTER: &str = "\u{E007}";
+/// WebDriver's Control key, and the key that releases held modifiers.
+const CONTROL: &str = "\u{E009}";
+const RELEASE: &str = "\u{E000}";
 
 async fn serve() -> String {
     let server = Server::bind(&ServeConfig {
@@ -126,6 +129,53 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
     let text = notice.text().await.expect("text");
     assert!(text.starts_with("Could not open the shared link"), "{text}");
     wait_for(client, r#"[data-testid="editor"]"#).await;
+    browser.close().await;
+}
+
+/// The editor offers the field names that fit where the learner types,
+/// from the same schemas `kubectl explain` reads, and Enter takes one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_editor_completes_field_names_as_the_learner_types() {
+    let url = serve().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client.goto(&url).await.expect("open the playground");
+    wait_for(client, r#"[data-testid="new-file"]"#)
+        .await
+        .click()
+        .await
+        .expect("a new file");
+    let editor = wait_for(client, r#"[data-testid="editor-text"]"#).await;
+    editor.click().await.expect("focus the editor");
+    editor
+        .send_keys(&format!(
+            "{CONTROL}a{RELEASE}apiVersion: apps/v1{ENTER}kind: Deployment{ENTER}spec:{ENTER}  rep"
+        ))
+        .await
+        .expect("type a manifest");
+    let offered = wait_for(client, r#"[data-testid="completion-replicas"]"#).await;
+    let offered = offered.text().await.expect("text");
+    assert_eq!(
+        offered.split_whitespace().collect::<Vec<_>>(),
+        ["replicas", "<integer>"]
+    );
+    browser.screenshot("editor-completion").await;
+    editor.send_keys(ENTER).await.expect("take the suggestion");
+    let text = editor
+        .prop("value")
+        .await
+        .expect("the text")
+        .unwrap_or_default();
+    assert!(text.ends_with("spec:\n  replicas: "), "{text:?}");
+    let doc = wait_for(client, r#"[data-testid="field-doc"]"#)
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        doc.starts_with("replicas <integer>: Number of desired pods."),
+        "{doc}"
+    );
     browser.close().await;
 }
 

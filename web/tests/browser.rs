@@ -9,8 +9,8 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen_test]
-async fn app_mounts_and_draws_the_nodes() {
+/// Mounts the whole app in a fresh element of the page.
+async fn mount_app() -> web_sys::Element {
     let document = gloo::utils::document();
     let root = document.create_element("div").expect("create a div");
     document
@@ -20,6 +20,22 @@ async fn app_mounts_and_draws_the_nodes() {
         .expect("attach the div");
     yew::Renderer::<App>::with_root(root.clone()).render();
     gloo::timers::future::sleep(Duration::from_millis(10)).await;
+    root
+}
+
+/// A keydown of Enter on an element, bubbling as a real one does.
+fn press_enter(target: &web_sys::EventTarget) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_bubbles(true);
+    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("a keydown event");
+    target.dispatch_event(&enter).expect("dispatch Enter");
+}
+
+#[wasm_bindgen_test]
+async fn app_mounts_and_draws_the_nodes() {
+    let root = mount_app().await;
     let node = root
         .query_selector(r#"[data-testid="node-sunaba-control-plane"] .node-name"#)
         .expect("a valid selector")
@@ -29,15 +45,7 @@ async fn app_mounts_and_draws_the_nodes() {
 
 #[wasm_bindgen_test]
 async fn typing_a_command_in_the_terminal_draws_its_pod() {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("create a div");
-    document
-        .body()
-        .expect("a body")
-        .append_child(&root)
-        .expect("attach the div");
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    gloo::timers::future::sleep(Duration::from_millis(10)).await;
+    let root = mount_app().await;
     let input: web_sys::HtmlInputElement = root
         .query_selector(r#"[data-testid="terminal-input"]"#)
         .expect("a valid selector")
@@ -48,12 +56,7 @@ async fn typing_a_command_in_the_terminal_draws_its_pod() {
     input
         .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
         .expect("dispatch input");
-    let init = web_sys::KeyboardEventInit::new();
-    init.set_key("Enter");
-    init.set_bubbles(true);
-    let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
-        .expect("a keydown event");
-    input.dispatch_event(&enter).expect("dispatch Enter");
+    press_enter(&input);
     gloo::timers::future::sleep(Duration::from_millis(50)).await;
     let pod = root
         .query_selector(r#"[data-testid="pod-simple-echo"]"#)
@@ -61,4 +64,55 @@ async fn typing_a_command_in_the_terminal_draws_its_pod() {
     assert!(pod.is_some(), "the pod is drawn: {}", root.inner_html());
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("pod/simple-echo created"), "{text}");
+}
+
+/// Typing a key's first letters in the editor offers the fields that fit
+/// there, from the schemas `kubectl explain` reads; Enter takes one.
+#[wasm_bindgen_test]
+async fn the_editor_completes_field_names_and_documents_the_field_at_the_cursor() {
+    let root = mount_app().await;
+    let area: web_sys::HtmlTextAreaElement = root
+        .query_selector(r#"[data-testid="editor-text"]"#)
+        .expect("a valid selector")
+        .expect("the editor's text")
+        .dyn_into()
+        .expect("a textarea");
+    let text = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  repl";
+    area.set_value(text);
+    area.set_selection_range(text.len() as u32, text.len() as u32)
+        .expect("a caret");
+    let init = web_sys::InputEventInit::new();
+    init.set_data(Some("l"));
+    init.set_bubbles(true);
+    let input =
+        web_sys::InputEvent::new_with_event_init_dict("input", &init).expect("an input event");
+    area.dispatch_event(&input).expect("dispatch input");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    let offered = root
+        .query_selector(r#"[data-testid="completions"]"#)
+        .expect("a valid selector")
+        .expect("suggestions are shown");
+    let names = offered.text_content().unwrap_or_default();
+    assert!(names.contains("replicas<integer>"), "{names}");
+
+    press_enter(&area);
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    assert_eq!(
+        area.value(),
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: "
+    );
+    let doc = root
+        .query_selector(r#"[data-testid="field-doc"]"#)
+        .expect("a valid selector")
+        .expect("the field's documentation")
+        .text_content()
+        .unwrap_or_default();
+    assert!(
+        doc.starts_with("replicas <integer>: Number of desired pods."),
+        "{doc}"
+    );
+    assert!(root
+        .query_selector(r#"[data-testid="completions"]"#)
+        .expect("a valid selector")
+        .is_none());
 }

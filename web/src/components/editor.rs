@@ -1,11 +1,15 @@
 //! The editor panel: a tab per file, line numbers, YAML highlighting under
 //! a transparent textarea, problems found as you type (core's own strict
-//! decoder), and Apply, which runs `kubectl apply -f` in the terminal.
+//! decoder), field help from the OpenAPI schemas that `kubectl explain`
+//! reads (completion of the field names that fit where the cursor is, and
+//! the documentation of the field under the cursor or the mouse), and
+//! Apply, which runs `kubectl apply -f` in the terminal.
 
-use web_sys::{HtmlTextAreaElement, KeyboardEvent};
+use web_sys::{HtmlTextAreaElement, KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
 use sunaba_core::api::decode::{decode_manifests, DecodeError};
+use sunaba_core::schema_help::{self, Completions, FieldDoc};
 
 /// The files and what the editor may ask for.
 #[derive(Properties, PartialEq)]
@@ -61,25 +65,128 @@ pub fn problems(text: &str) -> Vec<Problem> {
     }
 }
 
+/// The field suggestions on show and the one picked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Suggesting {
+    open: bool,
+    selected: usize,
+}
+
 /// The editor panel.
 #[function_component(EditorPanel)]
 pub fn editor_panel(props: &EditorProps) -> Html {
     let found = use_memo(props.text.clone(), |text| problems(text));
+    let area_ref = use_node_ref();
+    let measure_ref = use_node_ref();
+    // The cursor as a byte offset into the text.
+    let cursor = use_state(|| 0usize);
+    let suggesting = use_state(Suggesting::default);
+    let mouse_doc = use_state(|| None::<FieldDoc>);
+    let completions = suggesting
+        .open
+        .then(|| schema_help::completions(&props.text, *cursor))
+        .flatten()
+        .filter(|c| !c.fields.is_empty());
+    let cursor_doc = schema_help::line_field(&props.text, *cursor);
+
+    let track_cursor = {
+        let cursor = cursor.clone();
+        move |area: &HtmlTextAreaElement| {
+            let value = area.value();
+            let at = area.selection_start().ok().flatten().unwrap_or(0) as usize;
+            cursor.set(utf16_to_byte(&value, at));
+        }
+    };
     let oninput = {
         let on_edit = props.on_edit.clone();
+        let suggesting = suggesting.clone();
+        let track_cursor = track_cursor.clone();
         Callback::from(move |event: InputEvent| {
             let area: HtmlTextAreaElement = event.target_unchecked_into();
+            track_cursor(&area);
+            let typed_a_key_character = event
+                .data()
+                .is_some_and(|d| d.chars().all(|c| c.is_ascii_alphanumeric()));
+            suggesting.set(Suggesting {
+                open: typed_a_key_character,
+                selected: 0,
+            });
             on_edit.emit(area.value());
+        })
+    };
+    let onkeyup = {
+        let track_cursor = track_cursor.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if !matches!(event.key().as_str(), "ArrowUp" | "ArrowDown") {
+                track_cursor(&event.target_unchecked_into());
+            }
+        })
+    };
+    let onclick = {
+        let suggesting = suggesting.clone();
+        Callback::from(move |event: MouseEvent| {
+            track_cursor(&event.target_unchecked_into());
+            suggesting.set(Suggesting::default());
+        })
+    };
+    let onmousemove = {
+        let text = props.text.clone();
+        let mouse_doc = mouse_doc.clone();
+        let measure_ref = measure_ref.clone();
+        Callback::from(move |event: MouseEvent| {
+            let doc = offset_under_mouse(&text, &event, &measure_ref)
+                .and_then(|offset| schema_help::hover(&text, offset));
+            if *mouse_doc != doc {
+                mouse_doc.set(doc);
+            }
         })
     };
     let onkeydown = {
         let on_edit = props.on_edit.clone();
+        let suggesting = suggesting.clone();
+        let completions = completions.clone();
+        let cursor = cursor.clone();
         Callback::from(move |event: KeyboardEvent| {
             if event.is_composing() {
                 return;
             }
             let area: HtmlTextAreaElement = event.target_unchecked_into();
+            if let Some(list) = &completions {
+                let count = list.fields.len();
+                let selected = suggesting.selected.min(count - 1);
+                let key = event.key();
+                let step = |to: usize| {
+                    event.prevent_default();
+                    suggesting.set(Suggesting {
+                        open: true,
+                        selected: to,
+                    });
+                };
+                match key.as_str() {
+                    "ArrowDown" => return step((selected + 1) % count),
+                    "ArrowUp" => return step((selected + count - 1) % count),
+                    "Enter" | "Tab" => {
+                        event.prevent_default();
+                        accept(&area, list, selected, &on_edit, &cursor);
+                        suggesting.set(Suggesting::default());
+                        return;
+                    }
+                    "Escape" => {
+                        event.prevent_default();
+                        suggesting.set(Suggesting::default());
+                        return;
+                    }
+                    _ => {}
+                }
+            }
             match event.key().as_str() {
+                " " if event.ctrl_key() => {
+                    event.prevent_default();
+                    suggesting.set(Suggesting {
+                        open: true,
+                        selected: 0,
+                    });
+                }
                 "Tab" if !event.shift_key() => {
                     event.prevent_default();
                     insert_at_cursor(&area, "  ", &on_edit);
@@ -95,6 +202,29 @@ pub fn editor_panel(props: &EditorProps) -> Html {
     };
     let line_count = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
     let bad_lines: Vec<usize> = found.iter().filter_map(|p| p.line).collect();
+    let tooltip = mouse_doc.as_ref().map(doc_text);
+    let on_pick = {
+        let area_ref = area_ref.clone();
+        let on_edit = props.on_edit.clone();
+        let suggesting = suggesting.clone();
+        let completions = completions.clone();
+        let cursor = cursor.clone();
+        move |index: usize| {
+            let (area_ref, on_edit, suggesting) =
+                (area_ref.clone(), on_edit.clone(), suggesting.clone());
+            let (completions, cursor) = (completions.clone(), cursor.clone());
+            Callback::from(move |event: MouseEvent| {
+                event.prevent_default();
+                if let (Some(area), Some(list)) =
+                    (area_ref.cast::<HtmlTextAreaElement>(), &completions)
+                {
+                    accept(&area, list, index, &on_edit, &cursor);
+                    let _ = area.focus();
+                }
+                suggesting.set(Suggesting::default());
+            })
+        }
+    };
     html! {
         <section class="panel editor" data-testid="editor" aria-label="Editor">
             <div class="tabs" role="tablist">
@@ -123,17 +253,31 @@ pub fn editor_panel(props: &EditorProps) -> Html {
                 </ol>
                 <div class="layers">
                     <pre class="highlight" aria-hidden="true">{ highlight(&props.text) }</pre>
+                    <span class="measure" aria-hidden="true" ref={measure_ref}>{ "0000000000" }</span>
                     <textarea
+                        ref={area_ref}
                         data-testid="editor-text"
                         aria-label="Manifest"
+                        aria-autocomplete="list"
+                        aria-expanded={completions.is_some().to_string()}
                         spellcheck="false"
                         autocapitalize="off"
+                        title={tooltip}
                         value={props.text.clone()}
                         {oninput}
                         {onkeydown}
+                        {onkeyup}
+                        {onclick}
+                        {onmousemove}
                     />
+                    if let Some(list) = &completions {
+                        { suggestion_list(&props.text, *cursor, list, suggesting.selected, on_pick) }
+                    }
                 </div>
             </div>
+            <p class="field-doc" data-testid="field-doc" aria-live="polite">
+                { cursor_doc.as_ref().map(doc_text).unwrap_or_default() }
+            </p>
             <ul class="problems" data-testid="problems" aria-live="polite">
                 { for found.iter().map(|p| html! {
                     <li>{ p.line.map(|l| format!("line {l}: ")).unwrap_or_default() }{ &p.message }</li>
@@ -141,6 +285,110 @@ pub fn editor_panel(props: &EditorProps) -> Html {
             </ul>
         </section>
     }
+}
+
+/// `replicas <integer>: Number of desired pods…`, as explain heads a field.
+fn doc_text(doc: &FieldDoc) -> String {
+    let required = if doc.required { " -required-" } else { "" };
+    format!(
+        "{} <{}>{required}: {}",
+        doc.name, doc.type_name, doc.description
+    )
+}
+
+/// The suggestions under the cursor's line, with the picked one's
+/// documentation.
+fn suggestion_list(
+    text: &str,
+    cursor: usize,
+    list: &Completions,
+    selected: usize,
+    on_pick: impl Fn(usize) -> Callback<MouseEvent>,
+) -> Html {
+    let (line, column) = line_and_column(text, cursor);
+    let column = column.saturating_sub(list.typed.chars().count());
+    let selected = selected.min(list.fields.len() - 1);
+    let style = format!(
+        "top: calc(.5rem + {} * 1.4em); left: calc(.5rem + {column}ch);",
+        line + 1
+    );
+    html! {
+        <div class="suggestions" {style}>
+            <ul role="listbox" aria-label={format!("Fields of {}", list.path)} data-testid="completions">
+                { for list.fields.iter().enumerate().map(|(i, field)| html! {
+                    <li role="option" aria-selected={(i == selected).to_string()}
+                        class={classes!((i == selected).then_some("selected"))}
+                        data-testid={format!("completion-{}", field.name)}
+                        onmousedown={on_pick(i)}>
+                        <span class="name">{ &field.name }</span>
+                        <span class="type">{ format!("<{}>", field.type_name) }</span>
+                    </li>
+                }) }
+            </ul>
+            <p class="doc">{ &list.fields[selected].description }</p>
+        </div>
+    }
+}
+
+/// Replaces the typed part of the key with the picked field and `: `.
+fn accept(
+    area: &HtmlTextAreaElement,
+    list: &Completions,
+    index: usize,
+    on_edit: &Callback<String>,
+    cursor: &UseStateHandle<usize>,
+) {
+    let Some(field) = list.fields.get(index) else {
+        return;
+    };
+    let value = area.value();
+    let end = utf16_to_byte(
+        &value,
+        area.selection_start().ok().flatten().unwrap_or(0) as usize,
+    );
+    let start = end.saturating_sub(list.typed.len());
+    if value.get(start..end) != Some(list.typed.as_str()) {
+        return;
+    }
+    let inserted = format!("{}: ", field.name);
+    let updated = format!("{}{inserted}{}", &value[..start], &value[end..]);
+    area.set_value(&updated);
+    let caret = (value[..start].encode_utf16().count() + inserted.encode_utf16().count()) as u32;
+    let _ = area.set_selection_range(caret, caret);
+    cursor.set(start + inserted.len());
+    on_edit.emit(updated);
+}
+
+/// 0-based line and column (in characters) of a byte offset.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count(),
+        before[line_start..].chars().count(),
+    )
+}
+
+/// The byte offset of the character under the mouse. The hidden measure
+/// element sits where the text starts and holds ten characters of the
+/// editor's monospace font, so it gives the padding and a character's size.
+fn offset_under_mouse(text: &str, event: &MouseEvent, measure: &NodeRef) -> Option<usize> {
+    let measure = measure.cast::<web_sys::HtmlElement>()?;
+    let (width, height) = (measure.offset_width(), measure.offset_height());
+    if width <= 0 || height <= 0 {
+        return None;
+    }
+    let x = f64::from(event.offset_x() - measure.offset_left());
+    let y = f64::from(event.offset_y() - measure.offset_top());
+    if x < 0.0 || y < 0.0 {
+        return None;
+    }
+    let line = (y / f64::from(height)) as usize;
+    let column = (x / (f64::from(width) / 10.0)) as usize;
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let line_text = text.get(line_start..)?.lines().next()?;
+    let (byte, _) = line_text.char_indices().nth(column)?;
+    Some(line_start + byte)
 }
 
 /// Inserts text at the cursor (replacing a selection) and reports the change.
@@ -246,6 +494,26 @@ mod tests {
         );
         let broken = problems("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [\n");
         assert!(broken[0].line.is_some(), "{broken:?}");
+    }
+
+    #[test]
+    fn lines_and_columns_count_characters() {
+        assert_eq!(line_and_column("ab\ncdé", 7), (1, 3));
+        assert_eq!(line_and_column("ab", 99), (0, 2));
+    }
+
+    #[test]
+    fn a_fields_documentation_reads_as_explain_heads_it() {
+        let doc = FieldDoc {
+            name: "containers".into(),
+            type_name: "[]Container".into(),
+            required: true,
+            description: "List of containers.".into(),
+        };
+        assert_eq!(
+            doc_text(&doc),
+            "containers <[]Container> -required-: List of containers."
+        );
     }
 
     #[test]
