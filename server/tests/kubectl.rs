@@ -1640,3 +1640,35 @@ async fn explain_with_the_openapi_v2_layout_reads_the_served_v2_document() {
     )
     .await;
 }
+
+/// `kubectl patch` in its three types, with no-op, dry-run, local and
+/// error cases: core's kubectl patches through the same code as the
+/// server's PATCH, and prints what real kubectl prints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patch_changes_fields_in_all_three_types_as_real_kubectl_does() {
+    check(
+        "patch",
+        &[],
+        r#"$ kubectl apply -f simple-deployment.yaml
+         $ kubectl patch deployment echo -p '{"spec":{"replicas":2}}'
+         $ kubectl patch deployment echo -p '{"spec":{"replicas":2}}'
+         $ kubectl patch deploy/echo --type merge -p '{"metadata":{"labels":{"tier":"web"}}}'
+         $ kubectl patch deployment echo --type json -p '[{"op":"replace","path":"/spec/replicas","value":3}]'
+         $ kubectl patch deployment echo -p 'spec: {template: {spec: {containers: [{name: echo, image: gihyodocker/echo:v2}]}}}'
+         $ kubectl get deployment echo -o jsonpath='{.spec.replicas} {.metadata.labels.tier} {.spec.template.spec.containers[*].image}'
+         $ kubectl patch deployment echo -p '{"spec":{"replicaz":1}}'
+         $ kubectl patch deployment echo --type json -p '[{"op":"remove","path":"/spec/nope"}]'
+         $ kubectl patch deployment echo -p '{"spec":{"replicas":5}}' --dry-run=client -o jsonpath='{.spec.replicas}'
+         $ kubectl patch deployment echo -p '{"spec":{"replicas":6}}' --dry-run=server
+         $ kubectl patch -f simple-pod.yaml --local -p '{"metadata":{"labels":{"x":"y"}}}' -o name
+         $ kubectl get deployment echo -o jsonpath='{.spec.replicas}'
+         $ kubectl patch deployment nope -p '{}'
+         $ kubectl patch deployment echo
+         $ kubectl patch deployment echo -p '{}' --patch-file p.yaml
+         $ kubectl patch deployment echo -p '{}' --type foo
+         $ kubectl patch deployment echo --local -p '{}'
+         $ kubectl patch -p '{}'"#,
+        include_str!("goldens/patch.txt"),
+    )
+    .await;
+}

@@ -178,6 +178,26 @@ impl StatusError {
         Self::new(422, "Invalid", message, Some(details))
     }
 
+    /// 422 without a kind, as the API server refuses a patch that decodes
+    /// badly: kubectl prints `The request is invalid: field: message`.
+    pub fn invalid_request(field: &str, message: String) -> Self {
+        let details = StatusDetails {
+            causes: Some(vec![StatusCause {
+                field: Some(field.to_string()),
+                message: Some(message.clone()),
+                reason: Some("FieldValueInvalid".into()),
+            }]),
+            ..StatusDetails::default()
+        };
+        let text = format!(" {:?} is invalid: {field}: {message}", "");
+        Self::new(422, "Invalid", text, Some(details))
+    }
+
+    /// 422 with a free-form message (a patch that cannot apply).
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(422, "Invalid", message.into(), None)
+    }
+
     /// 400 with a free-form message.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message.into(), None)

@@ -8,7 +8,10 @@
 //! ([`crate::kubectl::merge`]), plus the metadata and status lists a patch
 //! may also touch.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
+
+use crate::api::decode::{self, DecodeError};
+use crate::api::{Object, StatusError};
 
 /// The kinds of patch the API server accepts, by their Content-Type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -574,10 +577,102 @@ fn go_number_text(number: &serde_json::Number) -> String {
     }
 }
 
+/// How unknown fields in a written object are treated (`fieldValidation`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FieldValidation {
+    /// Refuse the request.
+    #[default]
+    Strict,
+    /// Drop them, with a warning each.
+    Warn,
+    /// Drop them silently.
+    Ignore,
+}
+
+/// Applies a patch to a stored object and decodes the result strictly,
+/// as the API server's PATCH does: unknown fields are refused, dropped
+/// with a warning each, or dropped, as `validation` says.
+pub fn patched_object(
+    current: &Object,
+    patch_type: PatchType,
+    patch_body: &Value,
+    validation: FieldValidation,
+) -> Result<(Object, Vec<String>), StatusError> {
+    let kind = current.kind();
+    let mut patched = apply(patch_type, &current.to_value(), patch_body).map_err(patch_error)?;
+    if !patched.is_object() {
+        return Err(StatusError::bad_request(
+            "the patched object is not a JSON object",
+        ));
+    }
+    patched["apiVersion"] = json!(kind.api_version());
+    patched["kind"] = json!(kind.name());
+    if patched.pointer("/metadata/name").and_then(Value::as_str) != Some(current.name()) {
+        return Err(StatusError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({})",
+            patched
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+            current.name()
+        )));
+    }
+    let quoted = || format!("{:?}", go_value_text(patch_body));
+    match decode::decode_strict(kind, &patched) {
+        Ok(object) => Ok((object, Vec::new())),
+        Err(DecodeError::UnknownFields { fields, .. }) => {
+            let unknown: Vec<String> = fields
+                .iter()
+                .map(|f| format!("unknown field {:?}", f.path))
+                .collect();
+            match validation {
+                FieldValidation::Strict => Err(strict_patch_error(patch_type, &quoted(), &unknown)),
+                FieldValidation::Warn | FieldValidation::Ignore => {
+                    let object = Object::from_value(kind, &patched)
+                        .map_err(|e| StatusError::bad_request(e.to_string()))?;
+                    let warnings = if validation == FieldValidation::Warn {
+                        unknown
+                    } else {
+                        Vec::new()
+                    };
+                    Ok((object, warnings))
+                }
+            }
+        }
+        Err(error) => Err(StatusError::invalid_request(
+            "patch",
+            format!("Invalid value: {}: {}", quoted(), error.message()),
+        )),
+    }
+}
+
+/// Unknown fields in a patched object, refused as the API server words it:
+/// 422 quoting the patch for strategic merge patches, 400 for the others.
+fn strict_patch_error(
+    patch_type: PatchType,
+    quoted_patch: &str,
+    unknown: &[String],
+) -> StatusError {
+    let message = format!("strict decoding error: {}", unknown.join(", "));
+    match patch_type {
+        PatchType::StrategicMerge => StatusError::invalid_request(
+            "patch",
+            format!("Invalid value: {quoted_patch}: {message}"),
+        ),
+        PatchType::Merge | PatchType::Json => StatusError::bad_request(message),
+    }
+}
+
+fn patch_error(error: PatchError) -> StatusError {
+    match error {
+        PatchError::BadRequest(message) => StatusError::bad_request(message),
+        PatchError::Unprocessable(message) => StatusError::unprocessable(message),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn merge_patch_replaces_lists_and_removes_nulls() {
@@ -670,5 +765,37 @@ mod tests {
             "map[spec:map[a:1.5 b:[1 x] c:<nil>]]"
         );
         assert_eq!(go_value_text(&json!(1e21)), "1e+21");
+    }
+
+    #[test]
+    fn strict_patches_name_the_unknown_fields() {
+        let cluster = crate::Cluster::new(crate::ClusterConfig::default());
+        let node = cluster
+            .api()
+            .get(crate::api::Kind::Node, "", "sunaba-worker")
+            .expect("a worker node");
+        let patch = json!({"spec": {"unschedulabel": true}});
+        let error = patched_object(
+            &node,
+            PatchType::StrategicMerge,
+            &patch,
+            FieldValidation::Strict,
+        )
+        .map(|_| ())
+        .map_err(|e| (e.code(), e.message().to_string()));
+        assert_eq!(
+            error,
+            Err((
+                422,
+                r#" "" is invalid: patch: Invalid value: "map[spec:map[unschedulabel:true]]": strict decoding error: unknown field "spec.unschedulabel""#.to_string()
+            ))
+        );
+        let merged = patched_object(
+            &node,
+            PatchType::Merge,
+            &json!({"spec": {"unschedulable": true}}),
+            FieldValidation::Strict,
+        );
+        assert!(merged.is_ok());
     }
 }

@@ -28,12 +28,7 @@ const FLAGS: &[Flag] = &[
     Flag::bool("force", None),
     Flag::bool("prune", None),
     Flag::bool("save-config", None),
-    Flag {
-        long: "record",
-        short: None,
-        kind: args::FlagKind::Bool,
-        deprecated: Some("--record will be removed in the future"),
-    },
+    Flag::RECORD,
 ];
 
 /// Whether objects are created only, or created-or-updated.

@@ -50,6 +50,14 @@ impl Flag {
         }
     }
 
+    /// `--record`: deprecated, but still recording the change cause.
+    pub const RECORD: Self = Self {
+        long: "record",
+        short: None,
+        kind: FlagKind::Bool,
+        deprecated: Some("--record will be removed in the future"),
+    };
+
     /// A flag whose values accumulate.
     pub const fn strings(long: &'static str, short: Option<char>) -> Self {
         Self {

@@ -43,10 +43,14 @@ pub fn format_status(err: &StatusError, source: Option<(Verb, &str)>) -> String 
     }
 }
 
-/// `The Deployment "echo" is invalid: spec.selector: Required value`, or one `* ` line per cause.
+/// `The Deployment "echo" is invalid: spec.selector: Required value`, or one
+/// `* ` line per cause; without details, `The request is invalid: <message>`.
 fn format_invalid(err: &StatusError) -> String {
     let causes = err.causes();
-    let details = err.status().details.as_ref();
+    let Some(details) = err.status().details.as_ref() else {
+        return format!("The request is invalid: {}", err.message());
+    };
+    let details = Some(details);
     let head = match details.and_then(|d| d.kind.as_deref().zip(d.name.as_deref())) {
         Some((kind, name)) => format!("{kind} {name:?}"),
         None => "request".to_string(),
@@ -89,6 +93,15 @@ mod tests {
         assert_eq!(
             format_status(&StatusError::not_found(Kind::Pod, "x"), None),
             r#"Error from server (NotFound): pods "x" not found"#
+        );
+    }
+
+    #[test]
+    fn an_invalid_error_without_details_is_the_requests() {
+        let err = StatusError::unprocessable("doc is missing path: \"/x\": missing value");
+        assert_eq!(
+            format_status(&err, None),
+            r#"The request is invalid: doc is missing path: "/x": missing value"#
         );
     }
 

@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::PodSpec;
 use serde_json::{json, Map, Value};
 
-use super::args::{self, Flag, FlagKind, Parsed};
+use super::args::{Flag, Parsed};
 use super::errors::format_status;
 use super::print_flags::{self, DryRun, Failure, Printed, Printer};
 use super::resource_args::{self, Request};
-use super::{apply, go_json, usage_error, Context, Output};
+use super::{apply, go_json, Context, Output};
 use crate::api::{Kind, Object};
 use crate::apiserver::WriteOptions;
 use crate::controllers::deployment::util::CHANGE_CAUSE;
@@ -43,12 +43,7 @@ const FLAGS: &[Flag] = &[
     Flag::string("template", None),
     Flag::bool("show-managed-fields", None),
     Flag::bool("allow-missing-template-keys", None),
-    Flag {
-        long: "record",
-        short: None,
-        kind: FlagKind::Bool,
-        deprecated: Some("--record will be removed in the future"),
-    },
+    Flag::RECORD,
 ];
 
 /// The flags that shape the Service, before the object fills the gaps.
@@ -92,14 +87,10 @@ impl Wanted {
 
 /// Runs `kubectl expose`.
 pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
-    let parsed = match args::parse(&print_flags::normalize_dry_run(rest), FLAGS) {
-        Ok(parsed) => parsed,
-        Err(e) => return usage_error("expose", &e),
+    let (parsed, mut out) = match print_flags::parse_changing("expose", rest, FLAGS) {
+        Ok(ready) => ready,
+        Err(usage) => return *usage,
     };
-    let mut out = Output::default();
-    for warning in &parsed.warnings {
-        out.err(warning);
-    }
     if let Err(message) = expose(ctx, &parsed, &mut out) {
         out.fail(message);
     }

@@ -12,11 +12,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::args::{self, Flag, FlagKind, Parsed};
+use super::args::{Flag, Parsed};
 use super::errors::format_status;
 use super::print_flags::{self, DryRun, Failure, Format, Printed, Printer};
 use super::resource_args::{self, Request};
-use super::{apply, usage_error, Context, Output};
+use super::{apply, Context, Output};
 use crate::api::Object;
 use crate::apiserver::WriteOptions;
 use crate::controllers::deployment::util::CHANGE_CAUSE;
@@ -39,12 +39,7 @@ const FLAGS: &[Flag] = &[
     Flag::string("template", None),
     Flag::bool("show-managed-fields", None),
     Flag::bool("allow-missing-template-keys", None),
-    Flag {
-        long: "record",
-        short: None,
-        kind: FlagKind::Bool,
-        deprecated: Some("--record will be removed in the future"),
-    },
+    Flag::RECORD,
 ];
 
 /// Which map of the metadata the command edits.
@@ -116,14 +111,10 @@ pub fn run_annotate(ctx: &mut Context<'_>, rest: &[String]) -> Output {
 }
 
 fn run(ctx: &mut Context<'_>, rest: &[String], mode: Mode) -> Output {
-    let parsed = match args::parse(&print_flags::normalize_dry_run(rest), FLAGS) {
-        Ok(parsed) => parsed,
-        Err(e) => return usage_error(mode.command(), &e),
+    let (parsed, mut out) = match print_flags::parse_changing(mode.command(), rest, FLAGS) {
+        Ok(ready) => ready,
+        Err(usage) => return *usage,
     };
-    let mut out = Output::default();
-    for warning in &parsed.warnings {
-        out.err(warning);
-    }
     let (settings, resources) = match complete(ctx, &parsed, mode, &mut out) {
         Ok(ready) => ready,
         Err(message) => {

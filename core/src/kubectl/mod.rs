@@ -22,6 +22,7 @@ pub mod label;
 pub mod logs;
 pub mod manifests;
 pub mod merge;
+pub mod patch;
 pub mod print_flags;
 pub mod resource_args;
 pub mod rollout;
@@ -196,6 +197,7 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         "get" => get::run(ctx, rest),
         "label" => label::run_label(ctx, rest),
         "logs" => logs::run(ctx, rest),
+        "patch" => patch::run(ctx, rest),
         "rollout" => rollout::run(ctx, rest),
         "scale" => scale::run(ctx, rest),
         "set" => set::run(ctx, rest),

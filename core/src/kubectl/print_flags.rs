@@ -63,6 +63,23 @@ impl Printer {
         }
     }
 
+    /// Changes the default line's verb for the objects printed next
+    /// (`patched (no change)`).
+    pub fn set_operation(&mut self, operation: impl Into<String>) {
+        self.operation = operation.into();
+    }
+
+    /// The text for a stored object, printed as the server returned it.
+    pub fn print_object(&mut self, object: &crate::api::Object) -> String {
+        let value = object.to_value();
+        self.print(&Printed {
+            kind: object.kind(),
+            name: object.name(),
+            value: &value,
+            typed: false,
+        })
+    }
+
     /// The text for one object.
     pub fn print(&mut self, object: &Printed<'_>) -> String {
         let zeroed;
@@ -90,6 +107,24 @@ impl Printer {
         self.printed += 1;
         text
     }
+}
+
+/// Parses the command line of a command that changes objects (`--dry-run`
+/// alone taken as `--dry-run=unchanged`, as kubectl does), and starts its
+/// output with the deprecation warnings of the flags used; a bad command
+/// line is the usage error for `command`.
+pub fn parse_changing(
+    command: &str,
+    rest: &[String],
+    flags: &[super::args::Flag],
+) -> Result<(Parsed, super::Output), Box<super::Output>> {
+    let parsed = super::args::parse(&normalize_dry_run(rest), flags)
+        .map_err(|e| Box::new(super::usage_error(command, &e)))?;
+    let mut out = super::Output::default();
+    for warning in &parsed.warnings {
+        out.err(warning);
+    }
+    Ok((parsed, out))
 }
 
 /// Reads `-o` as kubectl's `PrintFlags` for these commands do.

@@ -8,9 +8,9 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 
-use super::args::{self, ArgError, Flag, FlagKind, Parsed};
+use super::args::{ArgError, Flag, Parsed};
 use super::errors::format_status;
-use super::print_flags::{self, DryRun, Printed, Printer};
+use super::print_flags::{self, DryRun, Printer};
 use super::resource_args::{self, Request};
 use super::{apply, usage_error, Context, Output};
 use crate::api::{Object, StatusError};
@@ -32,12 +32,7 @@ const FLAGS: &[Flag] = &[
     Flag::string("template", None),
     Flag::bool("show-managed-fields", None),
     Flag::bool("allow-missing-template-keys", None),
-    Flag {
-        long: "record",
-        short: None,
-        kind: FlagKind::Bool,
-        deprecated: Some("--record will be removed in the future"),
-    },
+    Flag::RECORD,
 ];
 
 /// The validated command line.
@@ -51,14 +46,10 @@ struct Settings {
 
 /// Runs `kubectl scale`.
 pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
-    let parsed = match args::parse(&print_flags::normalize_dry_run(rest), FLAGS) {
-        Ok(parsed) => parsed,
-        Err(e) => return usage_error("scale", &e),
+    let (parsed, mut out) = match print_flags::parse_changing("scale", rest, FLAGS) {
+        Ok(ready) => ready,
+        Err(usage) => return *usage,
     };
-    let mut out = Output::default();
-    for warning in &parsed.warnings {
-        out.err(warning);
-    }
     let (settings, mut printer) = match settings(ctx, &parsed, &mut out) {
         Ok(ready) => ready,
         Err(early) => return early.map_or(out, |o| *o),
@@ -93,13 +84,7 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
             out.fail(message);
             return out;
         }
-        let value = object.to_value();
-        out.stdout.push_str(&printer.print(&Printed {
-            kind: object.kind(),
-            name: object.name(),
-            value: &value,
-            typed: false,
-        }));
+        out.stdout.push_str(&printer.print_object(object));
     }
     for error in &infos.errors {
         out.fail(error);

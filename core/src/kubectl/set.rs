@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::{
     ConfigMapKeySelector, Container, EnvVar, EnvVarSource, PodSpec, SecretKeySelector,
 };
 
-use super::args::{self, Flag, FlagKind, Parsed};
+use super::args::{self, Flag, Parsed};
 use super::print_flags::{self, DryRun, Failure, Printed, Printer};
 use super::resource_args::{self, Infos, Request};
 use super::{apply, usage_error, Context, Output};
@@ -48,12 +48,7 @@ const IMAGE_FLAGS: &[Flag] = &[
     SHARED_FLAGS[9],
     SHARED_FLAGS[10],
     SHARED_FLAGS[11],
-    Flag {
-        long: "record",
-        short: None,
-        kind: FlagKind::Bool,
-        deprecated: Some("--record will be removed in the future"),
-    },
+    Flag::RECORD,
 ];
 
 const ENV_FLAGS: &[Flag] = &[
@@ -139,14 +134,10 @@ impl<'a> Sending<'a> {
 
 /// Runs `kubectl set image`.
 pub fn run_image(ctx: &mut Context<'_>, rest: &[String]) -> Output {
-    let parsed = match args::parse(&print_flags::normalize_dry_run(rest), IMAGE_FLAGS) {
-        Ok(parsed) => parsed,
-        Err(e) => return usage_error("set image", &e),
+    let (parsed, mut out) = match print_flags::parse_changing("set image", rest, IMAGE_FLAGS) {
+        Ok(ready) => ready,
+        Err(usage) => return *usage,
     };
-    let mut out = Output::default();
-    for warning in &parsed.warnings {
-        out.err(warning);
-    }
     match image(ctx, &parsed, &mut out) {
         Ok(failures) => print_flags::print_failures(&mut out, &failures),
         Err(message) => out.fail(message),

@@ -96,16 +96,8 @@ impl Query {
     }
 }
 
-/// How unknown fields in a body are treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldValidation {
-    /// Refuse the request.
-    Strict,
-    /// Drop them, with a `Warning` header each.
-    Warn,
-    /// Drop them silently.
-    Ignore,
-}
+/// How unknown fields in a body are treated (core's, shared with kubectl patch).
+pub use sunaba_core::apiserver::patch::FieldValidation;
 
 /// Which objects a list or watch selects.
 #[derive(Clone, Debug, Default)]

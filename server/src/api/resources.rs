@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 use sunaba_core::api::decode::{self, DecodeError};
 use sunaba_core::api::{Kind, Object, StatusError};
-use sunaba_core::apiserver::patch::{self, PatchError, PatchType};
+use sunaba_core::apiserver::patch::{patched_object, PatchType};
 use sunaba_core::apiserver::{DeleteOptions, DeleteOutcome, Propagation, WriteOptions};
 use sunaba_core::store::ObjectKey;
 
@@ -349,81 +349,6 @@ async fn server_side_apply(api: Api, request: Request) -> Result<Response, ApiEr
     Ok(json_response(status, &object.to_value()))
 }
 
-/// Applies a patch to the stored object and decodes the result.
-pub fn patched_object(
-    current: &Object,
-    patch_type: PatchType,
-    patch_body: &Value,
-    validation: FieldValidation,
-) -> Result<(Object, Vec<String>), ApiError> {
-    let kind = current.kind();
-    let mut patched =
-        patch::apply(patch_type, &current.to_value(), patch_body).map_err(patch_error)?;
-    if !patched.is_object() {
-        return Err(ApiError::bad_request(
-            "the patched object is not a JSON object",
-        ));
-    }
-    patched["apiVersion"] = json!(kind.api_version());
-    patched["kind"] = json!(kind.name());
-    if patched.pointer("/metadata/name").and_then(Value::as_str) != Some(current.name()) {
-        return Err(ApiError::bad_request(format!(
-            "the name of the object ({}) does not match the name on the URL ({})",
-            patched
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or(""),
-            current.name()
-        )));
-    }
-    let quoted = || format!("{:?}", patch::go_value_text(patch_body));
-    match decode::decode_strict(kind, &patched) {
-        Ok(object) => Ok((object, Vec::new())),
-        Err(DecodeError::UnknownFields { fields, .. }) => {
-            let unknown: Vec<String> = fields
-                .iter()
-                .map(|f| format!("unknown field {:?}", f.path))
-                .collect();
-            match validation {
-                FieldValidation::Strict => Err(strict_patch_error(patch_type, &quoted(), &unknown)),
-                FieldValidation::Warn | FieldValidation::Ignore => {
-                    let object = Object::from_value(kind, &patched)
-                        .map_err(|e| ApiError::bad_request(e.to_string()))?;
-                    let warnings = if validation == FieldValidation::Warn {
-                        unknown
-                    } else {
-                        Vec::new()
-                    };
-                    Ok((object, warnings))
-                }
-            }
-        }
-        Err(error) => Err(ApiError::invalid_request(
-            "patch",
-            format!("Invalid value: {}: {}", quoted(), error.message()),
-        )),
-    }
-}
-
-/// Unknown fields in a patched object, refused as the API server words it:
-/// 422 quoting the patch for strategic merge patches, 400 for the others.
-fn strict_patch_error(patch_type: PatchType, quoted_patch: &str, unknown: &[String]) -> ApiError {
-    let message = format!("strict decoding error: {}", unknown.join(", "));
-    match patch_type {
-        PatchType::StrategicMerge => {
-            ApiError::invalid_request("patch", format!("Invalid value: {quoted_patch}: {message}"))
-        }
-        PatchType::Merge | PatchType::Json => ApiError::bad_request(message),
-    }
-}
-
-fn patch_error(error: PatchError) -> ApiError {
-    match error {
-        PatchError::BadRequest(message) => ApiError::bad_request(message),
-        PatchError::Unprocessable(message) => ApiError::new(422, "Invalid", message),
-    }
-}
-
 /// `DELETE` one object: the object when it stays (graceful or finalizers)
 /// or is a pod, otherwise a Success `Status`.
 async fn delete(api: Api, request: Request) -> Result<Response, ApiError> {
@@ -712,37 +637,5 @@ mod tests {
         assert_eq!(rv, None);
         let bad = delete_options(&Query::default(), br#"{"propagationPolicy":"Later"}"#);
         assert_eq!(bad.map(|_| ()).map_err(|e| e.code()), Err(422));
-    }
-
-    #[test]
-    fn strict_patches_name_the_unknown_fields() {
-        let cluster = sunaba_core::Cluster::new(sunaba_core::ClusterConfig::default());
-        let node = cluster
-            .api()
-            .get(Kind::Node, "", "sunaba-worker")
-            .expect("a worker node");
-        let patch = json!({"spec": {"unschedulabel": true}});
-        let error = patched_object(
-            &node,
-            PatchType::StrategicMerge,
-            &patch,
-            FieldValidation::Strict,
-        )
-        .map(|_| ())
-        .map_err(|e| (e.code(), e.message().to_string()));
-        assert_eq!(
-            error,
-            Err((
-                422,
-                r#" "" is invalid: patch: Invalid value: "map[spec:map[unschedulabel:true]]": strict decoding error: unknown field "spec.unschedulabel""#.to_string()
-            ))
-        );
-        let merged = patched_object(
-            &node,
-            PatchType::Merge,
-            &json!({"spec": {"unschedulable": true}}),
-            FieldValidation::Strict,
-        );
-        assert!(merged.is_ok());
     }
 }
