@@ -193,18 +193,17 @@ fn unknown_commands_and_flags_get_cobras_errors() {
         &[],
         expect![[r#"
             $ kubectl gte pods
-            stderr: Error: unknown command "gte" for "kubectl"
+            stderr: error: unknown command "gte" for "kubectl"
             stderr: 
             stderr: Did you mean this?
             stderr: 	get
-            stderr: 
             exit: 1
             $ kubectl apply --foo
-            stderr: Error: unknown flag: --foo
+            stderr: error: unknown flag: --foo
             stderr: See 'kubectl apply --help' for usage.
             exit: 1
             $ kubectl apply -z
-            stderr: Error: unknown shorthand flag: 'z' in -z
+            stderr: error: unknown shorthand flag: 'z' in -z
             stderr: See 'kubectl apply --help' for usage.
             exit: 1
             $ kubectl version
@@ -914,7 +913,7 @@ fn scale_reports_kubectls_errors() {
             stderr: error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0
             exit: 1
             $ kubectl scale rs/echo-summer --replicas=two
-            stderr: Error: invalid argument "two" for "--replicas" flag: strconv.ParseInt: parsing "two": invalid syntax
+            stderr: error: invalid argument "two" for "--replicas" flag: strconv.ParseInt: parsing "two": invalid syntax
             stderr: See 'kubectl scale --help' for usage.
             exit: 1
             $ kubectl scale rs/echo-summer --replicas=1 --current-replicas=-2
@@ -1850,7 +1849,7 @@ fn describe_matches_name_prefixes_and_reports_errors() {
             stderr: error: no description has been implemented for /v1, Kind=ConfigMap
             exit: 1
             $ kubectl describe pod --bogus
-            stderr: Error: unknown flag: --bogus
+            stderr: error: unknown flag: --bogus
             stderr: See 'kubectl describe --help' for usage.
             exit: 1
         "#]],
@@ -3191,7 +3190,7 @@ fn create_generators_create_and_report_errors() {
             stderr: error: cannot specify multiple --image options and command
             exit: 1
             $ kubectl create deploy a --image=a --replicas=x
-            stderr: Error: invalid argument "x" for "-r, --replicas" flag: strconv.ParseInt: parsing "x": invalid syntax
+            stderr: error: invalid argument "x" for "-r, --replicas" flag: strconv.ParseInt: parsing "x": invalid syntax
             stderr: See 'kubectl create deployment --help' for usage.
             exit: 1
             $ kubectl create deploy a --image=a -o wide
@@ -3207,7 +3206,7 @@ fn create_generators_create_and_report_errors() {
             stderr: error: must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)
             exit: 1
             $ kubectl create svc nodeport e --tcp=80 --clusterip=None
-            stderr: Error: unknown flag: --clusterip
+            stderr: error: unknown flag: --clusterip
             stderr: See 'kubectl create service nodeport --help' for usage.
             exit: 1
             $ kubectl create svc
@@ -3604,7 +3603,7 @@ fn wait_runs_the_clock_until_conditions_hold_or_time_out() {
             stderr:    '<resource>'
             exit: 1
             $ kubectl wait --for=delete pod/typo --timeout=abc
-            stderr: Error: invalid argument "abc" for "--timeout" flag: time: invalid duration "abc"
+            stderr: error: invalid argument "abc" for "--timeout" flag: time: invalid duration "abc"
             stderr: See 'kubectl wait --help' for usage.
             exit: 1
         "#]],

@@ -7,11 +7,13 @@
 //! - `cargo xtask bench [--quick] [--only SECTIONS]`: every benchmark; writes BENCHMARKS.md.
 //! - `cargo xtask images [--as-seed]`: the demo images for the Docker backend.
 //! - `cargo xtask openapi`: regenerate the trimmed v1.33 OpenAPI schemas in `core/data`.
+//! - `cargo xtask kubectl-help`: regenerate kubectl 1.32's help texts in `core/data`.
 
 mod bench;
 mod bundle;
 mod cmd;
 mod images;
+mod kubectl_help;
 mod openapi;
 mod test;
 mod tools;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "images" => images::run(rest),
         "openapi" => openapi::run(),
+        "kubectl-help" => kubectl_help::run(),
         "help" | "-h" | "--help" => {
             print_help();
             Ok(())
@@ -59,7 +62,8 @@ fn print_help() {
          build the demo images sunaba/echo, nginx-proxy, pause, service-proxy and toolbox\n               \
          in the local Docker engine; --as-seed also tags them with the seed's names (gihyodocker/…)\n\
          openapi        regenerate core/data/openapi-v1.33.json, the trimmed Kubernetes v1.33 OpenAPI\n               \
-         schemas (downloads kubernetes-validate from PyPI)"
+         schemas (downloads kubernetes-validate from PyPI)\n\
+         kubectl-help   regenerate core/data/kubectl-1.32-help.txt from the kubectl 1.32 binary"
     );
 }
 

@@ -126,7 +126,7 @@ impl Parsed {
     }
 }
 
-/// A command-line error in cobra's words (`Error: unknown flag: --foo`).
+/// A command-line error in cobra's words (`unknown flag: --foo`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArgError(pub String);
 

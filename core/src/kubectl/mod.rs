@@ -18,6 +18,7 @@ pub mod expose;
 pub mod follow;
 pub mod get;
 pub mod go_json;
+pub mod help;
 pub mod label;
 pub mod logs;
 pub mod manifests;
@@ -124,61 +125,69 @@ pub struct Context<'a> {
     pub files: &'a dyn Files,
 }
 
-/// The commands this kubectl knows, for "Did you mean this?".
+/// The commands kubectl knows, in the order kubectl registers them (its
+/// root help's order), which is the order "Did you mean this?" lists them.
 pub const COMMANDS: &[&str] = &[
-    "annotate",
-    "api-resources",
-    "api-versions",
-    "apply",
-    "attach",
-    "auth",
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
     "autoscale",
     "certificate",
     "cluster-info",
-    "completion",
-    "config",
+    "top",
     "cordon",
-    "cp",
-    "create",
-    "debug",
-    "delete",
-    "describe",
-    "diff",
+    "uncordon",
     "drain",
-    "edit",
-    "events",
-    "exec",
-    "explain",
-    "expose",
-    "get",
-    "kustomize",
-    "label",
+    "taint",
+    "describe",
     "logs",
-    "options",
-    "patch",
-    "plugin",
+    "attach",
+    "exec",
     "port-forward",
     "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
     "replace",
-    "rollout",
-    "run",
-    "scale",
-    "set",
-    "taint",
-    "top",
-    "uncordon",
-    "version",
     "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+    "options",
+    "help",
 ];
 
 /// Runs `kubectl ARGS…` (without the leading `kubectl`).
 pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
     let Some((command, rest)) = args.split_first() else {
-        let mut out = Output::default();
-        out.out("kubectl controls the Kubernetes cluster manager.");
-        return out;
+        return help::root_help();
     };
+    if let Some(help) = help::requested(args) {
+        if !COMMANDS.contains(&command.as_str()) && !command.starts_with('-') {
+            return unknown_command(command);
+        }
+        return help;
+    }
     match command.as_str() {
+        "help" => help::run_help(rest),
+        "options" => help::options(),
         "annotate" => label::run_annotate(ctx, rest),
         "api-resources" => api_resources::run(ctx, rest),
         "api-versions" => api_resources::run_versions(ctx, rest),
@@ -206,11 +215,12 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
     }
 }
 
-/// A command-line error as cobra prints it, pointing at the command's help.
+/// A command-line error as kubectl prints cobra's, pointing at the
+/// command's help (through kubectl's own handler: `error:`).
 pub fn usage_error(command: &str, err: &args::ArgError) -> Output {
     let mut out = Output::default();
     out.fail(format!(
-        "Error: {}\nSee 'kubectl {command} --help' for usage.",
+        "error: {}\nSee 'kubectl {command} --help' for usage.",
         err.0
     ));
     out
@@ -226,14 +236,14 @@ fn unknown_command(name: &str) -> Output {
                 || (name.len() > 1 && c.starts_with(name))
         })
         .collect();
-    out.err(format!("Error: unknown command \"{name}\" for \"kubectl\""));
+    // kubectl prints cobra's error through its own handler: `error:`.
+    out.err(format!("error: unknown command \"{name}\" for \"kubectl\""));
     if !suggestions.is_empty() {
         out.err("");
         out.err("Did you mean this?");
         for s in suggestions {
             out.err(format!("\t{s}"));
         }
-        out.err("");
     }
     out.exit_code = 1;
     out

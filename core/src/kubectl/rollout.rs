@@ -22,13 +22,27 @@ const FLAGS: &[Flag] = &[
     Flag::string("dry-run", None),
 ];
 
+/// The subcommands this playground runs (kubectl also has nothing else
+/// for Deployments).
+const SUBCOMMANDS: &[&str] = &["history", "undo", "status", "restart", "pause", "resume"];
+
 /// Runs `kubectl rollout SUBCOMMAND`.
 pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     let Some((sub, rest)) = rest.split_first() else {
-        let mut out = Output::default();
-        out.out("Manage the rollout of one or many resources.");
-        return out;
+        // Bare `kubectl rollout` prints its help, and fails.
+        return Output {
+            stdout: super::help::text_of(&["rollout"]).to_string(),
+            exit_code: 1,
+            ..Output::default()
+        };
     };
+    if !SUBCOMMANDS.contains(&sub.as_str()) {
+        let mut out = Output::default();
+        out.fail(format!(
+            "error: unknown command \"{sub}\"\nSee 'kubectl rollout -h' for help and examples"
+        ));
+        return out;
+    }
     let parsed = match args::parse(rest, FLAGS) {
         Ok(parsed) => parsed,
         Err(e) => return usage_error(&format!("rollout {sub}"), &e),
@@ -44,9 +58,7 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         "status" => status(ctx, &deployment, &mut out),
         "restart" => restart(ctx, deployment, &mut out),
         "pause" | "resume" => pause(ctx, deployment, sub == "pause", &mut out),
-        other => out.fail(format!(
-            "Error: unknown command \"{other}\" for \"kubectl rollout\""
-        )),
+        _ => {}
     }
     out
 }

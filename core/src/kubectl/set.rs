@@ -74,30 +74,12 @@ const ENV_FLAGS: &[Flag] = &[
     Flag::bool("overwrite", None),
 ];
 
-const SET_HELP: &str = "Configure application resources.
-
- These commands help you make changes to existing application resources.
-
-Available Commands:
-  env              Update environment variables on a pod template
-  image            Update the image of a pod template
-  resources        Update resource requests/limits on objects with pod templates
-  selector         Set the selector on a resource
-  serviceaccount   Update the service account of a resource
-  subject          Update the user, group, or service account in a role binding or cluster role binding
-
-Usage:
-  kubectl set SUBCOMMAND [options]
-
-Use \"kubectl set <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).";
-
 /// Runs `kubectl set SUBCOMMAND`.
 pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     let rest_all = rest;
     let Some((sub, rest)) = rest.split_first() else {
         let mut out = Output::default();
-        out.fail(SET_HELP);
+        out.fail(super::help::text_of(&["set"]).trim_end_matches('\n'));
         return out;
     };
     match sub.as_str() {
