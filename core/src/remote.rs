@@ -40,6 +40,15 @@ pub enum ClientMessage {
     },
     /// Ctrl-C: stop the running command.
     Interrupt,
+    /// `kubectl edit`'s buffer was saved (`Some`, with the editor's files)
+    /// or given up (`None`).
+    FinishEdit {
+        /// The buffer as saved.
+        saved: Option<String>,
+        /// The editor's files.
+        #[serde(default)]
+        files: Vec<(String, String)>,
+    },
 }
 
 /// What the server sends.
@@ -64,6 +73,21 @@ pub struct Screen {
     pub busy: bool,
     /// Whether lines go to a container's shell.
     pub in_container: bool,
+    /// `kubectl edit`'s buffer, while it waits for the editor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<EditBuffer>,
+}
+
+/// The buffer of an edit waiting for the browser's editor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditBuffer {
+    /// What is edited: `deployment.apps/echo`.
+    pub title: String,
+    /// The editor tab's name.
+    pub file_name: String,
+    /// The text: kubectl's header, any errors, the YAML.
+    pub text: String,
 }
 
 impl Screen {
@@ -75,6 +99,11 @@ impl Screen {
             prompt: terminal.prompt(),
             busy: terminal.is_busy(),
             in_container: terminal.in_container(),
+            edit: terminal.editing().map(|session| EditBuffer {
+                title: session.title.clone(),
+                file_name: session.file_name.clone(),
+                text: session.text.clone(),
+            }),
         }
     }
 
@@ -127,8 +156,16 @@ mod tests {
                 prompt: "$ ".into(),
                 busy: false,
                 in_container: false,
+                edit: None,
             }),
             r#"{"type":"screen","stdout":"pod/x created\n","stderr":"","prompt":"$ ","busy":false,"inContainer":false}"#,
+        );
+        round_trip(
+            &ClientMessage::FinishEdit {
+                saved: None,
+                files: Vec::new(),
+            },
+            r#"{"type":"finishEdit","saved":null,"files":[]}"#,
         );
     }
 

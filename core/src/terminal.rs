@@ -4,6 +4,7 @@
 //! session in a container's shell until it exits.
 
 use crate::apiserver::DeleteOptions;
+use crate::kubectl::edit::EditSession;
 use crate::kubectl::follow::Follow;
 use crate::kubectl::{self, Attach, Files, Output};
 use crate::shell::ContainerShell;
@@ -18,6 +19,8 @@ pub const HOST_PROMPT: &str = "$ ";
 pub struct Terminal {
     session: Option<Session>,
     running: Option<Follow>,
+    /// `kubectl edit` waiting for the host's editor.
+    editing: Option<EditSession>,
 }
 
 #[derive(Clone, Debug)]
@@ -34,16 +37,41 @@ impl Terminal {
 
     /// The prompt to show now (none while a command is still running).
     pub fn prompt(&self) -> String {
-        match (&self.session, &self.running) {
-            (_, Some(_)) => String::new(),
-            (Some(session), None) => session.shell.prompt(),
-            (None, None) => HOST_PROMPT.into(),
+        if self.is_busy() {
+            return String::new();
+        }
+        match &self.session {
+            Some(session) => session.shell.prompt(),
+            None => HOST_PROMPT.into(),
         }
     }
 
-    /// Whether a command is still running (`logs -f`, `get -w`).
+    /// Whether a command is still running (`logs -f`, `get -w`, or `edit`
+    /// waiting for the editor).
     pub fn is_busy(&self) -> bool {
-        self.running.is_some()
+        self.running.is_some() || self.editing.is_some()
+    }
+
+    /// The buffer `kubectl edit` waits on, for the host to show in an editor.
+    pub fn editing(&self) -> Option<&EditSession> {
+        self.editing.as_ref()
+    }
+
+    /// The editor closed: `saved` is the buffer as saved, or `None` when the
+    /// learner gave up. A refused save opens the edit again, with its errors.
+    pub fn finish_edit(
+        &mut self,
+        cluster: &mut Cluster,
+        files: &dyn Files,
+        saved: Option<&str>,
+    ) -> Output {
+        let Some(session) = self.editing.take() else {
+            return Output::default();
+        };
+        let mut ctx = kubectl::Context { cluster, files };
+        let mut out = kubectl::edit::finish(&mut ctx, session, saved);
+        self.editing = out.edit.take();
+        out
     }
 
     /// What the running command printed since the last poll; it may end.
@@ -58,10 +86,11 @@ impl Terminal {
         out
     }
 
-    /// Ctrl-C: stops the running command, as kubectl stops on SIGINT.
+    /// Ctrl-C: stops the running command, as kubectl stops on SIGINT
+    /// (an edit waiting for the editor is dropped).
     pub fn interrupt(&mut self) -> Output {
         let mut out = Output::default();
-        if self.running.take().is_some() {
+        if self.running.take().is_some() || self.editing.take().is_some() {
             out.out("^C");
         }
         out
@@ -103,6 +132,7 @@ impl Terminal {
                     self.begin_session(cluster, attach, &mut out);
                 }
                 self.running = out.follow.take();
+                self.editing = out.edit.take();
                 out
             }
         }

@@ -112,6 +112,9 @@ fn piped(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal) -> i
             break;
         }
         code = print(&terminal.run_line(cluster, files, &line));
+        if let Some(edited) = edit_in_editor(cluster, files, terminal) {
+            code = edited;
+        }
         if terminal.is_busy() {
             // Nobody can press Ctrl-C on a pipe: print what there is and go on.
             print(&terminal.poll(cluster));
@@ -143,11 +146,63 @@ fn interactive(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal
             let _ = editor.add_history_entry(line.as_str());
         }
         code = print(&terminal.run_line(cluster, files, &line));
+        if let Some(edited) = edit_in_editor(cluster, files, terminal) {
+            code = edited;
+        }
         if terminal.is_busy() {
             follow(cluster, terminal, &mut last);
         }
     }
     code
+}
+
+/// `kubectl edit` waits for an editor: as kubectl does, the buffer goes to
+/// a temporary file for `$KUBE_EDITOR`, else `$EDITOR`, else `vi`, and what
+/// was saved there finishes the edit, again for as long as a refused save
+/// reopens it. Returns the exit code, when there was an edit.
+fn edit_in_editor(
+    cluster: &mut Cluster,
+    files: &DiskFiles,
+    terminal: &mut Terminal,
+) -> Option<i32> {
+    let editor = ["KUBE_EDITOR", "EDITOR"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|e| !e.trim().is_empty()))
+        .unwrap_or_else(|| "vi".to_string());
+    let mut code = None;
+    while let Some(session) = terminal.editing() {
+        let path = std::env::temp_dir().join(format!(
+            "sunaba-{}-{}",
+            std::process::id(),
+            session.file_name
+        ));
+        let saved = std::fs::write(&path, &session.text)
+            .ok()
+            .and_then(|()| run_editor(&editor, &path))
+            .and_then(|()| std::fs::read_to_string(&path).ok());
+        let _ = std::fs::remove_file(&path);
+        let Some(saved) = saved else {
+            let _ = terminal.interrupt();
+            eprintln!("error: there was a problem with the editor {editor:?}");
+            return Some(1);
+        };
+        code = Some(print(&terminal.finish_edit(cluster, files, Some(&saved))));
+    }
+    code
+}
+
+/// Runs the editor on a file through the shell (so `$EDITOR` may carry
+/// arguments, as kubectl allows), on this terminal; None when it failed.
+fn run_editor(editor: &str, path: &std::path::Path) -> Option<()> {
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(path)
+        .status()
+        .ok()
+        .filter(|status| status.success())
+        .map(|_| ())
 }
 
 /// Streams a running command (`logs -f`, `get -w`) until it ends or Ctrl-C.

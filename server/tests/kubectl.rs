@@ -1722,3 +1722,145 @@ async fn help_texts_are_kubectls_for_every_way_of_asking() {
     )
     .await;
 }
+
+/// An `$EDITOR` for the real kubectl: keeps a copy of each buffer it is
+/// given (`buffer-1`, `buffer-2`, …) and applies the first edit only.
+const EDITOR_SCRIPT: &str = r#"#!/bin/sh
+dir=$(dirname "$0")
+n=$(cat "$dir/edits" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$dir/edits"
+cp "$1" "$dir/buffer-$n"
+if [ $n = 1 ]; then sed -i "$(cat "$dir/change")" "$1"; fi
+"#;
+
+/// `kubectl edit` opens the buffer real kubectl hands its editor, byte for
+/// byte, and saving it patches the object; a refused save reopens the
+/// buffer with kubectl's error comments, and giving up then fails as
+/// kubectl does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_opens_kubectls_buffer_and_patches_what_was_saved() {
+    let only_1_32: Vec<PathBuf> = kubectls()
+        .into_iter()
+        .filter(|p| std::env::var_os("SUNABA_KUBECTL").is_some() || p.ends_with("kubectl.1.32"))
+        .collect();
+    for binary in only_1_32 {
+        let mut playground = Playground::start(binary, "edit", &[]).await;
+        playground
+            .transcript("$ kubectl apply -f simple-deployment.yaml")
+            .await;
+        for change in [
+            "s/replicas: 3/replicas: 2/",
+            "s/replicas: 2/replicas: -1/",
+            "s/^  name: echo$/  name: echo/",
+        ] {
+            let (real, buffers) = playground.real_edit("deployment/echo", change).await;
+            let core = playground.core_edit("deployment/echo", change, buffers.len());
+            assert_eq!(core.1, buffers, "the buffers differ after {change}");
+            assert_eq!(core.0, real, "the outputs differ after {change}");
+        }
+        let replicas = playground
+            .real(
+                &kubectl::args::split_words("get deploy echo -o jsonpath={.spec.replicas}")
+                    .expect("words"),
+            )
+            .await;
+        assert_eq!(replicas.stdout, "2");
+    }
+}
+
+impl Playground {
+    /// Runs the real `kubectl edit TARGET` with [`EDITOR_SCRIPT`] making
+    /// `change` (a sed expression); returns what it printed (less the line
+    /// naming its temporary copy) and the buffers it wrote.
+    async fn real_edit(&mut self, target: &str, change: &str) -> (Printed, Vec<String>) {
+        let editor = self.dir.join("editor.sh");
+        std::fs::write(&editor, EDITOR_SCRIPT).expect("write the editor");
+        std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("make the editor runnable");
+        std::fs::write(self.dir.join("change"), change).expect("write the change");
+        let _ = std::fs::remove_file(self.dir.join("edits"));
+        for n in 1..10 {
+            let _ = std::fs::remove_file(self.dir.join(format!("buffer-{n}")));
+        }
+        let output = self
+            .command(&["edit".to_string(), target.to_string()])
+            .env("EDITOR", &editor)
+            .output()
+            .await
+            .expect("kubectl runs");
+        let mut buffers = Vec::new();
+        while let Ok(text) =
+            std::fs::read_to_string(self.dir.join(format!("buffer-{}", buffers.len() + 1)))
+        {
+            buffers.push(text);
+        }
+        let stderr: String = String::from_utf8_lossy(&output.stderr)
+            .lines()
+            .filter(|line| !line.starts_with("A copy of your changes has been stored to"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let printed = Printed {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr,
+            code: output.status.code().unwrap_or(-1),
+        };
+        (printed, buffers)
+    }
+
+    /// The same edit in core's kubectl: the first buffer gets `change`
+    /// (`s/A/B/`), later ones are saved as they are, `saves` times in all.
+    fn core_edit(&mut self, target: &str, change: &str, saves: usize) -> (Printed, Vec<String>) {
+        let (from, to) = sed_substitution(change);
+        let mut terminal = sunaba_core::terminal::Terminal::new();
+        let mut out = terminal.run_line(
+            &mut self.twin,
+            &self.files,
+            &format!("kubectl edit {target}"),
+        );
+        let mut buffers = Vec::new();
+        while let Some(session) = terminal.editing() {
+            let text = session.text.clone();
+            let saved = if buffers.is_empty() {
+                sed_replace(&text, &from, &to)
+            } else {
+                text.clone()
+            };
+            buffers.push(text);
+            let finished = terminal.finish_edit(&mut self.twin, &self.files, Some(&saved));
+            out.stdout.push_str(&finished.stdout);
+            out.stderr.push_str(&finished.stderr);
+            out.exit_code = finished.exit_code;
+            if buffers.len() > saves {
+                break;
+            }
+        }
+        let printed = Printed {
+            stdout: out.stdout,
+            stderr: out.stderr,
+            code: out.exit_code,
+        };
+        (printed, buffers)
+    }
+}
+
+/// `s/A/B/` → (A, B); `^` and `$` anchor A to a line.
+fn sed_substitution(change: &str) -> (String, String) {
+    let parts: Vec<&str> = change.split('/').collect();
+    (parts[1].to_string(), parts[2].to_string())
+}
+
+/// What `sed -i s/A/B/` does: the first match on each line (a whole line
+/// for `^A$`).
+fn sed_replace(text: &str, from: &str, to: &str) -> String {
+    let anchored = from.starts_with('^') && from.ends_with('$');
+    let needle = from.trim_start_matches('^').trim_end_matches('$');
+    text.lines()
+        .map(|line| {
+            let line = match anchored {
+                true if line == needle => to.to_string(),
+                true => line.to_string(),
+                false => line.replacen(needle, to, 1),
+            };
+            format!("{line}\n")
+        })
+        .collect()
+}

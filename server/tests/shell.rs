@@ -9,10 +9,16 @@ fn sunaba_shell(input: &str) -> (String, String, i32) {
 }
 
 fn sunaba_shell_bytes(input: &[u8]) -> (String, String, i32) {
+    sunaba_shell_with(input, &[])
+}
+
+fn sunaba_shell_with(input: &[u8], env: &[(&str, &str)]) -> (String, String, i32) {
     let dir = std::env::temp_dir().join(format!("sunaba-shell-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut child = Command::new(env!("CARGO_BIN_EXE_sunaba"))
         .args(["shell", "--seed", "7"])
+        .env_remove("KUBE_EDITOR")
+        .envs(env.iter().copied())
         .current_dir(&dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -59,6 +65,40 @@ fn the_seed_chapter_runs_from_a_pipe() {
         "{stderr}"
     );
     assert_eq!(code, 1, "the last command failed");
+}
+
+#[test]
+fn kubectl_edit_opens_the_editor_and_applies_what_it_saved() {
+    let editor =
+        std::env::temp_dir().join(format!("sunaba-shell-editor-{}.sh", std::process::id()));
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nsed -i 's/replicas: 3/replicas: 1/' \"$1\"\n",
+    )
+    .expect("write the editor");
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("make it runnable");
+    let (stdout, stderr, code) = sunaba_shell_with(
+        b"kubectl apply -f simple-deployment.yaml\n\
+          kubectl edit deploy/echo\n\
+          kubectl get deploy echo -o jsonpath={.spec.replicas}\n",
+        &[("EDITOR", editor.to_str().expect("a UTF-8 path"))],
+    );
+    assert_eq!(
+        stdout, "deployment.apps/echo created\ndeployment.apps/echo edited\n1",
+        "{stderr}"
+    );
+    assert_eq!(code, 0);
+
+    let (_, stderr, code) = sunaba_shell_with(
+        b"kubectl apply -f simple-deployment.yaml\nkubectl edit deploy/echo\n",
+        &[("EDITOR", "false")],
+    );
+    assert_eq!(
+        stderr,
+        "error: there was a problem with the editor \"false\"\n"
+    );
+    assert_eq!(code, 1);
 }
 
 #[test]

@@ -208,6 +208,45 @@ async fn a_watch_streams_a_change_made_through_the_api_until_ctrl_c() {
     assert_eq!(stopped.prompt, "$ ");
 }
 
+/// `kubectl edit` on the server waits for the browser's editor: the screen
+/// carries the buffer, and the saved text comes back as a message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_waits_for_the_browsers_editor_and_applies_what_it_saved() {
+    let (addr, _cluster) = start().await;
+    let mut socket = connect(&addr, "/sunaba/v1/terminal", TERMINAL_PROTOCOL).await;
+    next_screen(&mut socket).await;
+    let manifest = seed::manifest("simple-deployment.yaml").expect("a seed manifest");
+    let files = vec![("simple-deployment.yaml".to_string(), manifest.to_string())];
+    run(
+        &mut socket,
+        "kubectl apply -f simple-deployment.yaml",
+        &files,
+    )
+    .await;
+    let waiting = run(&mut socket, "kubectl edit deploy/echo", &[]).await;
+    assert!(waiting.busy && waiting.prompt.is_empty(), "{waiting:?}");
+    let buffer = waiting.edit.expect("the buffer to edit");
+    assert_eq!(buffer.title, "deployment.apps/echo");
+    send(
+        &mut socket,
+        &ClientMessage::FinishEdit {
+            saved: Some(buffer.text.replacen("replicas: 3", "replicas: 1", 1)),
+            files: Vec::new(),
+        },
+    )
+    .await;
+    let done = next_screen(&mut socket).await;
+    assert_eq!(done.stdout, "deployment.apps/echo edited\n");
+    assert_eq!((done.prompt.as_str(), done.edit), ("$ ", None));
+    let replicas = run(
+        &mut socket,
+        "kubectl get deploy echo -o jsonpath={.spec.replicas}",
+        &[],
+    )
+    .await;
+    assert_eq!(replicas.stdout, "1");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_damaged_message_is_answered_not_fatal() {
     let (addr, _cluster) = start().await;

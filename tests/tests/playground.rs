@@ -179,6 +179,73 @@ async fn the_editor_completes_field_names_as_the_learner_types() {
     browser.close().await;
 }
 
+/// `kubectl edit` opens the live object in an editor tab with a banner;
+/// saving it patches the object, as kubectl does with its editor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_edit_opens_the_object_in_the_editor_and_save_applies_it() {
+    let url = serve().await;
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client.goto(&url).await.expect("open the playground");
+    type_line(client, "kubectl apply -f simple-deployment.yaml").await;
+    type_line(client, "kubectl edit deployment echo").await;
+    wait_for(client, r#"[data-testid="edit-banner"]"#).await;
+    wait_for(
+        client,
+        r#"[data-testid="tab-kubectl-edit-deployment-echo.yaml"]"#,
+    )
+    .await;
+    let editor = wait_for(client, r#"[data-testid="editor-text"]"#).await;
+    let text = editor
+        .prop("value")
+        .await
+        .expect("the buffer")
+        .unwrap_or_default();
+    assert!(
+        text.starts_with("# Please edit the object below."),
+        "{text}"
+    );
+    client
+        .execute(
+            "const area = document.querySelector('[data-testid=editor-text]');\
+             area.value = area.value.replace('replicas: 3', 'replicas: 1');\
+             area.dispatchEvent(new InputEvent('input', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .expect("change the buffer");
+    browser.screenshot("kubectl-edit").await;
+    wait_for(client, r#"[data-testid="edit-save"]"#)
+        .await
+        .click()
+        .await
+        .expect("save");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//pre[contains(., 'deployment.apps/echo edited')]",
+        ))
+        .await
+        .expect("kubectl says it edited the deployment");
+    type_line(
+        client,
+        "kubectl get deploy echo -o jsonpath={.spec.replicas}",
+    )
+    .await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//pre[normalize-space(.)='1']"))
+        .await
+        .expect("the deployment has one replica");
+    assert!(client
+        .find(Locator::Css(r#"[data-testid="edit-banner"]"#))
+        .await
+        .is_err());
+    browser.close().await;
+}
+
 fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();

@@ -54,6 +54,8 @@ pub enum Msg {
     ClearScreen,
     /// Ctrl-C while a command runs.
     Interrupt,
+    /// `kubectl edit`'s buffer saved (true) or given up (false).
+    FinishEdit(bool),
     /// Copy a link that carries the files.
     Share,
     /// Start over with a fresh cluster.
@@ -191,6 +193,28 @@ impl Component for App {
                 }
                 true
             }
+            Msg::FinishEdit(save) => {
+                if let Some(server) = &mut self.server {
+                    let name = server.terminal.edit.as_ref().map(|e| e.file_name.clone());
+                    let saved = save
+                        .then(|| {
+                            name.and_then(|n| {
+                                self.playground.editor.text_of(&n).map(str::to_string)
+                            })
+                        })
+                        .flatten();
+                    if let Some(message) = server
+                        .terminal
+                        .finish_edit(saved, &self.playground.editor.files)
+                    {
+                        send(server.session.as_ref(), &message);
+                    }
+                    return true;
+                }
+                self.playground.finish_edit(save);
+                self.after_change();
+                true
+            }
             Msg::Interrupt => {
                 if let Some(server) = &mut self.server {
                     if let Some(message) = server.terminal.interrupt() {
@@ -231,7 +255,19 @@ impl Component for App {
                 let Some(server) = &mut self.server else {
                     return false;
                 };
+                let editing_before = server.terminal.edit.as_ref().map(|e| e.file_name.clone());
                 server.terminal.receive(&text);
+                match &server.terminal.edit {
+                    Some(edit) => self
+                        .playground
+                        .editor
+                        .open_buffer(&edit.file_name, &edit.text),
+                    None => {
+                        if let Some(name) = editing_before {
+                            self.playground.editor.close_buffer(&name);
+                        }
+                    }
+                }
                 self.update_remote_progress();
                 true
             }
@@ -341,6 +377,8 @@ impl Component for App {
                     on_new={link.callback(|_| Msg::NewFile)}
                     on_rename={link.callback(|_| Msg::RenameFile)}
                     on_delete={link.callback(|_| Msg::DeleteFile)}
+                    editing={self.editing_title()}
+                    on_finish_edit={link.callback(Msg::FinishEdit)}
                 />
                 <ClusterView picture={self.picture.clone()} />
                 <TerminalPanel
@@ -503,6 +541,14 @@ impl App {
     }
 
     /// A line for the server's terminal.
+    /// What `kubectl edit` waits on, here or on the server, for the editor's banner.
+    fn editing_title(&self) -> Option<String> {
+        match &self.server {
+            Some(server) => server.terminal.edit.as_ref().map(|e| e.title.clone()),
+            None => self.playground.terminal.editing().map(|s| s.title.clone()),
+        }
+    }
+
     fn run_on_server(&mut self, line: &str) {
         let Some(server) = &mut self.server else {
             return;

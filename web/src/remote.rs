@@ -2,7 +2,7 @@
 //! shows ([`Mode`]) and the terminal whose commands run on the server
 //! ([`RemoteTerminal`]), speaking [`sunaba_core::remote`]'s messages.
 
-use sunaba_core::remote::{ClientMessage, Screen, ServerMessage};
+use sunaba_core::remote::{ClientMessage, EditBuffer, Screen, ServerMessage};
 
 use crate::state::{show_output, TermLine};
 
@@ -48,6 +48,8 @@ pub struct RemoteTerminal {
     pub in_container: bool,
     /// Whether the session's WebSocket is open.
     pub connected: bool,
+    /// `kubectl edit`'s buffer, while it waits on the server.
+    pub edit: Option<EditBuffer>,
 }
 
 impl Default for RemoteTerminal {
@@ -60,6 +62,7 @@ impl Default for RemoteTerminal {
             busy: false,
             in_container: false,
             connected: false,
+            edit: None,
         }
     }
 }
@@ -123,6 +126,20 @@ impl RemoteTerminal {
         self.prompt = screen.prompt.clone();
         self.busy = screen.busy;
         self.in_container = screen.in_container;
+        self.edit = screen.edit.clone();
+    }
+
+    /// The message that ends the server's edit: saved with `saved`, or
+    /// given up; None when no edit waits.
+    pub fn finish_edit(
+        &mut self,
+        saved: Option<String>,
+        files: &[(String, String)],
+    ) -> Option<ClientMessage> {
+        (self.connected && self.edit.is_some()).then(|| ClientMessage::FinishEdit {
+            saved,
+            files: files.to_vec(),
+        })
     }
 
     /// The session's WebSocket closed: a new session starts on reconnecting.
@@ -198,6 +215,35 @@ mod tests {
             terminal.scrollback.last(),
             Some(&TermLine::Out("pod/x created".into()))
         );
+    }
+
+    #[test]
+    fn an_edit_on_the_server_waits_for_the_browsers_editor() {
+        let mut terminal = RemoteTerminal::new();
+        terminal.receive(&screen("", "$ ", false));
+        assert_eq!(terminal.finish_edit(None, &[]), None);
+        let buffer = EditBuffer {
+            title: "deployment.apps/echo".into(),
+            file_name: "kubectl-edit-deployment-echo.yaml".into(),
+            text: "# Please edit the object below.\n".into(),
+        };
+        let waiting = serde_json::to_string(&ServerMessage::Screen(Screen {
+            busy: true,
+            edit: Some(buffer.clone()),
+            ..Screen::default()
+        }))
+        .expect("serialises");
+        terminal.receive(&waiting);
+        assert_eq!(terminal.edit, Some(buffer));
+        assert_eq!(
+            terminal.finish_edit(Some("kind: Deployment\n".into()), &[]),
+            Some(ClientMessage::FinishEdit {
+                saved: Some("kind: Deployment\n".into()),
+                files: Vec::new(),
+            })
+        );
+        terminal.receive(&screen("deployment.apps/echo edited\n", "$ ", false));
+        assert_eq!(terminal.edit, None);
     }
 
     #[test]

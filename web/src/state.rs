@@ -83,6 +83,37 @@ impl EditorFiles {
         Ok(())
     }
 
+    /// Opens a buffer the terminal asked for (`kubectl edit`) in a tab of
+    /// its name, replacing its text if it is open already.
+    pub fn open_buffer(&mut self, name: &str, text: &str) {
+        match self.files.iter().position(|(n, _)| n == name) {
+            Some(index) => {
+                self.files[index].1 = text.to_string();
+                self.active = index;
+            }
+            None => {
+                self.files.push((name.to_string(), text.to_string()));
+                self.active = self.files.len() - 1;
+            }
+        }
+    }
+
+    /// Closes a buffer's tab, if it is open.
+    pub fn close_buffer(&mut self, name: &str) {
+        if let Some(index) = self.files.iter().position(|(n, _)| n == name) {
+            self.files.remove(index);
+            self.active = self.active.min(self.files.len().saturating_sub(1));
+        }
+    }
+
+    /// A file's text.
+    pub fn text_of(&self, name: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, text)| text.as_str())
+    }
+
     /// Deletes the open file.
     pub fn delete(&mut self) {
         if self.active < self.files.len() {
@@ -126,6 +157,11 @@ pub enum Step {
         line: String,
         /// The editor's files at that moment, when the line reads files.
         files: Option<Vec<(String, String)>>,
+    },
+    /// `kubectl edit`'s buffer was saved (`Some`) or given up (`None`).
+    FinishEdit {
+        /// The buffer as saved.
+        saved: Option<String>,
     },
 }
 
@@ -226,6 +262,40 @@ impl Playground {
             .terminal
             .run_line(&mut self.cluster, &self.editor, line);
         self.show(&out);
+        self.show_edit_buffer();
+    }
+
+    /// `kubectl edit` waits: its buffer is an editor tab, opened, until the
+    /// edit ends.
+    fn show_edit_buffer(&mut self) {
+        if let Some(session) = self.terminal.editing() {
+            self.editor.open_buffer(&session.file_name, &session.text);
+        }
+    }
+
+    /// Ends `kubectl edit`: with its tab's text when `save`, else giving
+    /// up. A refused save leaves the tab open with the errors at its top.
+    pub fn finish_edit(&mut self, save: bool) {
+        let Some(name) = self.terminal.editing().map(|s| s.file_name.clone()) else {
+            return;
+        };
+        let saved = save
+            .then(|| self.editor.text_of(&name))
+            .flatten()
+            .map(str::to_string);
+        self.record_clock();
+        self.steps.push(Step::FinishEdit {
+            saved: saved.clone(),
+        });
+        let out = self
+            .terminal
+            .finish_edit(&mut self.cluster, &self.editor, saved.as_deref());
+        self.show(&out);
+        if self.terminal.editing().is_some() {
+            self.show_edit_buffer();
+        } else {
+            self.editor.close_buffer(&name);
+        }
     }
 
     /// What a running command printed since the last call; true if anything
@@ -240,13 +310,17 @@ impl Playground {
         printed || !self.terminal.is_busy()
     }
 
-    /// Ctrl-C: stops a running command.
+    /// Ctrl-C: stops a running command (and drops an edit's tab).
     pub fn interrupt(&mut self) {
         if self.terminal.is_busy() {
             self.record_clock();
             self.steps.push(Step::Interrupt);
+            let editing = self.terminal.editing().map(|s| s.file_name.clone());
             let out = self.terminal.interrupt();
             self.show(&out);
+            if let Some(name) = editing {
+                self.editor.close_buffer(&name);
+            }
         }
     }
 
@@ -265,7 +339,7 @@ impl Playground {
         let elapsed = self.cluster.now().millis_since(self.start);
         let last = self.steps.iter().rev().find_map(|s| match s {
             Step::Clock(at) => Some(*at),
-            Step::Line { .. } | Step::Interrupt => None,
+            Step::Line { .. } | Step::Interrupt | Step::FinishEdit { .. } => None,
         });
         if last != Some(elapsed) {
             self.steps.push(Step::Clock(elapsed));
@@ -304,6 +378,13 @@ impl Playground {
                     playground.poll();
                 }
                 Step::Interrupt => playground.interrupt(),
+                Step::FinishEdit { saved } => {
+                    if let (Some(text), Some(session)) = (saved, playground.terminal.editing()) {
+                        let name = session.file_name.clone();
+                        playground.editor.open_buffer(&name, text);
+                    }
+                    playground.finish_edit(saved.is_some());
+                }
                 Step::Line { line, files } => {
                     if let Some(files) = files {
                         playground.editor.files = files.clone();
@@ -414,6 +495,69 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn replicas(p: &Playground) -> Option<i32> {
+        match p
+            .cluster
+            .api()
+            .get(sunaba_core::api::Kind::Deployment, "default", "echo")
+            .ok()?
+            .as_ref()
+        {
+            sunaba_core::api::Object::Deployment(d) => d.spec.as_ref()?.replicas,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn kubectl_edit_opens_a_tab_and_saving_it_patches_the_object() {
+        let mut p = Playground::new(3, SimTime::TEST_EPOCH);
+        p.run_line("kubectl apply -f simple-deployment.yaml");
+        p.run_line("kubectl edit deployment/echo");
+        assert!(p.terminal.is_busy());
+        let (name, text) = p.editor.current().cloned().expect("the edit's tab");
+        assert_eq!(name, "kubectl-edit-deployment-echo.yaml");
+        assert!(text.starts_with("# Please edit the object below."));
+        p.editor
+            .edit(text.replacen("replicas: 3", "replicas: -1", 1));
+        p.finish_edit(true);
+        let reopened = p
+            .editor
+            .current()
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default();
+        assert!(
+            reopened.contains("# * spec.replicas: Invalid value: -1"),
+            "{reopened}"
+        );
+        p.editor
+            .edit(reopened.replacen("replicas: -1", "replicas: 1", 1));
+        p.finish_edit(true);
+        assert!(!p.terminal.is_busy());
+        assert!(!p.editor.files.iter().any(|(n, _)| *n == name));
+        assert_eq!(replicas(&p), Some(1));
+        assert!(p
+            .scrollback
+            .contains(&TermLine::Out("deployment.apps/echo edited".into())));
+
+        let restored = Playground::restore(&p.save()).expect("restores");
+        assert_eq!(replicas(&restored), Some(1));
+        assert_eq!(restored.scrollback, p.scrollback);
+    }
+
+    #[test]
+    fn giving_up_an_edit_changes_nothing_and_closes_its_tab() {
+        let mut p = Playground::new(3, SimTime::TEST_EPOCH);
+        p.run_line("kubectl apply -f simple-deployment.yaml");
+        p.run_line("kubectl edit deploy echo");
+        let tabs = p.editor.files.len();
+        p.finish_edit(false);
+        assert_eq!(p.editor.files.len(), tabs - 1);
+        assert_eq!(replicas(&p), Some(3));
+        assert!(p
+            .scrollback
+            .contains(&TermLine::Err("Edit cancelled, no changes made.".into())));
+    }
 
     #[test]
     fn a_session_is_rebuilt_by_replaying_it() {

@@ -577,6 +577,32 @@ fn go_number_text(number: &serde_json::Number) -> String {
     }
 }
 
+/// The JSON merge patch (RFC 7386) that turns `original` into `edited`:
+/// changed and new fields, and `null` for removed ones; `{}` when equal.
+pub fn merge_patch_between(original: &Value, edited: &Value) -> Value {
+    match (original, edited) {
+        (Value::Object(before), Value::Object(after)) => {
+            let mut patch = Map::new();
+            for (key, new) in after {
+                match before.get(key) {
+                    Some(old) if old == new => {}
+                    Some(old) if old.is_object() && new.is_object() => {
+                        patch.insert(key.clone(), merge_patch_between(old, new));
+                    }
+                    _ => {
+                        patch.insert(key.clone(), new.clone());
+                    }
+                }
+            }
+            for key in before.keys().filter(|key| !after.contains_key(*key)) {
+                patch.insert(key.clone(), Value::Null);
+            }
+            Value::Object(patch)
+        }
+        _ => edited.clone(),
+    }
+}
+
 /// How unknown fields in a written object are treated (`fieldValidation`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum FieldValidation {
@@ -673,6 +699,19 @@ fn patch_error(error: PatchError) -> StatusError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_merge_patch_between_two_objects_makes_one_into_the_other() {
+        let before = json!({"spec": {"replicas": 3, "paused": true, "keep": {"a": 1}}, "x": [1]});
+        let after = json!({"spec": {"replicas": 2, "keep": {"a": 1}, "new": "n"}, "x": [1, 2]});
+        let patch = merge_patch_between(&before, &after);
+        assert_eq!(
+            patch,
+            json!({"spec": {"replicas": 2, "paused": null, "new": "n"}, "x": [1, 2]})
+        );
+        assert_eq!(merge_patch(&before, &patch), after);
+        assert_eq!(merge_patch_between(&after, &after), json!({}));
+    }
 
     #[test]
     fn merge_patch_replaces_lists_and_removes_nulls() {

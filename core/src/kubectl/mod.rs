@@ -10,6 +10,7 @@ pub mod cluster_info;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod edit;
 pub mod errors;
 pub mod events;
 pub mod exec;
@@ -50,6 +51,9 @@ pub struct Output {
     pub attach: Option<Attach>,
     /// Set by `logs -f` and `get -w`: the command goes on printing.
     pub follow: Option<follow::Follow>,
+    /// Set by `edit`: the host should show this buffer in an editor, then
+    /// finish the edit with what was saved.
+    pub edit: Option<edit::EditSession>,
 }
 
 /// A terminal session a command asks for: which container, which shell,
@@ -203,6 +207,7 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         "delete" => delete::run(ctx, rest),
         "expose" => expose::run(ctx, rest),
         "describe" => describe::run(ctx, rest),
+        "edit" => edit::run(ctx, rest),
         "get" => get::run(ctx, rest),
         "label" => label::run_label(ctx, rest),
         "logs" => logs::run(ctx, rest),

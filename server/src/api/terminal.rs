@@ -66,6 +66,7 @@ impl RealShell {
             prompt: self.prompt(),
             busy: false,
             in_container: true,
+            edit: None,
         }
     }
 }
@@ -178,6 +179,15 @@ async fn handle(
             let screen = Screen::of(&out, &terminal);
             Some((terminal, screen, None))
         }
+        Ok(ClientMessage::FinishEdit { saved, files }) => api
+            .cluster
+            .call(move |cluster| {
+                let out = terminal.finish_edit(cluster, &files, saved.as_deref());
+                let screen = Screen::of(&out, &terminal);
+                (terminal, screen, None)
+            })
+            .await
+            .ok(),
         Err(err) => {
             let screen = unreadable(&err, &terminal);
             Some((terminal, screen, None))
@@ -263,6 +273,8 @@ async fn to_real_shell(shell: &mut Option<RealShell>, text: &str) -> Option<Scre
             None
         }
         Ok(ClientMessage::Interrupt) => Some(running.screen("^C\n".into(), String::new())),
+        // No edit waits while a real shell runs.
+        Ok(ClientMessage::FinishEdit { .. }) => None,
         Err(err) => Some(running.screen(
             String::new(),
             format!("sunaba: cannot read the terminal's message: {err}\n"),

@@ -32,6 +32,12 @@ pub struct EditorProps {
     pub on_rename: Callback<()>,
     /// Delete the open file.
     pub on_delete: Callback<()>,
+    /// What `kubectl edit` is waiting on (`deployment.apps/echo`), if it is.
+    #[prop_or_default]
+    pub editing: Option<String>,
+    /// End the edit: save the buffer (true) or give up (false).
+    #[prop_or_default]
+    pub on_finish_edit: Callback<bool>,
 }
 
 /// A problem in the text, with its line when known.
@@ -78,6 +84,31 @@ pub fn editor_panel(props: &EditorProps) -> Html {
     let found = use_memo(props.text.clone(), |text| problems(text));
     let area_ref = use_node_ref();
     let measure_ref = use_node_ref();
+    let tabs_ref = use_node_ref();
+    {
+        // The tabs scroll sideways: keep the open one in view.
+        let tabs_ref = tabs_ref.clone();
+        use_effect_with((props.active, props.names.len()), move |_| {
+            if let Some(tabs) = tabs_ref.cast::<web_sys::HtmlElement>() {
+                let active = tabs
+                    .query_selector(".tab.active")
+                    .ok()
+                    .flatten()
+                    .and_then(|tab| {
+                        wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(tab).ok()
+                    });
+                if let Some(tab) = active {
+                    let (left, right) = (tab.offset_left(), tab.offset_left() + tab.offset_width());
+                    let (shown_from, width) = (tabs.scroll_left(), tabs.client_width());
+                    if left < shown_from {
+                        tabs.set_scroll_left(left);
+                    } else if right > shown_from + width {
+                        tabs.set_scroll_left(right - width);
+                    }
+                }
+            }
+        });
+    }
     // The cursor as a byte offset into the text.
     let cursor = use_state(|| 0usize);
     let suggesting = use_state(Suggesting::default);
@@ -227,7 +258,16 @@ pub fn editor_panel(props: &EditorProps) -> Html {
     };
     html! {
         <section class="panel editor" data-testid="editor" aria-label="Editor">
-            <div class="tabs" role="tablist">
+            if let Some(title) = &props.editing {
+                <div class="edit-banner" role="status" data-testid="edit-banner">
+                    <span>{ format!("kubectl edit is waiting for {title}: change it in its tab, then") }</span>
+                    <button class="primary" data-testid="edit-save"
+                        onclick={props.on_finish_edit.reform(|_| true)}>{ "Save and apply" }</button>
+                    <button data-testid="edit-cancel"
+                        onclick={props.on_finish_edit.reform(|_| false)}>{ "Cancel" }</button>
+                </div>
+            }
+            <div class="tabs" role="tablist" ref={tabs_ref}>
                 { for props.names.iter().enumerate().map(|(i, name)| {
                     let on_select = props.on_select.clone();
                     html! {
