@@ -1697,7 +1697,8 @@ async fn patch_changes_fields_in_all_three_types_as_real_kubectl_does() {
 }
 
 /// Help is kubectl 1.32's own text for every command, however it is asked
-/// for; unknown commands and topics are refused in cobra's words.
+/// for; unknown commands and topics are refused in cobra's words. `top`,
+/// with no Metrics API here, says so as kubectl does.
 /// (`kubectl options` names the home directory, which differs here; 1.33
 /// rewrote some texts, so kubectl 1.32 alone is compared.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1717,7 +1718,11 @@ async fn help_texts_are_kubectls_for_every_way_of_asking() {
          $ kubectl apply --foo
          $ kubectl rollout foo
          $ kubectl rollout
-         $ kubectl set",
+         $ kubectl set
+         $ kubectl top
+         $ kubectl top pod -A
+         $ kubectl top nodes
+         $ kubectl top foo",
         include_str!("goldens/help.txt"),
     )
     .await;

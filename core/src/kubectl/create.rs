@@ -71,42 +71,6 @@ const NOT_YET: &[&str] = &[
     "token",
 ];
 
-const SERVICE_HELP: &str = "Create a service using a specified subcommand.
-
-Aliases:
-service, svc
-
-Available Commands:
-  clusterip      Create a ClusterIP service
-  externalname   Create an ExternalName service
-  loadbalancer   Create a LoadBalancer service
-  nodeport       Create a NodePort service
-
-Usage:
-  kubectl create service [flags] [options]
-
-Use \"kubectl create service <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).";
-
-const SECRET_HELP: &str = "Create a secret with specified type.
-
- A docker-registry type secret is for accessing a container registry.
-
- A generic type secret indicate an Opaque secret type.
-
- A tls type secret holds TLS certificate and its associated key.
-
-Available Commands:
-  docker-registry   Create a secret for use with a Docker registry
-  generic           Create a secret from a local file, directory, or literal value
-  tls               Create a TLS secret
-
-Usage:
-  kubectl create secret (docker-registry | generic | tls) [options]
-
-Use \"kubectl create secret <command> --help\" for more information about a given command.
-Use \"kubectl options\" for a list of global command-line options (applies to all commands).";
-
 /// Runs `kubectl create …`: a generator when the first word names one, `create -f` otherwise.
 pub fn run(ctx: &mut Context<'_>, rest: &[String], full: &[String]) -> Output {
     let Some((at, word)) = subcommand(rest) else {
@@ -509,7 +473,7 @@ impl ServiceType {
 fn service(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     let Some((at, word)) = subcommand(rest) else {
         let mut out = Output::default();
-        out.fail(SERVICE_HELP);
+        out.fail(super::help::text_of(&["create", "service"]).trim_end_matches('\n'));
         return out;
     };
     let kind = match word.as_str() {
@@ -954,7 +918,7 @@ fn configmap(ctx: &mut Context<'_>, rest: &[String]) -> Output {
 fn secret(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     let Some((at, word)) = subcommand(rest) else {
         let mut out = Output::default();
-        out.fail(SECRET_HELP);
+        out.fail(super::help::text_of(&["create", "secret"]).trim_end_matches('\n'));
         return out;
     };
     let mut args = rest.to_vec();

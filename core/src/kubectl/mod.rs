@@ -31,6 +31,7 @@ pub mod rollout;
 pub mod run;
 pub mod scale;
 pub mod set;
+pub mod top;
 pub mod version;
 pub mod wait;
 pub mod yaml;
@@ -215,6 +216,7 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         "rollout" => rollout::run(ctx, rest),
         "scale" => scale::run(ctx, rest),
         "set" => set::run(ctx, rest),
+        "top" => top::run(ctx, rest),
         "version" => version::run(ctx, rest),
         other => unknown_command(other),
     }
