@@ -1869,3 +1869,33 @@ fn sed_replace(text: &str, from: &str, to: &str) -> String {
         })
         .collect()
 }
+
+/// `create role` and `create clusterrole` build kubectl's rules (one per
+/// API group, short names resolved) and refuse what kubectl refuses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_role_and_clusterrole_build_kubectls_rules() {
+    check(
+        "roles",
+        &[],
+        "$ kubectl create role pod-reader --verb=get --verb=list,watch --resource=pods
+         $ kubectl create role r --verb=get,get --resource=po,rs,deployments.apps,pods/log --resource-name=a --resource-name=a -o yaml
+         $ kubectl create role star --verb=* --resource=* --dry-run=client -o yaml
+         $ kubectl create role odd --verb=frob --resource=pods -o name
+         $ kubectl create role noverb --resource=pods
+         $ kubectl create role nores --verb=get
+         $ kubectl create role bad --verb=get --resource=foos
+         $ kubectl create role bind --verb=bind --resource=pods
+         $ kubectl create role sub --verb=get --resource=/status
+         $ kubectl create clusterrole c --verb=get --non-resource-url=/logs/*,/healthz -o yaml
+         $ kubectl create clusterrole mix --verb=get --resource=nodes --non-resource-url=/metrics -o yaml --dry-run=server
+         $ kubectl create clusterrole agg --aggregation-rule=rbac.example.com/aggregate-to-monitoring=true -o yaml
+         $ kubectl create clusterrole agg2 --aggregation-rule=a=b --verb=get
+         $ kubectl create clusterrole none --verb=get
+         $ kubectl create clusterrole url --verb=list --non-resource-url=/x
+         $ kubectl create clusterrole url --verb=get --non-resource-url=x
+         $ kubectl create clusterrole url --verb=get --non-resource-url=/a*/b
+         $ kubectl get role,clusterrole pod-reader c",
+        include_str!("goldens/roles.txt"),
+    )
+    .await;
+}

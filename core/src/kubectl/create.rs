@@ -55,7 +55,6 @@ const VALUE_FLAGS: &[&str] = &[
 
 /// `kubectl create` subcommands Sunaba does not generate yet.
 const NOT_YET: &[&str] = &[
-    "clusterrole",
     "cronjob",
     "cj",
     "ingress",
@@ -67,7 +66,6 @@ const NOT_YET: &[&str] = &[
     "pc",
     "quota",
     "resourcequota",
-    "role",
     "token",
 ];
 
@@ -92,6 +90,8 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String], full: &[String]) -> Output {
         "serviceaccount" | "sa" => service_account(ctx, &args),
         "rolebinding" => role_binding(ctx, &args, Binding::Namespaced),
         "clusterrolebinding" => role_binding(ctx, &args, Binding::Cluster),
+        "role" => super::create_role::run(ctx, &args, super::create_role::Scope::Namespaced),
+        "clusterrole" => super::create_role::run(ctx, &args, super::create_role::Scope::Cluster),
         other if NOT_YET.contains(&other) => {
             let mut out = Output::default();
             out.fail(format!(
@@ -181,7 +181,7 @@ fn unexpected_args(rest: &[String]) -> Output {
 }
 
 /// What every generator reads the same way.
-struct Common {
+pub(super) struct Common {
     dry_run: DryRun,
     printer: Printer,
     namespace: String,
@@ -192,7 +192,7 @@ struct Common {
 }
 
 /// Parses a generator's flags (`usage` is its command path for cobra's errors).
-fn parse(rest: &[String], own: &[Flag], usage: &str) -> Result<Parsed, Box<Output>> {
+pub(super) fn parse(rest: &[String], own: &[Flag], usage: &str) -> Result<Parsed, Box<Output>> {
     let mut flags: Vec<Flag> = own.to_vec();
     flags.extend(COMMON);
     args::parse(&print_flags::normalize_dry_run(rest), &flags)
@@ -200,7 +200,7 @@ fn parse(rest: &[String], own: &[Flag], usage: &str) -> Result<Parsed, Box<Outpu
 }
 
 /// `NameFromCommandArgs`: exactly one word before `--`.
-fn name_of(parsed: &Parsed, usage: &str) -> Result<String, String> {
+pub(super) fn name_of(parsed: &Parsed, usage: &str) -> Result<String, String> {
     match parsed.positionals.as_slice() {
         [name] => Ok(name.clone()),
         other => Err(format!(
@@ -211,7 +211,11 @@ fn name_of(parsed: &Parsed, usage: &str) -> Result<String, String> {
 }
 
 /// The dry run and printer, after the name, as each generator's `Complete` reads them.
-fn common(ctx: &Context<'_>, parsed: &Parsed, out: &mut Output) -> Result<Common, String> {
+pub(super) fn common(
+    ctx: &Context<'_>,
+    parsed: &Parsed,
+    out: &mut Output,
+) -> Result<Common, String> {
     let (dry_run, warning) = print_flags::parse_dry_run(parsed, ctx.cluster.now())?;
     let format = print_flags::parse_format(parsed)?;
     if let Some(warning) = warning {
@@ -231,7 +235,7 @@ fn common(ctx: &Context<'_>, parsed: &Parsed, out: &mut Output) -> Result<Common
 }
 
 /// `metadata` as the generators fill it: name, the namespace when `-n` was given, a null creation time.
-fn metadata(name: &str, common: &Common) -> Map<String, Value> {
+pub(super) fn metadata(name: &str, common: &Common) -> Map<String, Value> {
     let mut meta = Map::new();
     meta.insert("name".into(), json!(name));
     if common.explicit_namespace {
@@ -243,7 +247,7 @@ fn metadata(name: &str, common: &Common) -> Map<String, Value> {
 
 /// Prints the generated object (`--dry-run=client`) or creates it and
 /// prints the server's answer; `failed` wraps an API error's message.
-fn finish(
+pub(super) fn finish(
     ctx: &mut Context<'_>,
     kind: Kind,
     mut value: Value,
@@ -300,7 +304,7 @@ fn with_namespace(mut object: Object, kind: Kind, namespace: &str) -> Object {
 }
 
 /// Runs a generator body, printing its error if it has one.
-fn guarded(body: impl FnOnce(&mut Output) -> Result<(), String>) -> Output {
+pub(super) fn guarded(body: impl FnOnce(&mut Output) -> Result<(), String>) -> Output {
     let mut out = Output::default();
     if let Err(message) = body(&mut out) {
         out.fail(message);

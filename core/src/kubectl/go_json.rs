@@ -532,6 +532,10 @@ pub fn with_zero_values(kind: Kind, value: &Value) -> Value {
     if let Some(status) = status {
         map.entry("status").or_insert(status);
     }
+    if matches!(kind, Kind::Role | Kind::ClusterRole) {
+        // `rules` has no omitempty: a role of aggregated rules prints `rules: null`.
+        map.entry("rules").or_insert(Value::Null);
+    }
     let spec = map.get_mut("spec").and_then(Value::as_object_mut);
     match (kind, spec) {
         (Kind::Pod, Some(spec)) => pod_spec_zero_values(spec),
