@@ -1899,3 +1899,21 @@ async fn create_role_and_clusterrole_build_kubectls_rules() {
     )
     .await;
 }
+
+/// `create secret docker-registry` writes the `.dockerconfigjson` that
+/// kubectl writes, byte for byte once decoded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_secret_docker_registry_writes_kubectls_config() {
+    check(
+        "docker-registry",
+        &[("config.json", "{\"auths\":{}}\n")],
+        "$ kubectl create secret docker-registry reg --docker-username=u --docker-password=p<&> --docker-email=e@x -o yaml
+         $ kubectl create secret docker-registry mine --docker-server=registry.local:5000 --docker-username=me --docker-password=pw --dry-run=client -o json
+         $ kubectl create secret docker-registry fromfile --from-file=.dockerconfigjson=config.json -o jsonpath={.data}
+         $ kubectl create secret docker-registry nopass --docker-username=u
+         $ kubectl create secret docker-registry reg --docker-username=u --docker-password=p
+         $ kubectl get secret reg mine fromfile",
+        include_str!("goldens/docker-registry.txt"),
+    )
+    .await;
+}

@@ -929,7 +929,8 @@ fn secret(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     args.remove(at);
     match word.as_str() {
         "generic" => secret_generic(ctx, &args),
-        "docker-registry" | "tls" => {
+        "docker-registry" => secret_docker_registry(ctx, &args),
+        "tls" => {
             let mut out = Output::default();
             out.fail(format!("error: \"kubectl create secret {word}\" is not simulated by Sunaba yet; use \"kubectl create secret generic\" or a manifest"));
             out
@@ -981,6 +982,95 @@ fn secret_generic(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         );
         Ok(())
     })
+}
+
+/// `kubectl create secret docker-registry NAME --docker-username=… --docker-password=…
+/// [--docker-email=…] [--docker-server=…] [--from-file=…]`: a
+/// `kubernetes.io/dockerconfigjson` Secret, as `docker login` would write
+/// `~/.docker/config.json`.
+fn secret_docker_registry(ctx: &mut Context<'_>, rest: &[String]) -> Output {
+    const USAGE: &str = "create secret docker-registry";
+    const DOCKER_HUB: &str = "https://index.docker.io/v1/";
+    let own = [
+        Flag::string("docker-username", None),
+        Flag::string("docker-password", None),
+        Flag::string("docker-email", None),
+        Flag::string("docker-server", None),
+        Flag::strings("from-file", None),
+        Flag::bool("append-hash", None),
+    ];
+    let parsed = match parse(rest, &own, USAGE) {
+        Ok(parsed) => parsed,
+        Err(out) => return *out,
+    };
+    guarded(|out| {
+        let name = name_of(&parsed, USAGE)?;
+        let common = common(ctx, &parsed, out)?;
+        let text = |flag: &str| parsed.value(flag).unwrap_or_default().to_string();
+        let (username, password, email) = (
+            text("docker-username"),
+            text("docker-password"),
+            text("docker-email"),
+        );
+        let server = parsed
+            .value("docker-server")
+            .unwrap_or(DOCKER_HUB)
+            .to_string();
+        let files = split_slice(parsed.all("from-file"));
+        if files.is_empty() && (username.is_empty() || password.is_empty() || server.is_empty()) {
+            return Err("error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required".into());
+        }
+        let mut data = KeyedData::new(Store::Secret);
+        if files.is_empty() {
+            let config = docker_config_json(&username, &password, &email, &server);
+            data.entries.insert(".dockerconfigjson".into(), config);
+        } else {
+            data.add_files(ctx.files, &files)?;
+        }
+        let encoded: Map<String, Value> = data
+            .entries
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(base64(v.as_bytes()))))
+            .collect();
+        let value = json!({
+            "kind": "Secret",
+            "apiVersion": "v1",
+            "metadata": metadata(&name, &common),
+            "data": encoded,
+            "type": "kubernetes.io/dockerconfigjson",
+        });
+        finish(
+            ctx,
+            Kind::Secret,
+            value,
+            common,
+            |e| format!("error: failed to create secret {}", e.message()),
+            out,
+        );
+        Ok(())
+    })
+}
+
+/// `{"auths":{SERVER:{"username":…,"password":…,"email":…,"auth":…}}}` as
+/// Go's `json.Marshal` writes kubectl's `DockerConfigJSON`: fields in the
+/// struct's order, empty ones left out, strings quoted as Go quotes them.
+fn docker_config_json(username: &str, password: &str, email: &str, server: &str) -> String {
+    let auth = base64(format!("{username}:{password}").as_bytes());
+    let fields: Vec<String> = [
+        ("username", username),
+        ("password", password),
+        ("email", email),
+        ("auth", auth.as_str()),
+    ]
+    .iter()
+    .filter(|(_, value)| !value.is_empty())
+    .map(|(key, value)| format!("\"{key}\":{}", go_json::quote(value)))
+    .collect();
+    format!(
+        "{{\"auths\":{{{}:{{{}}}}}}}",
+        go_json::quote(server),
+        fields.join(",")
+    )
 }
 
 fn check_env_sources(sources: &Sources) -> Result<(), String> {
