@@ -296,11 +296,51 @@ pub(super) fn finish(
     }));
 }
 
+/// [`finish`] for generators whose API errors print as kubectl prints any.
+pub(super) fn finish_object(
+    ctx: &mut Context<'_>,
+    kind: Kind,
+    value: Value,
+    common: Common,
+    out: &mut Output,
+) -> Result<(), String> {
+    finish(
+        ctx,
+        kind,
+        value,
+        common,
+        |e| super::errors::format_status(e, None),
+        out,
+    );
+    Ok(())
+}
+
 fn with_namespace(mut object: Object, kind: Kind, namespace: &str) -> Object {
     if kind.is_namespaced() {
         object.metadata_mut().namespace = Some(namespace.to_string());
     }
     object
+}
+
+/// Runs a generator whose name and common flags come first: parses its
+/// flags (usage errors in cobra's words), reads the NAME and the flags every
+/// generator has, then runs `body`, printing its error if it has one.
+pub(super) fn generate(
+    ctx: &mut Context<'_>,
+    rest: &[String],
+    own: &[Flag],
+    usage: &str,
+    body: impl FnOnce(&mut Context<'_>, &Parsed, String, Common, &mut Output) -> Result<(), String>,
+) -> Output {
+    let parsed = match parse(rest, own, usage) {
+        Ok(parsed) => parsed,
+        Err(out) => return *out,
+    };
+    guarded(|out| {
+        let name = name_of(&parsed, usage)?;
+        let common = common(ctx, &parsed, out)?;
+        body(ctx, &parsed, name, common, out)
+    })
 }
 
 /// Runs a generator body, printing its error if it has one.
@@ -765,38 +805,30 @@ fn role_binding(ctx: &mut Context<'_>, rest: &[String], binding: Binding) -> Out
     if binding == Binding::Namespaced {
         flags.push(Flag::string("role", None));
     }
-    let parsed = match parse(rest, &flags, usage) {
-        Ok(parsed) => parsed,
-        Err(out) => return *out,
-    };
-    guarded(|out| {
-        let name = name_of(&parsed, usage)?;
-        let common = common(ctx, &parsed, out)?;
-        let role_ref = role_ref(&parsed, binding)?;
-        let subjects = subjects(&parsed)?;
-        let mut meta = metadata(&name, &common);
-        if binding == Binding::Cluster {
-            meta.remove("namespace");
-        }
-        let mut value = json!({
-            "kind": kind_name,
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "metadata": meta,
-            "roleRef": role_ref,
-        });
-        if !subjects.is_empty() {
-            value["subjects"] = Value::Array(subjects);
-        }
-        finish(
-            ctx,
-            kind,
-            value,
-            common,
-            |e| super::errors::format_status(e, None),
-            out,
-        );
-        Ok(())
-    })
+    generate(
+        ctx,
+        rest,
+        &flags,
+        usage,
+        |ctx, parsed, name, common, out| {
+            let role_ref = role_ref(parsed, binding)?;
+            let subjects = subjects(parsed)?;
+            let mut meta = metadata(&name, &common);
+            if binding == Binding::Cluster {
+                meta.remove("namespace");
+            }
+            let mut value = json!({
+                "kind": kind_name,
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "metadata": meta,
+                "roleRef": role_ref,
+            });
+            if !subjects.is_empty() {
+                value["subjects"] = Value::Array(subjects);
+            }
+            finish_object(ctx, kind, value, common, out)
+        },
+    )
 }
 
 /// The `roleRef`: exactly one of `--clusterrole` and `--role`.
@@ -956,30 +988,8 @@ fn secret_generic(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         data.add_literals(&sources.literals)?;
         data.add_files(ctx.files, &sources.files)?;
         data.add_env_files(ctx.files, &sources.env_files)?;
-        let mut value = json!({
-            "kind": "Secret",
-            "apiVersion": "v1",
-            "metadata": metadata(&name, &common),
-        });
-        if !data.entries.is_empty() {
-            let encoded: Map<String, Value> = data
-                .entries
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(base64(v.as_bytes()))))
-                .collect();
-            value["data"] = Value::Object(encoded);
-        }
-        if let Some(kind) = parsed.value("type").filter(|t| !t.is_empty()) {
-            value["type"] = json!(kind);
-        }
-        finish(
-            ctx,
-            Kind::Secret,
-            value,
-            common,
-            |e| format!("error: failed to create secret {}", e.message()),
-            out,
-        );
+        let secret_type = parsed.value("type").filter(|t| !t.is_empty());
+        finish_secret(ctx, &name, common, &data, secret_type, out);
         Ok(())
     })
 }
@@ -999,13 +1009,7 @@ fn secret_docker_registry(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         Flag::strings("from-file", None),
         Flag::bool("append-hash", None),
     ];
-    let parsed = match parse(rest, &own, USAGE) {
-        Ok(parsed) => parsed,
-        Err(out) => return *out,
-    };
-    guarded(|out| {
-        let name = name_of(&parsed, USAGE)?;
-        let common = common(ctx, &parsed, out)?;
+    generate(ctx, rest, &own, USAGE, |ctx, parsed, name, common, out| {
         let text = |flag: &str| parsed.value(flag).unwrap_or_default().to_string();
         let (username, password, email) = (
             text("docker-username"),
@@ -1027,28 +1031,45 @@ fn secret_docker_registry(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         } else {
             data.add_files(ctx.files, &files)?;
         }
+        let secret_type = Some("kubernetes.io/dockerconfigjson");
+        finish_secret(ctx, &name, common, &data, secret_type, out);
+        Ok(())
+    })
+}
+
+/// Creates (or prints) a Secret of `data`, base64-encoded, with its type.
+fn finish_secret(
+    ctx: &mut Context<'_>,
+    name: &str,
+    common: Common,
+    data: &KeyedData,
+    secret_type: Option<&str>,
+    out: &mut Output,
+) {
+    let mut value = json!({
+        "kind": "Secret",
+        "apiVersion": "v1",
+        "metadata": metadata(name, &common),
+    });
+    if !data.entries.is_empty() {
         let encoded: Map<String, Value> = data
             .entries
             .iter()
             .map(|(k, v)| (k.clone(), json!(base64(v.as_bytes()))))
             .collect();
-        let value = json!({
-            "kind": "Secret",
-            "apiVersion": "v1",
-            "metadata": metadata(&name, &common),
-            "data": encoded,
-            "type": "kubernetes.io/dockerconfigjson",
-        });
-        finish(
-            ctx,
-            Kind::Secret,
-            value,
-            common,
-            |e| format!("error: failed to create secret {}", e.message()),
-            out,
-        );
-        Ok(())
-    })
+        value["data"] = Value::Object(encoded);
+    }
+    if let Some(secret_type) = secret_type {
+        value["type"] = json!(secret_type);
+    }
+    finish(
+        ctx,
+        Kind::Secret,
+        value,
+        common,
+        |e| format!("error: failed to create secret {}", e.message()),
+        out,
+    );
 }
 
 /// `{"auths":{SERVER:{"username":…,"password":…,"email":…,"auth":…}}}` as

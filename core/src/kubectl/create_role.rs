@@ -8,7 +8,7 @@
 use serde_json::{json, Map, Value};
 
 use super::args::{Flag, Parsed};
-use super::create::{common, finish, guarded, metadata, name_of, parse};
+use super::create::{finish_object, generate, metadata};
 use super::{Context, Output};
 use crate::api::Kind;
 
@@ -97,41 +97,33 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String], scope: Scope) -> Output {
     if scope == Scope::Cluster {
         flags.extend_from_slice(CLUSTER_ROLE_FLAGS);
     }
-    let parsed = match parse(rest, &flags, usage) {
-        Ok(parsed) => parsed,
-        Err(out) => return *out,
-    };
-    guarded(|out| {
-        let name = name_of(&parsed, usage)?;
-        let rule = rule_of(&parsed)?;
-        let common = common(ctx, &parsed, out)?;
-        validate(&rule, scope, out)?;
-        let mut meta = metadata(&name, &common);
-        let mut value = json!({
-            "kind": kind.name(),
-            "apiVersion": "rbac.authorization.k8s.io/v1",
-            "metadata": {},
-        });
-        if scope == Scope::Cluster {
-            meta.remove("namespace");
-        }
-        value["metadata"] = Value::Object(meta);
-        if rule.aggregation.is_empty() {
-            value["rules"] = Value::Array(policy_rules(&rule));
-        } else {
-            value["aggregationRule"] =
-                json!({ "clusterRoleSelectors": [{ "matchLabels": rule.aggregation }] });
-        }
-        finish(
-            ctx,
-            kind,
-            value,
-            common,
-            |e| super::errors::format_status(e, None),
-            out,
-        );
-        Ok(())
-    })
+    generate(
+        ctx,
+        rest,
+        &flags,
+        usage,
+        |ctx, parsed, name, common, out| {
+            let rule = rule_of(parsed)?;
+            validate(&rule, scope, out)?;
+            let mut meta = metadata(&name, &common);
+            let mut value = json!({
+                "kind": kind.name(),
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "metadata": {},
+            });
+            if scope == Scope::Cluster {
+                meta.remove("namespace");
+            }
+            value["metadata"] = Value::Object(meta);
+            if rule.aggregation.is_empty() {
+                value["rules"] = Value::Array(policy_rules(&rule));
+            } else {
+                value["aggregationRule"] =
+                    json!({ "clusterRoleSelectors": [{ "matchLabels": rule.aggregation }] });
+            }
+            finish_object(ctx, kind, value, common, out)
+        },
+    )
 }
 
 /// The flags as kubectl completes them: comma lists split, duplicates
