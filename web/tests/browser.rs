@@ -25,8 +25,15 @@ async fn mount_app() -> web_sys::Element {
 
 /// A keydown of Enter on an element, bubbling as a real one does.
 fn press_enter(target: &web_sys::EventTarget) {
+    press_enter_composing(target, false);
+}
+
+/// A keydown of Enter, as an IME sends it to confirm a conversion when
+/// `composing`.
+fn press_enter_composing(target: &web_sys::EventTarget, composing: bool) {
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("Enter");
+    init.set_is_composing(composing);
     init.set_bubbles(true);
     let enter = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
         .expect("a keydown event");
@@ -115,4 +122,45 @@ async fn the_editor_completes_field_names_and_documents_the_field_at_the_cursor(
         .query_selector(r#"[data-testid="completions"]"#)
         .expect("a valid selector")
         .is_none());
+}
+
+/// Japanese input: the Enter that confirms an IME conversion stays with the
+/// IME; in the terminal it runs nothing, in the editor it inserts nothing.
+#[wasm_bindgen_test]
+async fn enter_that_confirms_an_ime_conversion_is_left_to_the_ime() {
+    let root = mount_app().await;
+    let input: web_sys::HtmlInputElement = root
+        .query_selector(r#"[data-testid="terminal-input"]"#)
+        .expect("a valid selector")
+        .expect("the terminal's input")
+        .dyn_into()
+        .expect("an input element");
+    input.set_value("kubectl get ノード");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
+        .expect("dispatch input");
+    press_enter_composing(&input, true);
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(
+        !text.contains("$ kubectl get ノード"),
+        "the line ran: {text}"
+    );
+    assert_eq!(input.value(), "kubectl get ノード");
+
+    let area: web_sys::HtmlTextAreaElement = root
+        .query_selector(r#"[data-testid="editor-text"]"#)
+        .expect("a valid selector")
+        .expect("the editor's text")
+        .dyn_into()
+        .expect("a textarea");
+    area.set_value("metadata:\n  name: テスト");
+    area.set_selection_range(24, 24).expect("a caret");
+    press_enter_composing(&area, true);
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    assert_eq!(area.value(), "metadata:\n  name: テスト");
+    press_enter(&input);
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("$ kubectl get ノード"), "{text}");
 }

@@ -135,9 +135,11 @@ pub fn editor_panel(props: &EditorProps) -> Html {
         Callback::from(move |event: InputEvent| {
             let area: HtmlTextAreaElement = event.target_unchecked_into();
             track_cursor(&area);
-            let typed_a_key_character = event
-                .data()
-                .is_some_and(|d| d.chars().all(|c| c.is_ascii_alphanumeric()));
+            // While an IME composes (Japanese input), nothing is offered.
+            let typed_a_key_character = !event.is_composing()
+                && event
+                    .data()
+                    .is_some_and(|d| d.chars().all(|c| c.is_ascii_alphanumeric()));
             suggesting.set(Suggesting {
                 open: typed_a_key_character,
                 selected: 0,
@@ -178,7 +180,7 @@ pub fn editor_panel(props: &EditorProps) -> Html {
         let completions = completions.clone();
         let cursor = cursor.clone();
         Callback::from(move |event: KeyboardEvent| {
-            if event.is_composing() {
+            if event.is_composing() || event.key_code() == 229 {
                 return;
             }
             let area: HtmlTextAreaElement = event.target_unchecked_into();

@@ -58,6 +58,11 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
         let on_interrupt = props.on_interrupt.clone();
         let busy = props.busy;
         Callback::from(move |event: KeyboardEvent| {
+            // Keys that confirm an IME conversion (Japanese input) belong to
+            // the IME, not to the prompt.
+            if event.is_composing() || event.key_code() == 229 {
+                return;
+            }
             let key = event.key();
             match (key.as_str(), event.ctrl_key()) {
                 ("Enter", _) => {
