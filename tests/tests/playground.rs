@@ -108,11 +108,12 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
     // A link carrying one file, as Share writes it: base64url of JSON.
     let files = r#"[["mine.yaml","apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shared\n"]]"#;
     let payload = base64url(files.as_bytes());
+    // Another query makes it a new document, loaded whole, as a link from
+    // elsewhere is; no reload to race the navigation.
     client
-        .goto(&format!("{url}#files={payload}"))
+        .goto(&format!("{url}&link=1#files={payload}"))
         .await
         .expect("open the link");
-    client.refresh().await.expect("load the link");
     let notice = wait_for(client, r#"[data-testid="notice"]"#).await;
     assert_eq!(
         notice.text().await.expect("text"),
@@ -121,10 +122,9 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
     wait_for(client, r#"[data-testid="tab-mine.yaml"]"#).await;
 
     client
-        .goto(&format!("{url}#files=%%%not-base64"))
+        .goto(&format!("{url}&link=2#files=%%%not-base64"))
         .await
         .expect("open a bad link");
-    client.refresh().await.expect("load the bad link");
     let notice = wait_for(client, r#"[data-testid="notice"]"#).await;
     let text = notice.text().await.expect("text");
     assert!(text.starts_with("Could not open the shared link"), "{text}");
