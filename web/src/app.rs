@@ -17,6 +17,7 @@ use yew::prelude::*;
 
 use crate::components::cluster_view::{picture, ClusterView, Picture};
 use crate::components::editor::EditorPanel;
+use crate::components::splitter::{Orientation, Splitter};
 use crate::components::terminal::TerminalPanel;
 use crate::components::tutorial::TutorialPanel;
 use crate::mirror::{parse_event, Mirror, Next, KINDS};
@@ -56,6 +57,10 @@ pub enum Msg {
     Interrupt,
     /// `kubectl edit`'s buffer saved (true) or given up (false).
     FinishEdit(bool),
+    /// A splitter moved: the editor's share of the left columns.
+    ResizeColumns(u8),
+    /// A splitter moved: the upper row's share of the height.
+    ResizeRows(u8),
     /// Copy a link that carries the files.
     Share,
     /// Start over with a fresh cluster.
@@ -97,6 +102,22 @@ pub struct App {
     token: Option<String>,
     /// Server mode's state; None in the tab's mode.
     server: Option<ServerSide>,
+    /// The splitters: the editor's share of the left columns and the upper
+    /// row's share of the height, in percent.
+    layout: (u8, u8),
+}
+
+/// The splitters' limits and starting places, in percent.
+const LEFT_SHARE: (u8, u8, u8) = (20, 80, 45);
+const TOP_SHARE: (u8, u8, u8) = (25, 80, 55);
+
+/// The grid's sizes for the splitters' places, as CSS custom properties.
+fn layout_style((left, top): (u8, u8)) -> String {
+    format!(
+        "--editor-fr: {left}fr; --cluster-fr: {}fr; --upper-fr: {top}fr; --lower-fr: {}fr;",
+        100 - left,
+        100 - top
+    )
 }
 
 impl Component for App {
@@ -118,6 +139,14 @@ impl Component for App {
             _clock: clock,
             token,
             server: None,
+            layout: crate::services::storage::load_layout()
+                .map(|(left, top)| {
+                    (
+                        left.clamp(LEFT_SHARE.0, LEFT_SHARE.1),
+                        top.clamp(TOP_SHARE.0, TOP_SHARE.1),
+                    )
+                })
+                .unwrap_or((LEFT_SHARE.2, TOP_SHARE.2)),
         };
         update_progress(&mut app.playground);
         let saved = crate::services::storage::load_mode().map(|m| Mode::parse(&m));
@@ -191,6 +220,16 @@ impl Component for App {
                     Some(server) => server.terminal.scrollback.clear(),
                     None => self.playground.scrollback.clear(),
                 }
+                true
+            }
+            Msg::ResizeColumns(left) => {
+                self.layout.0 = left;
+                crate::services::storage::save_layout(self.layout.0, self.layout.1);
+                true
+            }
+            Msg::ResizeRows(top) => {
+                self.layout.1 = top;
+                crate::services::storage::save_layout(self.layout.0, self.layout.1);
                 true
             }
             Msg::FinishEdit(save) => {
@@ -345,7 +384,7 @@ impl Component for App {
             )
             .collect::<Vec<_>>();
         html! {
-            <main class="playground" data-testid="playground">
+            <main class="playground" data-testid="playground" style={layout_style(self.layout)}>
                 <header class="topbar">
                     <h1>{ "Sunaba" }</h1>
                     <span class="tagline">{ "a Kubernetes playground" }</span>
@@ -381,6 +420,16 @@ impl Component for App {
                     on_finish_edit={link.callback(Msg::FinishEdit)}
                 />
                 <ClusterView picture={self.picture.clone()} />
+                <Splitter orientation={Orientation::Vertical} value={self.layout.0}
+                    min={LEFT_SHARE.0} max={LEFT_SHARE.1}
+                    label="Resize the editor and the cluster view" testid="split-columns"
+                    before=".editor" after=".cluster-view"
+                    on_change={link.callback(Msg::ResizeColumns)} />
+                <Splitter orientation={Orientation::Horizontal} value={self.layout.1}
+                    min={TOP_SHARE.0} max={TOP_SHARE.1}
+                    label="Resize the panels and the terminal" testid="split-rows"
+                    before=".editor" after=".terminal"
+                    on_change={link.callback(Msg::ResizeRows)} />
                 <TerminalPanel
                     lines={lines}
                     prompt={prompt}

@@ -28,6 +28,16 @@ fn press_enter(target: &web_sys::EventTarget) {
     press_enter_composing(target, false);
 }
 
+/// A keydown of `key` on an element.
+fn press(target: &web_sys::EventTarget, key: &str) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("a keydown event");
+    target.dispatch_event(&event).expect("dispatch the key");
+}
+
 /// A keydown of Enter, as an IME sends it to confirm a conversion when
 /// `composing`.
 fn press_enter_composing(target: &web_sys::EventTarget, composing: bool) {
@@ -163,4 +173,44 @@ async fn enter_that_confirms_an_ime_conversion_is_left_to_the_ime() {
     gloo::timers::future::sleep(Duration::from_millis(20)).await;
     let text = root.text_content().unwrap_or_default();
     assert!(text.contains("$ kubectl get ノード"), "{text}");
+}
+
+/// The panels' splitters move from the keyboard: arrows by 5%, End to the
+/// limit; the grid follows and says so to screen readers.
+#[wasm_bindgen_test]
+async fn splitters_resize_the_panels_from_the_keyboard() {
+    let root = mount_app().await;
+    let find = |testid: &str| {
+        root.query_selector(&format!(r#"[data-testid="{testid}"]"#))
+            .expect("a valid selector")
+            .unwrap_or_else(|| panic!("{testid} is drawn"))
+    };
+    let columns = find("split-columns");
+    let before = columns.get_attribute("aria-valuenow").unwrap_or_default();
+    press(&columns, "ArrowRight");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    let after: u8 = find("split-columns")
+        .get_attribute("aria-valuenow")
+        .and_then(|v| v.parse().ok())
+        .expect("a value");
+    assert_eq!(after, before.parse::<u8>().expect("a value") + 5);
+    let style = find("playground")
+        .get_attribute("style")
+        .unwrap_or_default();
+    assert!(
+        style.contains(&format!("--editor-fr: {after}fr")),
+        "{style}"
+    );
+
+    let rows = find("split-rows");
+    press(&rows, "End");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    assert_eq!(
+        find("split-rows").get_attribute("aria-valuenow").as_deref(),
+        Some("80")
+    );
+    assert_eq!(
+        find("split-rows").get_attribute("role").as_deref(),
+        Some("separator")
+    );
 }

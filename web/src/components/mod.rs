@@ -3,5 +3,6 @@
 
 pub mod cluster_view;
 pub mod editor;
+pub mod splitter;
 pub mod terminal;
 pub mod tutorial;

@@ -97,6 +97,24 @@ fn remove_query() {
     }
 }
 
+/// Where the panels' layout is kept.
+const LAYOUT_KEY: &str = "sunaba/layout/v1";
+
+/// The splitters' positions chosen last (editor's share of the left
+/// columns, the upper row's share), in percent.
+pub fn load_layout() -> Option<(u8, u8)> {
+    let text = storage()?.get_item(LAYOUT_KEY).ok()??;
+    let (left, top) = text.split_once(',')?;
+    Some((left.parse().ok()?, top.parse().ok()?))
+}
+
+/// Keeps the splitters' positions for the next load.
+pub fn save_layout(left: u8, top: u8) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LAYOUT_KEY, &format!("{left},{top}"));
+    }
+}
+
 /// The mode chosen last, if any.
 pub fn load_mode() -> Option<String> {
     storage()?.get_item(MODE_KEY).ok()?
