@@ -1917,3 +1917,23 @@ async fn create_secret_docker_registry_writes_kubectls_config() {
     )
     .await;
 }
+
+/// `create ingress` builds kubectl's rules, paths, TLS entries and default
+/// backend, and refuses malformed rules as kubectl does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_ingress_builds_kubectls_rules_and_tls() {
+    check(
+        "ingress",
+        &[],
+        "$ kubectl create ingress simple --rule=foo.com/bar=svc1:8080,tls=my-cert -o yaml
+         $ kubectl create ingress multipath --class=default --rule=foo.com/=svc:port --rule=foo.com/admin/=svcadmin:portadmin --rule=bar.com/admin*=svc2:http,tls --annotation=a=b --annotation=c= -o json
+         $ kubectl create ing catch-all --default-backend=defaultsvc:http --rule=/path*=svc:8080,tls=secret1 --rule=x.com/*=svc:8080,tls=secret1 --dry-run=client -o yaml
+         $ kubectl create ingress none
+         $ kubectl create ingress bad --rule=foo.com=svc:80
+         $ kubectl create ingress bad --rule=foo.com/a=svc:80 --annotation=nokey
+         $ kubectl create ingress bad --default-backend=svc
+         $ kubectl get ingress",
+        include_str!("goldens/ingress.txt"),
+    )
+    .await;
+}

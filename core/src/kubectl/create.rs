@@ -57,8 +57,6 @@ const VALUE_FLAGS: &[&str] = &[
 const NOT_YET: &[&str] = &[
     "cronjob",
     "cj",
-    "ingress",
-    "ing",
     "job",
     "poddisruptionbudget",
     "pdb",
@@ -90,6 +88,7 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String], full: &[String]) -> Output {
         "serviceaccount" | "sa" => service_account(ctx, &args),
         "rolebinding" => role_binding(ctx, &args, Binding::Namespaced),
         "clusterrolebinding" => role_binding(ctx, &args, Binding::Cluster),
+        "ingress" | "ing" => super::create_ingress::run(ctx, &args),
         "role" => super::create_role::run(ctx, &args, super::create_role::Scope::Namespaced),
         "clusterrole" => super::create_role::run(ctx, &args, super::create_role::Scope::Cluster),
         other if NOT_YET.contains(&other) => {

@@ -30,6 +30,19 @@ enum Ty {
     RoleBinding,
     Subject,
     RoleRef,
+    Role,
+    ClusterRole,
+    PolicyRule,
+    AggregationRule,
+    Ingress,
+    IngressSpec,
+    IngressBackend,
+    IngressServiceBackend,
+    ServiceBackendPort,
+    IngressTls,
+    IngressRule,
+    HttpIngressRuleValue,
+    HttpIngressPath,
     Generic,
     ObjectMeta,
     OwnerReference,
@@ -164,6 +177,46 @@ fn fields(ty: Ty) -> &'static [(&'static str, Ty)] {
             ("namespace", Leaf),
         ],
         RoleRef => &[("apiGroup", Leaf), ("kind", Leaf), ("name", Leaf)],
+        Role => &[TOP[0], TOP[1], TOP[2], ("rules", PolicyRule)],
+        ClusterRole => &[
+            TOP[0],
+            TOP[1],
+            TOP[2],
+            ("rules", PolicyRule),
+            ("aggregationRule", AggregationRule),
+        ],
+        PolicyRule => &[
+            ("verbs", Leaf),
+            ("apiGroups", Leaf),
+            ("resources", Leaf),
+            ("resourceNames", Leaf),
+            ("nonResourceURLs", Leaf),
+        ],
+        AggregationRule => &[("clusterRoleSelectors", LabelSelector)],
+        Ingress => &[
+            TOP[0],
+            TOP[1],
+            TOP[2],
+            ("spec", IngressSpec),
+            ("status", Leaf),
+        ],
+        IngressSpec => &[
+            ("ingressClassName", Leaf),
+            ("defaultBackend", IngressBackend),
+            ("tls", IngressTls),
+            ("rules", IngressRule),
+        ],
+        IngressBackend => &[("service", IngressServiceBackend), ("resource", Leaf)],
+        IngressServiceBackend => &[("name", Leaf), ("port", ServiceBackendPort)],
+        ServiceBackendPort => &[("name", Leaf), ("number", Leaf)],
+        IngressTls => &[("hosts", Leaf), ("secretName", Leaf)],
+        IngressRule => &[("host", Leaf), ("http", HttpIngressRuleValue)],
+        HttpIngressRuleValue => &[("paths", HttpIngressPath)],
+        HttpIngressPath => &[
+            ("path", Leaf),
+            ("pathType", Leaf),
+            ("backend", IngressBackend),
+        ],
         Generic => &TOP,
         ObjectMeta => &[
             ("name", Leaf),
@@ -505,6 +558,9 @@ fn root_type(kind: Kind) -> Ty {
         Kind::Namespace => Namespace,
         Kind::ServiceAccount => ServiceAccount,
         Kind::RoleBinding | Kind::ClusterRoleBinding => RoleBinding,
+        Kind::Role => Role,
+        Kind::ClusterRole => ClusterRole,
+        Kind::Ingress => Ingress,
         _ => Generic,
     }
 }
@@ -523,7 +579,7 @@ pub fn with_zero_values(kind: Kind, value: &Value) -> Value {
         meta.entry("creationTimestamp").or_insert(Value::Null);
     }
     let status = match kind {
-        Kind::Service => Some(serde_json::json!({"loadBalancer": {}})),
+        Kind::Service | Kind::Ingress => Some(serde_json::json!({"loadBalancer": {}})),
         Kind::Pod | Kind::Deployment | Kind::ReplicaSet | Kind::Namespace => {
             Some(serde_json::json!({}))
         }

@@ -8,6 +8,7 @@ pub mod apply;
 pub mod args;
 pub mod cluster_info;
 pub mod create;
+pub mod create_ingress;
 pub mod create_role;
 pub mod delete;
 pub mod describe;
