@@ -176,6 +176,26 @@ async fn the_editor_completes_field_names_as_the_learner_types() {
         doc.starts_with("replicas <integer>: Number of desired pods."),
         "{doc}"
     );
+
+    // The same schemas, and kubectl's help, fetched beside the bundle.
+    type_line(client, "kubectl explain deploy.spec.replicas").await;
+    type_line(client, "kubectl get -h").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//pre[contains(., 'FIELD: replicas <integer>')]",
+        ))
+        .await
+        .expect("explain documents the field");
+    client
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath(
+            "//pre[contains(., 'Display one or many resources.')]",
+        ))
+        .await
+        .expect("get -h prints kubectl's help");
     browser.close().await;
 }
 

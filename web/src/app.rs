@@ -57,6 +57,8 @@ pub enum Msg {
     Interrupt,
     /// `kubectl edit`'s buffer saved (true) or given up (false).
     FinishEdit(bool),
+    /// The schemas and help texts arrived from beside the bundle.
+    DataLoaded,
     /// A splitter moved: the editor's share of the left columns.
     ResizeColumns(u8),
     /// A splitter moved: the upper row's share of the height.
@@ -149,6 +151,10 @@ impl Component for App {
                 .unwrap_or((LEFT_SHARE.2, TOP_SHARE.2)),
         };
         update_progress(&mut app.playground);
+        // In a browser (not the server-side renderer of the native tests).
+        if cfg!(target_arch = "wasm32") && crate::services::data::missing() {
+            crate::services::data::fetch_all(ctx.link().callback(|_| Msg::DataLoaded));
+        }
         let saved = crate::services::storage::load_mode().map(|m| Mode::parse(&m));
         if saved == Some(Mode::Server) && app.token.is_some() {
             app.enter_server_mode(ctx);
@@ -168,6 +174,7 @@ impl Component for App {
                 true
             }
             Msg::Tick => self.tick(),
+            Msg::DataLoaded => true,
             Msg::Edit(text) => {
                 self.playground.editor.edit(text);
                 self.save();

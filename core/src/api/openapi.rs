@@ -15,23 +15,49 @@ use serde_json::{Map, Value};
 
 use super::Kind;
 
-/// The document as shipped: `{"components":{"schemas":{…}}}`.
-pub const DOCUMENT: &str = include_str!("../../data/openapi-v1.33.json");
+/// The document as shipped in `core/data` (`{"components":{"schemas":{…}}}`),
+/// when it is built in (the `embedded-data` feature).
+#[cfg(feature = "embedded-data")]
+pub const EMBEDDED: Option<&str> = Some(include_str!("../../data/openapi-v1.33.json"));
+/// Not built in: the host installs the document ([`install`]).
+#[cfg(not(feature = "embedded-data"))]
+pub const EMBEDDED: Option<&str> = None;
+
+static SCHEMAS: OnceLock<Map<String, Value>> = OnceLock::new();
+
+/// The document's schemas, or none when it is not JSON of that shape.
+fn parse(document: &str) -> Map<String, Value> {
+    match serde_json::from_str::<Value>(document) {
+        Ok(mut document) => match document.pointer_mut("/components/schemas").map(Value::take) {
+            Some(Value::Object(schemas)) => schemas,
+            _ => Map::new(),
+        },
+        Err(_) => Map::new(),
+    }
+}
+
+/// Gives the schemas to a build without them built in (the web app fetches
+/// the document beside its bundle). Returns how many schemas it holds; the
+/// first installed document stays.
+pub fn install(document: &str) -> usize {
+    let _ = SCHEMAS.set(parse(document));
+    schemas().len()
+}
 
 /// The prefix of a reference to a named schema.
 pub const REF_PREFIX: &str = "#/components/schemas/";
 
-/// Every schema, by name (`io.k8s.api.core.v1.PodSpec`), parsed once.
+/// Every schema, by name (`io.k8s.api.core.v1.PodSpec`), parsed once;
+/// none until a build without them built in has been given them.
 pub fn schemas() -> &'static Map<String, Value> {
-    static SCHEMAS: OnceLock<Map<String, Value>> = OnceLock::new();
-    SCHEMAS.get_or_init(|| {
-        let document: Value =
-            serde_json::from_str(DOCUMENT).expect("the shipped OpenAPI document is JSON");
-        match document.pointer("/components/schemas") {
-            Some(Value::Object(schemas)) => schemas.clone(),
-            _ => Map::new(),
-        }
-    })
+    static NONE: OnceLock<Map<String, Value>> = OnceLock::new();
+    if let Some(schemas) = SCHEMAS.get() {
+        return schemas;
+    }
+    match EMBEDDED {
+        Some(document) => SCHEMAS.get_or_init(|| parse(document)),
+        None => NONE.get_or_init(Map::new),
+    }
 }
 
 /// The schema a `$ref` names, if it is one of ours.
@@ -48,6 +74,10 @@ pub const V2_REF_PREFIX: &str = "#/definitions/";
 /// description (no `allOf`), and `int-or-string` and quantities as strings.
 pub fn v2_definitions() -> &'static Map<String, Value> {
     static DEFINITIONS: OnceLock<Map<String, Value>> = OnceLock::new();
+    if schemas().is_empty() {
+        // Not installed yet: nothing to derive, and nothing to keep.
+        return schemas();
+    }
     DEFINITIONS.get_or_init(|| {
         schemas()
             .iter()
@@ -178,6 +208,12 @@ fn push_references(value: &'static Value, into: &mut Vec<&'static str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_that_is_not_the_schemas_gives_none() {
+        assert!(parse("not json").is_empty());
+        assert!(parse("{\"components\": 3}").is_empty());
+    }
 
     #[test]
     fn every_kind_the_cluster_serves_has_its_schema() {

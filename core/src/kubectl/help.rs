@@ -9,7 +9,22 @@ use std::sync::OnceLock;
 
 use super::Output;
 
-const DATA: &str = include_str!("../../data/kubectl-1.32-help.txt");
+/// The texts as shipped in `core/data`, when built in (`embedded-data`).
+#[cfg(feature = "embedded-data")]
+const EMBEDDED: Option<&str> = Some(include_str!("../../data/kubectl-1.32-help.txt"));
+#[cfg(not(feature = "embedded-data"))]
+const EMBEDDED: Option<&str> = None;
+
+/// Texts a host gave (the web app fetches them beside its bundle).
+static INSTALLED: OnceLock<String> = OnceLock::new();
+static TEXTS: OnceLock<Texts> = OnceLock::new();
+
+/// Gives the help texts to a build without them built in; returns how many
+/// commands they cover. The first texts given stay.
+pub fn install(data: &str) -> usize {
+    let _ = INSTALLED.set(data.to_string());
+    texts().help.len()
+}
 const HELP_MARK: &str = "### kubectl-help: ";
 const USAGE_MARK: &str = "### kubectl-help-usage";
 const OPTIONS_MARK: &str = "### kubectl-options";
@@ -23,30 +38,39 @@ struct Texts {
 }
 
 fn texts() -> &'static Texts {
-    static TEXTS: OnceLock<Texts> = OnceLock::new();
-    TEXTS.get_or_init(|| {
-        let mut texts = Texts {
-            help: BTreeMap::new(),
-            usage: "",
-            options: "",
-        };
-        let mut rest = DATA;
-        while let Some(start) = rest.find("### kubectl") {
-            let after = &rest[start..];
-            let (heading, body) = after.split_once('\n').unwrap_or((after, ""));
-            let end = body.find("\n### kubectl").map_or(body.len(), |i| i + 1);
-            let text = &body[..end];
-            if let Some(path) = heading.strip_prefix(HELP_MARK) {
-                texts.help.insert(path, text);
-            } else if heading == USAGE_MARK {
-                texts.usage = text;
-            } else if heading == OPTIONS_MARK {
-                texts.options = text;
-            }
-            rest = &body[end..];
+    static NONE: OnceLock<Texts> = OnceLock::new();
+    if let Some(texts) = TEXTS.get() {
+        return texts;
+    }
+    match INSTALLED.get().map(String::as_str).or(EMBEDDED) {
+        Some(data) => TEXTS.get_or_init(|| parse(data)),
+        None => NONE.get_or_init(|| parse("")),
+    }
+}
+
+/// The texts of the data file, by their `### kubectl-…` headings.
+fn parse(data: &'static str) -> Texts {
+    let mut texts = Texts {
+        help: BTreeMap::new(),
+        usage: "",
+        options: "",
+    };
+    let mut rest = data;
+    while let Some(start) = rest.find("### kubectl") {
+        let after = &rest[start..];
+        let (heading, body) = after.split_once('\n').unwrap_or((after, ""));
+        let end = body.find("\n### kubectl").map_or(body.len(), |i| i + 1);
+        let text = &body[..end];
+        if let Some(path) = heading.strip_prefix(HELP_MARK) {
+            texts.help.insert(path, text);
+        } else if heading == USAGE_MARK {
+            texts.usage = text;
+        } else if heading == OPTIONS_MARK {
+            texts.options = text;
         }
-        texts
-    })
+        rest = &body[end..];
+    }
+    texts
 }
 
 /// The help of the deepest command the arguments name (`create deployment`
