@@ -1937,3 +1937,30 @@ async fn create_ingress_builds_kubectls_rules_and_tls() {
     )
     .await;
 }
+
+/// `--append-hash` names configmaps and secrets as kubectl does: the
+/// SHA-256 of their identity, Go's JSON, ten letters without vowels.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn append_hash_names_configmaps_and_secrets_by_their_content() {
+    check(
+        "append-hash",
+        &[],
+        "$ kubectl create configmap cm --from-literal=a=b --from-literal=c=<&> --append-hash
+         $ kubectl create configmap empty --append-hash -o name
+         $ kubectl create secret generic s --from-literal=k=v --append-hash
+         $ kubectl create secret generic t --type=kubernetes.io/basic-auth --from-literal=username=u --from-literal=password=p --append-hash -o name
+         $ kubectl create secret docker-registry r --docker-username=u --docker-password=p --append-hash -o name",
+        "$ kubectl create configmap cm --from-literal=a=b --from-literal=c=<&> --append-hash
+configmap/cm-m94724c7c4 created
+$ kubectl create configmap empty --append-hash -o name
+configmap/empty-b6t642d2fb
+$ kubectl create secret generic s --from-literal=k=v --append-hash
+secret/s-c54ghmfcdb created
+$ kubectl create secret generic t --type=kubernetes.io/basic-auth --from-literal=username=u --from-literal=password=p --append-hash -o name
+secret/t-cmbb9g2h49
+$ kubectl create secret docker-registry r --docker-username=u --docker-password=p --append-hash -o name
+secret/r-mmbmthh8k5
+",
+    )
+    .await;
+}

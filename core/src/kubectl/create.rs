@@ -929,6 +929,10 @@ fn configmap(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         data.add_files(ctx.files, &sources.files)?;
         data.add_literals(&sources.literals)?;
         data.add_env_files(ctx.files, &sources.env_files)?;
+        let name = match parsed.flag("append-hash") {
+            true => format!("{name}-{}", content_hash(&configmap_identity(&name, &data))),
+            false => name,
+        };
         let mut value = json!({
             "kind": "ConfigMap",
             "apiVersion": "v1",
@@ -988,6 +992,7 @@ fn secret_generic(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         data.add_files(ctx.files, &sources.files)?;
         data.add_env_files(ctx.files, &sources.env_files)?;
         let secret_type = parsed.value("type").filter(|t| !t.is_empty());
+        let name = hashed_secret_name(&parsed, name, &data, secret_type.unwrap_or_default());
         finish_secret(ctx, &name, common, &data, secret_type, out);
         Ok(())
     })
@@ -1031,9 +1036,82 @@ fn secret_docker_registry(ctx: &mut Context<'_>, rest: &[String]) -> Output {
             data.add_files(ctx.files, &files)?;
         }
         let secret_type = Some("kubernetes.io/dockerconfigjson");
+        let name = hashed_secret_name(parsed, name, &data, "kubernetes.io/dockerconfigjson");
         finish_secret(ctx, &name, common, &data, secret_type, out);
         Ok(())
     })
+}
+
+/// `--append-hash`: the name with `-<hash>` of the Secret's identity.
+fn hashed_secret_name(
+    parsed: &Parsed,
+    name: String,
+    data: &KeyedData,
+    secret_type: &str,
+) -> String {
+    if !parsed.flag("append-hash") {
+        return name;
+    }
+    let encoded: Vec<(String, String)> = data
+        .entries
+        .iter()
+        .map(|(k, v)| (k.clone(), base64(v.as_bytes())))
+        .collect();
+    let identity = format!(
+        "{{\"data\":{},\"kind\":\"Secret\",\"name\":{},\"type\":{}}}",
+        go_string_map(&encoded),
+        go_json::quote(&name),
+        go_json::quote(secret_type)
+    );
+    format!("{name}-{}", content_hash(&identity))
+}
+
+/// What kubectl hashes for a ConfigMap: `{"data":…,"kind":"ConfigMap","name":…}`
+/// as Go's `json.Marshal` writes that map (keys sorted).
+fn configmap_identity(name: &str, data: &KeyedData) -> String {
+    let entries: Vec<(String, String)> = data
+        .entries
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    format!(
+        "{{\"data\":{},\"kind\":\"ConfigMap\",\"name\":{}}}",
+        go_string_map(&entries),
+        go_json::quote(name)
+    )
+}
+
+/// A `map[string]string` as Go's JSON writes it, keys sorted (kubectl's
+/// generators start from an empty map, so no data is `{}`).
+fn go_string_map(entries: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = entries.iter().collect();
+    sorted.sort();
+    let fields: Vec<String> = sorted
+        .iter()
+        .map(|(k, v)| format!("{}:{}", go_json::quote(k), go_json::quote(v)))
+        .collect();
+    format!("{{{}}}", fields.join(","))
+}
+
+/// kubectl's name suffix: the first ten hex digits of the SHA-256, with
+/// `0`, `1`, `3`, `a`, `e` turned into `g`, `h`, `k`, `m`, `t` (no vowels,
+/// no look-alike digits).
+fn content_hash(identity: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(identity.as_bytes());
+    digest
+        .iter()
+        .flat_map(|byte| [byte >> 4, byte & 0xf])
+        .take(10)
+        .map(|nibble| match nibble {
+            0 => 'g',
+            1 => 'h',
+            3 => 'k',
+            0xa => 'm',
+            0xe => 't',
+            n => char::from_digit(u32::from(n), 16).unwrap_or('0'),
+        })
+        .collect()
 }
 
 /// Creates (or prints) a Secret of `data`, base64-encoded, with its type.
