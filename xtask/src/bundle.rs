@@ -43,6 +43,7 @@ pub fn build_web() -> Result<(), String> {
             .args(["--target", "web", "--no-typescript", "--out-dir"])
             .arg(&stage),
     )?;
+    optimize(&stage.join("sunaba_web_bg.wasm"))?;
     copy(&root.join("index.html"), &stage.join("index.html"))?;
     copy(&root.join("web/style.css"), &stage.join("style.css"))?;
     // Core's data, which the web build leaves out and fetches from here.
@@ -51,6 +52,28 @@ pub fn build_web() -> Result<(), String> {
     }
     sync_dir(&stage, &dist_dir())?;
     report_sizes(&dist_dir())
+}
+
+/// Shrinks the module with `wasm-opt -Oz` (about 12% smaller gzipped), with
+/// the WebAssembly features rustc's output uses.
+fn optimize(wasm: &Path) -> Result<(), String> {
+    let optimized = wasm.with_extension("opt.wasm");
+    cmd::run(
+        tools::wasm_opt()?
+            .arg("-Oz")
+            .args([
+                "--enable-bulk-memory",
+                "--enable-reference-types",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-nontrapping-float-to-int",
+                "--enable-multivalue",
+            ])
+            .arg(wasm)
+            .arg("-o")
+            .arg(&optimized),
+    )?;
+    fs::rename(&optimized, wasm).map_err(|err| format!("cannot replace {}: {err}", wasm.display()))
 }
 
 fn copy(from: &Path, to: &Path) -> Result<(), String> {

@@ -27,6 +27,31 @@ pub fn pinned_wasm_bindgen_version() -> Result<String, String> {
     Err("Cargo.lock has no wasm-bindgen package".into())
 }
 
+/// The binaryen release whose `wasm-opt` shrinks the web bundle. Debian's
+/// (108) cannot read the module rustc writes (`table.fill`), so it comes
+/// from the npm registry and runs on the machine's Node.js.
+const BINARYEN: &str = "binaryen@132.0.0";
+
+/// `wasm-opt` as a command (`node …/wasm-opt`), installed into
+/// `target/tools/binaryen` with npm when missing.
+pub fn wasm_opt() -> Result<Command, String> {
+    let prefix = cmd::workspace_root().join("target/tools/binaryen");
+    let script = prefix.join("node_modules/binaryen/bin/wasm-opt");
+    if !script.is_file() {
+        fs::create_dir_all(&prefix)
+            .map_err(|err| format!("cannot create {}: {err}", prefix.display()))?;
+        cmd::run(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&prefix)
+                .arg(BINARYEN),
+        )?;
+    }
+    let mut command = Command::new("node");
+    command.arg(script);
+    Ok(command)
+}
+
 /// Adds the wasm32 target when the toolchain lacks it (rust-toolchain.toml lists it,
 /// but an already-installed toolchain does not always pick that up).
 pub fn ensure_wasm_target() -> Result<(), String> {
