@@ -282,11 +282,15 @@ async fn check(name: &str, extra: &[(&str, &str)], script: &str, expected: &str)
 /// As [`check`], with kubectl 1.32 alone: for what changed in 1.33 (help
 /// texts), where only the version Sunaba emulates can agree with core.
 async fn check_1_32(name: &str, extra: &[(&str, &str)], script: &str, expected: &str) {
-    let only_1_32: Vec<PathBuf> = kubectls()
+    check_with(kubectls_1_32(), name, extra, script, expected).await;
+}
+
+/// [`kubectls`] less gcloud's dispatcher (which runs 1.33 here).
+fn kubectls_1_32() -> Vec<PathBuf> {
+    kubectls()
         .into_iter()
         .filter(|p| std::env::var_os("SUNABA_KUBECTL").is_some() || p.ends_with("kubectl.1.32"))
-        .collect();
-    check_with(only_1_32, name, extra, script, expected).await;
+        .collect()
 }
 
 async fn check_with(
@@ -1743,11 +1747,7 @@ if [ $n = 1 ]; then sed -i "$(cat "$dir/change")" "$1"; fi
 /// kubectl does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edit_opens_kubectls_buffer_and_patches_what_was_saved() {
-    let only_1_32: Vec<PathBuf> = kubectls()
-        .into_iter()
-        .filter(|p| std::env::var_os("SUNABA_KUBECTL").is_some() || p.ends_with("kubectl.1.32"))
-        .collect();
-    for binary in only_1_32 {
+    for binary in kubectls_1_32() {
         let mut playground = Playground::start(binary, "edit", &[]).await;
         playground
             .transcript("$ kubectl apply -f simple-deployment.yaml")

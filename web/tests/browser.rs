@@ -23,6 +23,15 @@ async fn mount_app() -> web_sys::Element {
     root
 }
 
+/// The element with this `data-testid`, as the type it is.
+fn by_testid<T: JsCast>(root: &web_sys::Element, testid: &str) -> T {
+    root.query_selector(&format!(r#"[data-testid="{testid}"]"#))
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("{testid} is drawn"))
+        .dyn_into()
+        .unwrap_or_else(|_| panic!("{testid} is the element expected"))
+}
+
 /// A keydown of Enter on an element, bubbling as a real one does.
 fn press_enter(target: &web_sys::EventTarget) {
     press_enter_composing(target, false);
@@ -63,12 +72,7 @@ async fn app_mounts_and_draws_the_nodes() {
 #[wasm_bindgen_test]
 async fn typing_a_command_in_the_terminal_draws_its_pod() {
     let root = mount_app().await;
-    let input: web_sys::HtmlInputElement = root
-        .query_selector(r#"[data-testid="terminal-input"]"#)
-        .expect("a valid selector")
-        .expect("the terminal's input")
-        .dyn_into()
-        .expect("an input element");
+    let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
     input.set_value("kubectl apply -f simple-pod.yaml");
     input
         .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
@@ -88,12 +92,7 @@ async fn typing_a_command_in_the_terminal_draws_its_pod() {
 #[wasm_bindgen_test]
 async fn the_editor_completes_field_names_and_documents_the_field_at_the_cursor() {
     let root = mount_app().await;
-    let area: web_sys::HtmlTextAreaElement = root
-        .query_selector(r#"[data-testid="editor-text"]"#)
-        .expect("a valid selector")
-        .expect("the editor's text")
-        .dyn_into()
-        .expect("a textarea");
+    let area: web_sys::HtmlTextAreaElement = by_testid(&root, "editor-text");
     let text = "apiVersion: apps/v1\nkind: Deployment\nspec:\n  repl";
     area.set_value(text);
     area.set_selection_range(text.len() as u32, text.len() as u32)
@@ -139,12 +138,7 @@ async fn the_editor_completes_field_names_and_documents_the_field_at_the_cursor(
 #[wasm_bindgen_test]
 async fn enter_that_confirms_an_ime_conversion_is_left_to_the_ime() {
     let root = mount_app().await;
-    let input: web_sys::HtmlInputElement = root
-        .query_selector(r#"[data-testid="terminal-input"]"#)
-        .expect("a valid selector")
-        .expect("the terminal's input")
-        .dyn_into()
-        .expect("an input element");
+    let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
     input.set_value("kubectl get ノード");
     input
         .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
@@ -158,12 +152,7 @@ async fn enter_that_confirms_an_ime_conversion_is_left_to_the_ime() {
     );
     assert_eq!(input.value(), "kubectl get ノード");
 
-    let area: web_sys::HtmlTextAreaElement = root
-        .query_selector(r#"[data-testid="editor-text"]"#)
-        .expect("a valid selector")
-        .expect("the editor's text")
-        .dyn_into()
-        .expect("a textarea");
+    let area: web_sys::HtmlTextAreaElement = by_testid(&root, "editor-text");
     area.set_value("metadata:\n  name: テスト");
     area.set_selection_range(24, 24).expect("a caret");
     press_enter_composing(&area, true);
@@ -180,11 +169,7 @@ async fn enter_that_confirms_an_ime_conversion_is_left_to_the_ime() {
 #[wasm_bindgen_test]
 async fn splitters_resize_the_panels_from_the_keyboard() {
     let root = mount_app().await;
-    let find = |testid: &str| {
-        root.query_selector(&format!(r#"[data-testid="{testid}"]"#))
-            .expect("a valid selector")
-            .unwrap_or_else(|| panic!("{testid} is drawn"))
-    };
+    let find = |testid: &str| by_testid::<web_sys::Element>(&root, testid);
     let columns = find("split-columns");
     let before = columns.get_attribute("aria-valuenow").unwrap_or_default();
     press(&columns, "ArrowRight");

@@ -712,13 +712,7 @@ fn service_value(
 /// `kubectl create namespace NAME`.
 fn namespace(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     const USAGE: &str = "create namespace";
-    let parsed = match parse(rest, &[], USAGE) {
-        Ok(parsed) => parsed,
-        Err(out) => return *out,
-    };
-    guarded(|out| {
-        let name = name_of(&parsed, USAGE)?;
-        let common = common(ctx, &parsed, out)?;
+    generate(ctx, rest, &[], USAGE, |ctx, _, name, common, out| {
         let mut meta = Map::new();
         meta.insert("name".into(), json!(name));
         meta.insert("creationTimestamp".into(), Value::Null);
@@ -729,15 +723,7 @@ fn namespace(ctx: &mut Context<'_>, rest: &[String]) -> Output {
             "spec": {},
             "status": {},
         });
-        finish(
-            ctx,
-            Kind::Namespace,
-            value,
-            common,
-            |e| super::errors::format_status(e, None),
-            out,
-        );
-        Ok(())
+        finish_object(ctx, Kind::Namespace, value, common, out)
     })
 }
 
@@ -746,13 +732,7 @@ fn namespace(ctx: &mut Context<'_>, rest: &[String]) -> Output {
 /// `kubectl create serviceaccount NAME`.
 fn service_account(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     const USAGE: &str = "create serviceaccount";
-    let parsed = match parse(rest, &[], USAGE) {
-        Ok(parsed) => parsed,
-        Err(out) => return *out,
-    };
-    guarded(|out| {
-        let name = name_of(&parsed, USAGE)?;
-        let common = common(ctx, &parsed, out)?;
+    generate(ctx, rest, &[], USAGE, |ctx, _, name, common, out| {
         let value = json!({
             "kind": "ServiceAccount",
             "apiVersion": "v1",
@@ -916,44 +896,44 @@ const SOURCE_FLAGS: [Flag; 4] = [
 /// `kubectl create configmap NAME [--from-file=…] [--from-literal=k=v] [--from-env-file=…]`.
 fn configmap(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     const USAGE: &str = "create configmap";
-    let parsed = match parse(rest, &SOURCE_FLAGS, USAGE) {
-        Ok(parsed) => parsed,
-        Err(out) => return *out,
-    };
-    guarded(|out| {
-        let name = name_of(&parsed, USAGE)?;
-        let common = common(ctx, &parsed, out)?;
-        let sources = Sources::of(&parsed);
-        check_env_sources(&sources)?;
-        let mut data = KeyedData::new(Store::ConfigMap(name.clone()));
-        data.add_files(ctx.files, &sources.files)?;
-        data.add_literals(&sources.literals)?;
-        data.add_env_files(ctx.files, &sources.env_files)?;
-        let name = match parsed.flag("append-hash") {
-            true => format!("{name}-{}", content_hash(&configmap_identity(&name, &data))),
-            false => name,
-        };
-        let mut value = json!({
-            "kind": "ConfigMap",
-            "apiVersion": "v1",
-            "metadata": metadata(&name, &common),
-        });
-        if !data.entries.is_empty() {
-            value["data"] = json!(data.entries);
-        }
-        finish(
-            ctx,
-            Kind::ConfigMap,
-            value,
-            common,
-            |e| format!("error: failed to create configmap: {}", e.message()),
-            out,
-        );
-        Ok(())
-    })
+    generate(
+        ctx,
+        rest,
+        &SOURCE_FLAGS,
+        USAGE,
+        |ctx, parsed, name, common, out| {
+            let sources = Sources::of(parsed);
+            check_env_sources(&sources)?;
+            let mut data = KeyedData::new(Store::ConfigMap(name.clone()));
+            data.add_files(ctx.files, &sources.files)?;
+            data.add_literals(&sources.literals)?;
+            data.add_env_files(ctx.files, &sources.env_files)?;
+            let name = match parsed.flag("append-hash") {
+                true => format!("{name}-{}", content_hash(&configmap_identity(&name, &data))),
+                false => name,
+            };
+            let mut value = json!({
+                "kind": "ConfigMap",
+                "apiVersion": "v1",
+                "metadata": metadata(&name, &common),
+            });
+            if !data.entries.is_empty() {
+                value["data"] = json!(data.entries);
+            }
+            finish(
+                ctx,
+                Kind::ConfigMap,
+                value,
+                common,
+                |e| format!("error: failed to create configmap: {}", e.message()),
+                out,
+            );
+            Ok(())
+        },
+    )
 }
 
-/// `kubectl create secret generic NAME …` (the other secret types are not generated yet).
+/// `kubectl create secret generic|docker-registry NAME …` (`tls` is not generated yet).
 fn secret(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     let Some((at, word)) = subcommand(rest) else {
         let mut out = Output::default();
@@ -978,21 +958,15 @@ fn secret_generic(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     const USAGE: &str = "create secret generic";
     let mut own = SOURCE_FLAGS.to_vec();
     own.push(Flag::string("type", None));
-    let parsed = match parse(rest, &own, USAGE) {
-        Ok(parsed) => parsed,
-        Err(out) => return *out,
-    };
-    guarded(|out| {
-        let name = name_of(&parsed, USAGE)?;
-        let common = common(ctx, &parsed, out)?;
-        let sources = Sources::of(&parsed);
+    generate(ctx, rest, &own, USAGE, |ctx, parsed, name, common, out| {
+        let sources = Sources::of(parsed);
         check_env_sources(&sources)?;
         let mut data = KeyedData::new(Store::Secret);
         data.add_literals(&sources.literals)?;
         data.add_files(ctx.files, &sources.files)?;
         data.add_env_files(ctx.files, &sources.env_files)?;
         let secret_type = parsed.value("type").filter(|t| !t.is_empty());
-        let name = hashed_secret_name(&parsed, name, &data, secret_type.unwrap_or_default());
+        let name = hashed_secret_name(parsed, name, &data, secret_type.unwrap_or_default());
         finish_secret(ctx, &name, common, &data, secret_type, out);
         Ok(())
     })

@@ -10,11 +10,12 @@
 
 use serde_json::{Map, Value};
 
-use super::args::{self, Flag};
+use super::args::Flag;
 use super::errors::format_status;
 use super::get::output::{self, Format};
+use super::print_flags;
 use super::resource_args::{self, Request};
-use super::{usage_error, Context, Output};
+use super::{Context, Output};
 use crate::api::{decode, Kind, StatusError};
 use crate::apiserver::patch::{self, FieldValidation, PatchType};
 use crate::apiserver::WriteOptions;
@@ -74,14 +75,10 @@ pub struct EditSession {
 
 /// Runs `kubectl edit`: fetches the objects and opens the edit.
 pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
-    let parsed = match args::parse(rest, FLAGS) {
-        Ok(parsed) => parsed,
-        Err(e) => return usage_error("edit", &e),
+    let (parsed, mut out) = match print_flags::parse_changing("edit", rest, FLAGS) {
+        Ok(ready) => ready,
+        Err(usage) => return *usage,
     };
-    let mut out = Output::default();
-    for warning in &parsed.warnings {
-        out.err(warning);
-    }
     let request = Request {
         args: &parsed.positionals,
         filenames: parsed.all("filename"),
