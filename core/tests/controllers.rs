@@ -1260,6 +1260,56 @@ fn a_node_selector_no_node_matches_leaves_the_pod_pending_with_the_real_message(
     assert_eq!(phase(&pod), "Running");
 }
 
+const SSD_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ssd\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: nginx\n    image: nginx:1.25\n";
+
+/// The FailedScheduling event's count: the attempts that failed.
+fn failed_attempts(cluster: &Cluster, pod: &str) -> i32 {
+    let object = get(cluster, Kind::Pod, pod);
+    events(cluster, &object)
+        .iter()
+        .filter(|e| e.reason == "FailedScheduling")
+        .map(|e| e.count)
+        .sum()
+}
+
+#[test]
+fn a_pod_that_fits_nowhere_is_tried_as_its_back_off_allows_not_on_every_change() {
+    let mut cluster = cluster();
+    apply(&mut cluster, SSD_POD);
+    // A node changes every half second for 20 s; none of it makes room.
+    for i in 0..40 {
+        cluster.advance(500);
+        kubectl(
+            &mut cluster,
+            &format!("label node sunaba-worker2 tick={i} --overwrite"),
+        );
+    }
+    // Attempts at 0, 1, 3, 7 and 15 s: back-offs of 1, 2, 4 and 8 s.
+    assert_eq!(failed_attempts(&cluster, "ssd"), 5);
+    cluster.advance(10_000);
+    assert_eq!(failed_attempts(&cluster, "ssd"), 6, "at 25 s, after 10 s");
+    assert_eq!(phase(&pod_named(&cluster, "ssd")), "Pending");
+}
+
+#[test]
+fn a_pod_no_change_could_help_is_tried_again_after_five_minutes() {
+    let mut cluster = cluster();
+    apply(&mut cluster, SSD_POD);
+    cluster.advance(299_000);
+    assert_eq!(failed_attempts(&cluster, "ssd"), 1, "nothing changed");
+    cluster.advance(1_000);
+    assert_eq!(failed_attempts(&cluster, "ssd"), 2, "flushed at 5 min");
+    // Room made during the second back-off (2 s) is used when it ends.
+    kubectl(&mut cluster, "label node sunaba-worker disktype=ssd");
+    cluster.advance(1_999);
+    assert_eq!(node_of(&pod_named(&cluster, "ssd")), None);
+    cluster.advance(1);
+    assert_eq!(
+        node_of(&pod_named(&cluster, "ssd")).as_deref(),
+        Some("sunaba-worker")
+    );
+}
+
 #[test]
 fn a_toleration_for_the_control_plane_taint_lets_a_pod_run_there() {
     let mut cluster = cluster();

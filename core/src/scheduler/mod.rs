@@ -2,7 +2,10 @@
 //! cordons, taints and tolerations, nodeSelector, required node affinity and
 //! free resources, scores the rest (least allocated, balanced, spread), and
 //! explains a pod that fits nowhere with the real `0/N nodes are available`
-//! message.
+//! message. Pods that fit nowhere wait in [`queue`] and are tried again
+//! as the real scheduling queue tries them.
+
+pub mod queue;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,8 +53,9 @@ pub struct Scheduler {
     assigned: FxHashMap<ObjectKey, (String, Request, String)>,
     /// Pods of each owner (by uid) on each node, for spreading.
     owner_counts: FxHashMap<String, FxHashMap<String, i64>>,
-    /// Pods that did not fit, retried when the cluster changes.
-    pending: BTreeSet<ObjectKey>,
+    /// Pods that did not fit, tried again after their back-off once the
+    /// cluster changes.
+    unschedulable: queue::UnschedulablePods,
     /// The control-plane host, for the events' reporting instance.
     host: String,
 }
@@ -80,7 +84,7 @@ impl Scheduler {
             };
             info.max_pods = quantity("pods").and_then(resources::bytes).unwrap_or(110);
         }
-        self.pending.iter().cloned().collect()
+        self.unschedulable.move_all()
     }
 
     fn observe_pod(&mut self, key: ObjectKey, pod: &Pod, event: WatchEventType) -> Vec<ObjectKey> {
@@ -93,7 +97,7 @@ impl Scheduler {
         let freed = self.unaccount(&key);
         match node {
             Some(node) if counts => {
-                self.pending.remove(&key);
+                self.unschedulable.forget(&key);
                 self.account(key, node, pod);
                 Vec::new()
             }
@@ -104,9 +108,9 @@ impl Scheduler {
                 vec![key]
             }
             _ => {
-                self.pending.remove(&key);
+                self.unschedulable.forget(&key);
                 if freed {
-                    self.pending.iter().cloned().collect()
+                    self.unschedulable.move_all()
                 } else {
                     Vec::new()
                 }
@@ -236,7 +240,10 @@ impl Controller for Scheduler {
             .as_ref()
             .and_then(|s| s.node_name.as_deref())
             .is_some_and(|n| !n.is_empty());
-        if bound || pod.metadata.deletion_timestamp.is_some() {
+        if bound
+            || pod.metadata.deletion_timestamp.is_some()
+            || !self.unschedulable.may_try(key, ctx.now)
+        {
             return Vec::new();
         }
         let request = pod_request(pod);
@@ -257,7 +264,7 @@ impl Controller for Scheduler {
         match self.best_node(&feasible, request, owner, object.uid()) {
             Some(node) => {
                 let node = node.to_string();
-                self.pending.remove(key);
+                self.unschedulable.forget(key);
                 vec![
                     Action::Bind(key.clone(), node.clone()),
                     Action::Record(NewEvent {
@@ -273,9 +280,11 @@ impl Controller for Scheduler {
                 ]
             }
             None => {
-                self.pending.insert(key.clone());
+                let [backoff, flush] = self.unschedulable.failed(key, ctx.now);
                 let message = unschedulable_message(self.nodes.len(), &failures);
                 vec![
+                    Action::RequeueAfter(backoff),
+                    Action::RequeueAfter(flush),
                     Action::MarkUnschedulable(key.clone(), message.clone()),
                     Action::Record(NewEvent {
                         involved: reference_to(object),
