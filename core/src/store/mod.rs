@@ -89,6 +89,51 @@ pub struct Expired {
 /// One row of a kind's table: (namespace, name) and the object.
 type TableEntry<'s> = (&'s (String, String), &'s Arc<Object>);
 
+/// A table key's (namespace, name), borrowed: lookups compare it with the
+/// stored `(String, String)` keys without building one.
+trait NamePair {
+    fn parts(&self) -> (&str, &str);
+}
+
+impl NamePair for (String, String) {
+    fn parts(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl NamePair for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn NamePair + 'a> for (String, String) {
+    fn borrow(&self) -> &(dyn NamePair + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn NamePair + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn NamePair + '_ {}
+
+impl PartialOrd for dyn NamePair + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn NamePair + '_ {
+    /// The order of `(String, String)`: namespace, then name.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
 /// How many changes the watch log keeps by default.
 pub const DEFAULT_WATCH_LOG: usize = 8192;
 
@@ -165,7 +210,7 @@ impl Store {
     pub fn get(&self, key: &ObjectKey) -> Option<&Arc<Object>> {
         self.tables
             .get(&key.kind)?
-            .get(&(key.namespace.clone(), key.name.clone()))
+            .get(&(key.namespace.as_str(), key.name.as_str()) as &dyn NamePair)
     }
 
     /// Looks an object up by its parts.
@@ -173,7 +218,7 @@ impl Store {
         let namespace = if kind.is_namespaced() { namespace } else { "" };
         self.tables
             .get(&kind)?
-            .get(&(namespace.to_string(), name.to_string()))
+            .get(&(namespace, name) as &dyn NamePair)
     }
 
     /// Every object of a kind, in one namespace or all, in etcd key order
@@ -226,7 +271,7 @@ impl Store {
         let old = self
             .tables
             .get_mut(&key.kind)?
-            .remove(&(key.namespace.clone(), key.name.clone()))?;
+            .remove(&(key.namespace.as_str(), key.name.as_str()) as &dyn NamePair)?;
         self.unindex(&old);
         self.resource_version += 1;
         let mut last = Object::clone(&old);
