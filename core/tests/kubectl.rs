@@ -115,7 +115,7 @@ fn apply_reports_file_and_server_errors_as_kubectl_does() {
             stderr: error: the path "missing.yaml" does not exist
             exit: 1
             $ kubectl apply -f broken.yaml
-            stderr: error: error parsing broken.yaml: error converting YAML to JSON: yaml: line 6: did not find expected node content
+            stderr: error: error parsing broken.yaml: error converting YAML to JSON: yaml: line 5: did not find expected node content
             exit: 1
             $ kubectl apply -f typo.yaml
             stderr: Error from server (BadRequest): error when creating "typo.yaml": Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].imag"

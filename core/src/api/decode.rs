@@ -75,6 +75,21 @@ pub enum DecodeError {
 }
 
 impl DecodeError {
+    /// The line kubectl's YAML library (go-yaml v2) names for a syntax
+    /// error: the problem's line for a scanner error, but for a parser
+    /// error the problem's line counted from 0 (so none on the first line).
+    pub fn kubectl_line(&self) -> Option<usize> {
+        let DecodeError::Syntax { line, message, .. } = self else {
+            return None;
+        };
+        let line = (*line)?;
+        if is_parser_problem(message) {
+            Some(line - 1).filter(|l| *l > 0)
+        } else {
+            Some(line)
+        }
+    }
+
     /// The message the API server (or kubectl, for syntax) gives.
     pub fn message(&self) -> String {
         match self {
@@ -84,7 +99,7 @@ impl DecodeError {
             DecodeError::TooDeep { line } => format!(
                 "yaml: line {line}: exceeded max depth of {MAX_NESTING}"
             ),
-            DecodeError::Syntax { line, message, .. } => match line {
+            DecodeError::Syntax { message, .. } => match self.kubectl_line() {
                 Some(line) => format!("yaml: line {line}: {message}"),
                 None => format!("yaml: {message}"),
             },
@@ -159,6 +174,24 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, DecodeError> {
         }
     }
     Ok(documents)
+}
+
+/// Whether libyaml's parser (not its scanner) reports this problem.
+fn is_parser_problem(message: &str) -> bool {
+    const PARSER_PROBLEMS: &[&str] = &[
+        "did not find expected <stream-start>",
+        "did not find expected <document start>",
+        "did not find expected node content",
+        "did not find expected '-' indicator",
+        "did not find expected key",
+        "did not find expected ',' or ']'",
+        "did not find expected ',' or '}'",
+        "found duplicate %YAML directive",
+        "found incompatible YAML document",
+        "found duplicate %TAG directive",
+        "found undefined tag handle",
+    ];
+    PARSER_PROBLEMS.iter().any(|p| message.starts_with(p))
 }
 
 fn syntax_error(err: serde_yaml::Error) -> DecodeError {
@@ -355,6 +388,37 @@ mod tests {
             err.message().starts_with("yaml: line 2: "),
             "{}",
             err.message()
+        );
+    }
+
+    #[test]
+    fn parser_errors_name_the_line_as_go_yaml_does() {
+        let message = |text: &str| parse_documents(text).expect_err("bad").message();
+        // Parser errors: the problem's line counted from 0.
+        assert_eq!(
+            message("a: 1\nnot: [yaml"),
+            "yaml: line 2: did not find expected ',' or ']'"
+        );
+        assert_eq!(
+            message("not: [yaml"),
+            "yaml: line 1: did not find expected ',' or ']'"
+        );
+        assert_eq!(
+            message("[a, b}\n"),
+            "yaml: did not find expected ',' or ']'"
+        );
+        assert_eq!(
+            message("a:\n    b: x\n  c: {}\n"),
+            "yaml: line 2: did not find expected key"
+        );
+        // Scanner errors: the problem's line.
+        assert_eq!(
+            message("a: b\n  c: d\n"),
+            "yaml: line 2: mapping values are not allowed in this context"
+        );
+        assert_eq!(
+            message("a: \"open\n"),
+            "yaml: line 2: found unexpected end of stream"
         );
     }
 

@@ -169,11 +169,11 @@ fn apply_source(
 ) -> bool {
     let documents = match decode::parse_documents(&source.text) {
         Ok(documents) => documents,
-        Err(DecodeError::Syntax { message, line, .. }) => {
-            let at = line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        Err(err @ DecodeError::Syntax { .. }) => {
             out.fail(format!(
-                "error: error parsing {}: error converting YAML to JSON: yaml: {at}{message}",
-                source.name
+                "error: error parsing {}: error converting YAML to JSON: {}",
+                source.name,
+                err.message()
             ));
             return false;
         }
