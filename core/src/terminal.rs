@@ -3,9 +3,12 @@
 //! editor's (or the disk's) files, and, after `exec -it` or `run -it`, a
 //! session in a container's shell until it exits.
 
+use std::cell::RefCell;
+
 use crate::apiserver::DeleteOptions;
 use crate::kubectl::edit::EditSession;
 use crate::kubectl::follow::Follow;
+use crate::kubectl::url::{FetchError, Fetched};
 use crate::kubectl::{self, Attach, Files, Output};
 use crate::shell::ContainerShell;
 use crate::store::ObjectKey;
@@ -21,6 +24,51 @@ pub struct Terminal {
     running: Option<Follow>,
     /// `kubectl edit` waiting for the host's editor.
     editing: Option<EditSession>,
+    /// A line waiting for the host to fetch the URLs its `-f` names.
+    fetching: Option<PendingFetch>,
+}
+
+/// A line whose `-f` names URLs the host has not fetched yet.
+#[derive(Clone, Debug)]
+struct PendingFetch {
+    line: String,
+    urls: Vec<String>,
+}
+
+/// The host's files plus what it fetched. In a first run it notes the URLs
+/// it lacks, for the host to fetch; in the run after the fetch, a URL it
+/// still lacks is an error.
+struct WithFetched<'a> {
+    files: &'a dyn Files,
+    fetched: &'a [(String, Fetched)],
+    first_run: bool,
+    wanted: RefCell<Vec<String>>,
+}
+
+impl Files for WithFetched<'_> {
+    fn read(&self, path: &str) -> Option<String> {
+        self.files.read(path)
+    }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        self.files.list(dir)
+    }
+
+    fn fetched(&self, url: &str) -> Option<Fetched> {
+        if let Some((_, fetched)) = self.fetched.iter().find(|(u, _)| u == url) {
+            return Some(fetched.clone());
+        }
+        if !self.first_run {
+            return Some(Err(FetchError::Transport(format!(
+                "Get \"{url}\": the host did not fetch it"
+            ))));
+        }
+        let mut wanted = self.wanted.borrow_mut();
+        if !wanted.iter().any(|u| u == url) {
+            wanted.push(url.to_string());
+        }
+        None
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -46,10 +94,30 @@ impl Terminal {
         }
     }
 
-    /// Whether a command is still running (`logs -f`, `get -w`, or `edit`
-    /// waiting for the editor).
+    /// Whether a command is still running (`logs -f`, `get -w`, `edit`
+    /// waiting for the editor, or a line waiting for its URLs).
     pub fn is_busy(&self) -> bool {
-        self.running.is_some() || self.editing.is_some()
+        self.running.is_some() || self.editing.is_some() || self.fetching.is_some()
+    }
+
+    /// The URLs the last line's `-f` names, for the host to fetch (with
+    /// [`crate::kubectl::url`]'s attempts) and give to [`Self::finish_fetch`].
+    pub fn fetching(&self) -> Option<&[String]> {
+        self.fetching.as_ref().map(|p| p.urls.as_slice())
+    }
+
+    /// The host fetched the URLs: runs the waiting line with what came
+    /// back (a URL missing from `fetched` fails as unreachable).
+    pub fn finish_fetch(
+        &mut self,
+        cluster: &mut Cluster,
+        files: &dyn Files,
+        fetched: &[(String, Fetched)],
+    ) -> Output {
+        let Some(pending) = self.fetching.take() else {
+            return Output::default();
+        };
+        self.run_at_host(cluster, files, &pending.line, Some(fetched))
     }
 
     /// The buffer `kubectl edit` waits on, for the host to show in an editor.
@@ -87,10 +155,13 @@ impl Terminal {
     }
 
     /// Ctrl-C: stops the running command, as kubectl stops on SIGINT
-    /// (an edit waiting for the editor is dropped).
+    /// (an edit waiting for the editor, or a line for its URLs, is dropped).
     pub fn interrupt(&mut self) -> Output {
         let mut out = Output::default();
-        if self.running.take().is_some() || self.editing.take().is_some() {
+        let stopped = self.running.take().is_some()
+            | self.editing.take().is_some()
+            | self.fetching.take().is_some();
+        if stopped {
             out.out("^C");
         }
         out
@@ -126,16 +197,42 @@ impl Terminal {
                 }
                 out
             }
-            None => {
-                let mut out = run_host_line(cluster, files, line);
-                if let Some(attach) = out.attach.take() {
-                    self.begin_session(cluster, attach, &mut out);
-                }
-                self.running = out.follow.take();
-                self.editing = out.edit.take();
-                out
-            }
+            None => self.run_at_host(cluster, files, line, None),
         }
+    }
+
+    /// Runs a host line. Before any fetch (`fetched` is None), a line
+    /// whose `-f` names URLs prints nothing and waits for the host to
+    /// fetch them (every command reads `-f` before it acts, so it did
+    /// nothing).
+    fn run_at_host(
+        &mut self,
+        cluster: &mut Cluster,
+        files: &dyn Files,
+        line: &str,
+        fetched: Option<&[(String, Fetched)]>,
+    ) -> Output {
+        let files = WithFetched {
+            files,
+            fetched: fetched.unwrap_or(&[]),
+            first_run: fetched.is_none(),
+            wanted: RefCell::new(Vec::new()),
+        };
+        let mut out = run_host_line(cluster, &files, line);
+        let urls = files.wanted.into_inner();
+        if !urls.is_empty() {
+            self.fetching = Some(PendingFetch {
+                line: line.to_string(),
+                urls,
+            });
+            return Output::default();
+        }
+        if let Some(attach) = out.attach.take() {
+            self.begin_session(cluster, attach, &mut out);
+        }
+        self.running = out.follow.take();
+        self.editing = out.edit.take();
+        out
     }
 
     fn begin_session(&mut self, cluster: &Cluster, attach: Attach, out: &mut Output) {

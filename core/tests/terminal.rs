@@ -453,3 +453,116 @@ fn the_host_prompt_runs_files_sleep_and_explains_what_it_cannot() {
         "#]],
     );
 }
+
+/// A ConfigMap as a web server would hand it out.
+const CONFIGMAP_AT_URL: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fromurl\ndata:\n  a: b\n";
+
+#[test]
+fn apply_from_a_url_waits_for_the_host_to_fetch_it_then_applies_it() {
+    use sunaba_core::kubectl::url::FetchError;
+    let mut cluster = Cluster::new(ClusterConfig::default());
+    let files = SeedFiles(BTreeMap::new());
+    let mut terminal = Terminal::new();
+    let url = "https://example.com/cm.yaml";
+    let first = terminal.run_line(&mut cluster, &files, &format!("kubectl apply -f {url}"));
+    assert_eq!(
+        first,
+        Default::default(),
+        "nothing printed before the fetch"
+    );
+    assert_eq!(terminal.fetching(), Some(&[url.to_string()][..]));
+    assert!(terminal.is_busy());
+    assert_eq!(terminal.prompt(), "", "no prompt while it fetches");
+    let lines_meanwhile = terminal.run_line(&mut cluster, &files, "kubectl get cm");
+    assert_eq!(
+        lines_meanwhile,
+        Default::default(),
+        "lines typed meanwhile go nowhere"
+    );
+    let out = terminal.finish_fetch(
+        &mut cluster,
+        &files,
+        &[(url.to_string(), Ok(CONFIGMAP_AT_URL.to_string()))],
+    );
+    assert_eq!(
+        (out.stdout.as_str(), out.stderr.as_str(), out.exit_code),
+        ("configmap/fromurl created\n", "", 0)
+    );
+    assert!(!terminal.is_busy());
+    assert_eq!(terminal.fetching(), None);
+
+    // A 404 fails as kubectl fails, and changes nothing.
+    terminal.run_line(
+        &mut cluster,
+        &files,
+        "kubectl delete -f https://example.com/missing.yaml",
+    );
+    let out = terminal.finish_fetch(
+        &mut cluster,
+        &files,
+        &[(
+            "https://example.com/missing.yaml".to_string(),
+            Err(FetchError::Status {
+                code: 404,
+                reason: "Not Found".into(),
+            }),
+        )],
+    );
+    assert_eq!(
+        (out.stderr.as_str(), out.exit_code),
+        ("error: unable to read URL \"https://example.com/missing.yaml\", server reported 404 Not Found, status code=404\n", 1)
+    );
+    let get = terminal.run_line(&mut cluster, &files, "kubectl get cm fromurl -o name");
+    assert_eq!(get.stdout, "configmap/fromurl\n");
+
+    // Ctrl-C gives up the wait; a late answer is ignored.
+    terminal.run_line(
+        &mut cluster,
+        &files,
+        "kubectl apply -f http://slow.example/x.yaml",
+    );
+    assert_eq!(terminal.interrupt().stdout, "^C\n");
+    assert!(!terminal.is_busy());
+    let late = terminal.finish_fetch(&mut cluster, &files, &[]);
+    assert_eq!(late, Default::default());
+
+    // A URL the host left out fails as unreachable instead of waiting again.
+    terminal.run_line(
+        &mut cluster,
+        &files,
+        "kubectl apply -f http://a.example/x.yaml",
+    );
+    let out = terminal.finish_fetch(&mut cluster, &files, &[]);
+    assert_eq!(out.exit_code, 1);
+    assert_eq!(
+        out.stderr,
+        "Unable to connect to the server: Get \"http://a.example/x.yaml\": the host did not fetch it\n"
+    );
+    assert!(!terminal.is_busy());
+}
+
+#[test]
+fn kubectl_outside_a_terminal_says_it_cannot_fetch_urls() {
+    let mut cluster = Cluster::new(ClusterConfig::default());
+    let files = SeedFiles(BTreeMap::new());
+    let mut ctx = sunaba_core::kubectl::Context {
+        cluster: &mut cluster,
+        files: &files,
+    };
+    let out = sunaba_core::kubectl::run(
+        &mut ctx,
+        &[
+            "apply".into(),
+            "-f".into(),
+            "https://example.com/a.yaml".into(),
+        ],
+    );
+    assert_eq!(
+        (out.stderr.as_str(), out.exit_code),
+        (
+            "error: unable to read URL \"https://example.com/a.yaml\": nothing here fetches URLs\n",
+            1
+        )
+    );
+}

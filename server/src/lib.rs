@@ -10,6 +10,7 @@ pub mod api;
 pub mod assets;
 pub mod cluster;
 pub mod docker;
+pub mod fetch;
 pub mod persist;
 pub mod serve;
 pub mod shell;

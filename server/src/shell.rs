@@ -112,6 +112,9 @@ fn piped(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal) -> i
             break;
         }
         code = print(&terminal.run_line(cluster, files, &line));
+        if let Some(fetched) = fetch_urls(cluster, files, terminal) {
+            code = fetched;
+        }
         if let Some(edited) = edit_in_editor(cluster, files, terminal) {
             code = edited;
         }
@@ -146,6 +149,9 @@ fn interactive(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal
             let _ = editor.add_history_entry(line.as_str());
         }
         code = print(&terminal.run_line(cluster, files, &line));
+        if let Some(fetched) = fetch_urls(cluster, files, terminal) {
+            code = fetched;
+        }
         if let Some(edited) = edit_in_editor(cluster, files, terminal) {
             code = edited;
         }
@@ -154,6 +160,15 @@ fn interactive(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal
         }
     }
     code
+}
+
+/// A line whose `-f` names URLs waits for them: they are fetched here,
+/// with kubectl's attempts, and the line runs. Returns its exit code, when
+/// there was a fetch.
+fn fetch_urls(cluster: &mut Cluster, files: &DiskFiles, terminal: &mut Terminal) -> Option<i32> {
+    let urls = terminal.fetching()?.to_vec();
+    let fetched = crate::fetch::fetch_all(&urls);
+    Some(print(&terminal.finish_fetch(cluster, files, &fetched)))
 }
 
 /// `kubectl edit` waits for an editor: as kubectl does, the buffer goes to

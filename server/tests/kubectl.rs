@@ -22,6 +22,9 @@ use sunaba_core::{seed, Cluster, ClusterConfig};
 use sunaba_server::cluster::{Clock, ClusterHandle};
 use sunaba_server::{ServeConfig, Server};
 
+#[path = "support/manifest_site.rs"]
+mod manifest_site;
+
 /// Where gcloud ships kubectl 1.32 beside its dispatcher.
 const KUBECTL_1_32: &str = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32";
 /// The kubectl on the PATH of a typical machine.
@@ -59,6 +62,11 @@ impl Files for MemFiles {
 
     fn list(&self, _dir: &str) -> Option<Vec<String>> {
         None
+    }
+
+    /// URLs are fetched as `sunaba shell` fetches them.
+    fn fetched(&self, url: &str) -> Option<kubectl::url::Fetched> {
+        Some(sunaba_server::fetch::fetch_with_retries(url))
     }
 }
 
@@ -193,13 +201,16 @@ impl Playground {
 
     /// Runs core's kubectl on the twin cluster.
     fn core(&mut self, args: &[String]) -> Printed {
-        let output = kubectl::run(
-            &mut Context {
-                cluster: &mut self.twin,
-                files: &self.files,
-            },
-            args,
-        );
+        // It may fetch a URL, blocking: other tasks move to the other worker.
+        let output = tokio::task::block_in_place(|| {
+            kubectl::run(
+                &mut Context {
+                    cluster: &mut self.twin,
+                    files: &self.files,
+                },
+                args,
+            )
+        });
         Printed {
             stdout: output.stdout,
             stderr: output.stderr,
@@ -1960,6 +1971,107 @@ $ kubectl create secret generic t --type=kubernetes.io/basic-auth --from-literal
 secret/t-cmbb9g2h49
 $ kubectl create secret docker-registry r --docker-username=u --docker-password=p --append-hash -o name
 secret/r-mmbmthh8k5
+",
+    )
+    .await;
+}
+
+/// `-f URL`: fetched, retried after a 5xx and a refused connection a
+/// second later up to three attempts, redirects followed, and kubectl's
+/// errors for a 404, a 503, unparsable YAML and an unknown field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manifests_from_urls_are_fetched_retried_and_refused_as_kubectl_does() {
+    let site = manifest_site::ManifestSite::start().await;
+    let base = site.http();
+    let script = "$ kubectl apply -f {base}/cm.yaml
+         $ kubectl get -f {base}/moved.yaml
+         $ kubectl apply -f {base}/flaky.yaml -o name
+         $ kubectl apply -f {base}/missing.yaml
+         $ kubectl apply -f {base}/down.yaml
+         $ kubectl apply -f {base}/broken.yaml
+         $ kubectl apply -f {base}/typo.yaml
+         $ kubectl apply -f http://127.0.0.1:1/x.yaml
+         $ kubectl delete -f {base}/cm.yaml -f {base}/flaky.yaml";
+    for binary in kubectls() {
+        let mut playground = Playground::start(binary.clone(), "urls", &[]).await;
+        let transcript = playground
+            .transcript(&script.replace("{base}", &base))
+            .await
+            .replace(&base, "{base}");
+        assert_eq!(
+            transcript,
+            include_str!("goldens/urls.txt"),
+            "with {}",
+            path_text(&binary)
+        );
+    }
+}
+
+const TWO_KINDS: &str = "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: one
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: two
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  ports:
+  - port: 80
+";
+
+/// `get -f`: the files' objects as the server has them, a table per kind
+/// with kind-prefixed names when there are several kinds, NotFound last.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_from_files_prints_what_the_files_name() {
+    check(
+        "get-files",
+        &[("two-kinds.yaml", TWO_KINDS)],
+        "$ kubectl get -f simple-pod.yaml
+         $ kubectl apply -f two-kinds.yaml
+         $ kubectl apply -f simple-pod.yaml
+         $ kubectl get -f simple-pod.yaml -o name
+         $ kubectl delete configmap two
+         $ kubectl get -f two-kinds.yaml
+         $ kubectl get -f two-kinds.yaml --ignore-not-found -o name
+         $ kubectl get -f two-kinds.yaml -l nope=1
+         $ kubectl get pods -f simple-pod.yaml",
+        "$ kubectl get -f simple-pod.yaml
+stderr: Error from server (NotFound): pods \"simple-echo\" not found
+exit: 1
+$ kubectl apply -f two-kinds.yaml
+configmap/one created
+configmap/two created
+service/web created
+$ kubectl apply -f simple-pod.yaml
+pod/simple-echo created
+$ kubectl get -f simple-pod.yaml -o name
+pod/simple-echo
+$ kubectl delete configmap two
+configmap \"two\" deleted
+$ kubectl get -f two-kinds.yaml
+NAME            DATA   AGE
+configmap/one   0      0s
+
+NAME          TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)   AGE
+service/web   ClusterIP   10.104.79.47   <none>        80/TCP    0s
+stderr: Error from server (NotFound): configmaps \"two\" not found
+exit: 1
+$ kubectl get -f two-kinds.yaml --ignore-not-found -o name
+configmap/one
+service/web
+$ kubectl get -f two-kinds.yaml -l nope=1
+stderr: Error from server (NotFound): configmaps \"two\" not found
+exit: 1
+$ kubectl get pods -f simple-pod.yaml
+stderr: error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well
+exit: 1
 ",
     )
     .await;

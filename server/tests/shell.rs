@@ -4,6 +4,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+#[path = "support/manifest_site.rs"]
+mod manifest_site;
+
 fn sunaba_shell(input: &str) -> (String, String, i32) {
     sunaba_shell_bytes(input.as_bytes())
 }
@@ -118,4 +121,35 @@ fn invalid_utf8_and_control_characters_do_not_stop_the_shell() {
     );
     assert!(stdout.contains("Server Version: v1.33.1"), "{stdout}");
     assert_eq!(code, 0, "the last line succeeded");
+}
+
+/// `-f https://…` is fetched through TLS with the system's roots, which
+/// `SSL_CERT_FILE` names as Go lets it; a site signed by an unknown
+/// authority gets kubectl's error.
+#[test]
+fn apply_from_an_https_url_trusts_what_ssl_cert_file_names() {
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let site = runtime.block_on(manifest_site::ManifestSite::start());
+    let ca = std::env::temp_dir().join(format!("sunaba-shell-ca-{}.pem", std::process::id()));
+    site.write_ca(&ca);
+    let url = format!("{}/cm.yaml", site.https());
+    let input = format!("kubectl apply -f {url}\nkubectl get cm fromurl -o name\n");
+    let ca_path = ca.to_string_lossy().into_owned();
+    let (stdout, stderr, code) =
+        sunaba_shell_with(input.as_bytes(), &[("SSL_CERT_FILE", ca_path.as_str())]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        ("configmap/fromurl created\nconfigmap/fromurl\n", "", 0)
+    );
+    let (stdout, stderr, code) =
+        sunaba_shell_with(format!("kubectl apply -f {url}\n").as_bytes(), &[]);
+    assert_eq!(
+        (stdout.as_str(), stderr.as_str(), code),
+        (
+            "",
+            "Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority\n",
+            1
+        )
+    );
+    let _ = std::fs::remove_file(&ca);
 }

@@ -6,6 +6,9 @@
 
 mod support;
 
+#[path = "support/manifest_site.rs"]
+mod manifest_site;
+
 use std::time::Duration;
 
 use base64::Engine;
@@ -245,6 +248,44 @@ async fn an_edit_waits_for_the_browsers_editor_and_applies_what_it_saved() {
     )
     .await;
     assert_eq!(replicas.stdout, "1");
+}
+
+/// In server mode the server is the host: it fetches the URL a line's
+/// `-f` names, then answers with what the line printed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manifest_from_a_url_is_fetched_by_the_server() {
+    let site = manifest_site::ManifestSite::start().await;
+    let (addr, _cluster) = start().await;
+    let mut socket = connect(&addr, "/sunaba/v1/terminal", TERMINAL_PROTOCOL).await;
+    next_screen(&mut socket).await;
+    let applied = run(
+        &mut socket,
+        &format!("kubectl apply -f {}/moved.yaml", site.http()),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (
+            applied.stdout.as_str(),
+            applied.stderr.as_str(),
+            applied.busy
+        ),
+        ("configmap/fromurl created\n", "", false)
+    );
+    assert_eq!(applied.prompt, "$ ");
+    let missing = run(
+        &mut socket,
+        &format!("kubectl apply -f {}/missing.yaml", site.http()),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        missing.stderr,
+        format!(
+            "error: unable to read URL \"{}/missing.yaml\", server reported 404 Not Found, status code=404\n",
+            site.http()
+        )
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

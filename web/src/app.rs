@@ -57,6 +57,8 @@ pub enum Msg {
     Interrupt,
     /// `kubectl edit`'s buffer saved (true) or given up (false).
     FinishEdit(bool),
+    /// The browser fetched the URLs a line's `-f` names.
+    Fetched(Vec<(String, sunaba_core::kubectl::url::Fetched)>),
     /// The schemas and help texts arrived from beside the bundle.
     DataLoaded,
     /// A splitter moved: the editor's share of the left columns.
@@ -107,6 +109,8 @@ pub struct App {
     /// The splitters: the editor's share of the left columns and the upper
     /// row's share of the height, in percent.
     layout: (u8, u8),
+    /// The browser is fetching URLs for a waiting line.
+    fetching: bool,
 }
 
 /// The splitters' limits and starting places, in percent.
@@ -149,7 +153,10 @@ impl Component for App {
                     )
                 })
                 .unwrap_or((LEFT_SHARE.2, TOP_SHARE.2)),
+            fetching: false,
         };
+        // A line restored mid-fetch fetches again.
+        app.fetch_urls(ctx);
         update_progress(&mut app.playground);
         // In a browser (not the server-side renderer of the native tests).
         if cfg!(target_arch = "wasm32") && crate::services::data::missing() {
@@ -170,6 +177,19 @@ impl Component for App {
                     return true;
                 }
                 self.playground.run_line(&line);
+                self.fetch_urls(ctx);
+                self.after_change();
+                true
+            }
+            Msg::Fetched(fetched) => {
+                self.fetching = false;
+                let wanted = self.playground.terminal.fetching().map(<[String]>::to_vec);
+                let urls: Vec<String> = fetched.iter().map(|(url, _)| url.clone()).collect();
+                // Answers for a line given up with Ctrl-C are dropped.
+                if wanted.as_ref() == Some(&urls) {
+                    self.playground.finish_fetch(&fetched);
+                }
+                self.fetch_urls(ctx);
                 self.after_change();
                 true
             }
@@ -474,6 +494,19 @@ impl App {
             self.save();
         }
         changed || self.playground.cluster.now().millis() / 1000 != clock_before
+    }
+
+    /// A line waits for the URLs its `-f` names: the browser fetches them
+    /// (one line's at a time).
+    fn fetch_urls(&mut self, ctx: &Context<Self>) {
+        if self.fetching || !cfg!(target_arch = "wasm32") {
+            return;
+        }
+        let Some(urls) = self.playground.terminal.fetching() else {
+            return;
+        };
+        self.fetching = true;
+        crate::services::url_fetch::fetch_all(urls.to_vec(), ctx.link().callback(Msg::Fetched));
     }
 
     fn after_change(&mut self) {

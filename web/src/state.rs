@@ -5,6 +5,7 @@
 //! by doing it again.
 
 use serde::{Deserialize, Serialize};
+use sunaba_core::kubectl::url::Fetched;
 use sunaba_core::kubectl::Files;
 use sunaba_core::terminal::Terminal;
 use sunaba_core::time::SimTime;
@@ -163,6 +164,11 @@ pub enum Step {
         /// The buffer as saved.
         saved: Option<String>,
     },
+    /// The URLs a line's `-f` named came back (a replay fetches nothing).
+    FinishFetch {
+        /// Each URL with its body or why it gave none.
+        fetched: Vec<(String, Fetched)>,
+    },
 }
 
 /// A session as saved: the seed, the start, and the steps.
@@ -265,6 +271,23 @@ impl Playground {
         self.show_edit_buffer();
     }
 
+    /// The browser fetched the URLs the waiting line's `-f` names: the
+    /// line runs with them. Nothing happens when no line waits (Ctrl-C).
+    pub fn finish_fetch(&mut self, fetched: &[(String, Fetched)]) {
+        if self.terminal.fetching().is_none() {
+            return;
+        }
+        self.record_clock();
+        self.steps.push(Step::FinishFetch {
+            fetched: fetched.to_vec(),
+        });
+        let out = self
+            .terminal
+            .finish_fetch(&mut self.cluster, &self.editor, fetched);
+        self.show(&out);
+        self.show_edit_buffer();
+    }
+
     /// `kubectl edit` waits: its buffer is an editor tab, opened, until the
     /// edit ends.
     fn show_edit_buffer(&mut self) {
@@ -339,7 +362,10 @@ impl Playground {
         let elapsed = self.cluster.now().millis_since(self.start);
         let last = self.steps.iter().rev().find_map(|s| match s {
             Step::Clock(at) => Some(*at),
-            Step::Line { .. } | Step::Interrupt | Step::FinishEdit { .. } => None,
+            Step::Line { .. }
+            | Step::Interrupt
+            | Step::FinishEdit { .. }
+            | Step::FinishFetch { .. } => None,
         });
         if last != Some(elapsed) {
             self.steps.push(Step::Clock(elapsed));
@@ -385,6 +411,7 @@ impl Playground {
                     }
                     playground.finish_edit(saved.is_some());
                 }
+                Step::FinishFetch { fetched } => playground.finish_fetch(fetched),
                 Step::Line { line, files } => {
                     if let Some(files) = files {
                         playground.editor.files = files.clone();
@@ -585,6 +612,51 @@ mod tests {
             "{:#?}",
             restored.scrollback
         );
+    }
+
+    #[test]
+    fn a_manifest_fetched_from_a_url_is_replayed_without_fetching_again() {
+        use sunaba_core::kubectl::url::FetchError;
+        let url = "https://example.com/cm.yaml";
+        let mut original = Playground::new(7, SimTime::TEST_EPOCH);
+        original.run_line(&format!("kubectl apply -f {url}"));
+        assert_eq!(
+            original.terminal.fetching(),
+            Some(&[url.to_string()][..]),
+            "the line waits for the browser"
+        );
+        let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fromurl\n";
+        original.finish_fetch(&[(url.to_string(), Ok(manifest.to_string()))]);
+        original.run_line("kubectl apply -f https://example.com/gone.yaml");
+        original.finish_fetch(&[(
+            "https://example.com/gone.yaml".to_string(),
+            Err(FetchError::Status {
+                code: 404,
+                reason: "Not Found".into(),
+            }),
+        )]);
+        // An answer with no line waiting (given up with Ctrl-C) is dropped.
+        original.finish_fetch(&[(url.to_string(), Ok("kind: Bogus".into()))]);
+        let errors: Vec<&String> = original
+            .scrollback
+            .iter()
+            .filter_map(|l| match l {
+                TermLine::Err(text) => Some(text),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(errors, ["error: unable to read URL \"https://example.com/gone.yaml\", server reported 404 Not Found, status code=404"]);
+        let json = serde_json::to_string(&original.save()).expect("serialises");
+        let restored =
+            Playground::restore(&serde_json::from_str(&json).expect("parses")).expect("restores");
+        assert_eq!(restored.scrollback, original.scrollback);
+        assert!(restored.terminal.fetching().is_none());
+        assert!(restored
+            .cluster
+            .api()
+            .store()
+            .find(sunaba_core::api::Kind::ConfigMap, "default", "fromurl")
+            .is_some());
     }
 
     #[test]

@@ -199,3 +199,32 @@ async fn splitters_resize_the_panels_from_the_keyboard() {
         Some("separator")
     );
 }
+
+/// `kubectl apply -f URL` in the tab: the browser fetches the URL, here
+/// one the test page's server does not have, and the terminal prints
+/// kubectl's error for the 404.
+#[wasm_bindgen_test]
+async fn apply_from_a_url_is_fetched_by_the_browser() {
+    let root = mount_app().await;
+    let origin = gloo::utils::window()
+        .location()
+        .origin()
+        .expect("the page's origin");
+    let url = format!("{origin}/no-such-manifest.yaml");
+    let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
+    input.set_value(&format!("kubectl apply -f {url}"));
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
+        .expect("dispatch input");
+    press_enter(&input);
+    let expected = format!("error: unable to read URL \"{url}\", server reported 404 ");
+    for _ in 0..100 {
+        gloo::timers::future::sleep(Duration::from_millis(20)).await;
+        if root.text_content().unwrap_or_default().contains(&expected) {
+            break;
+        }
+    }
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains(&expected), "{text}");
+    assert!(text.contains(", status code=404"), "{text}");
+}

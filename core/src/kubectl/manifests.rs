@@ -1,6 +1,7 @@
-//! Reading manifests for `-f`: files, directories (with `-R`), and the
-//! errors kubectl gives for paths and YAML.
+//! Reading manifests for `-f`: files, directories (with `-R`), URLs (as
+//! the host fetched them), and the errors kubectl gives for paths and YAML.
 
+use super::url;
 use super::Files;
 
 /// One file's text with the name kubectl quotes in errors.
@@ -12,15 +13,27 @@ pub struct Source {
     pub text: String,
 }
 
-/// The files `-f` names: a file, or a directory's `.json`, `.yaml` and `.yml` files
-/// (recursively with `-R`), in name order.
+/// The files `-f` names: a file, a directory's `.json`, `.yaml` and `.yml` files
+/// (recursively with `-R`), in name order, or a URL's body.
 pub fn read_sources(
     files: &dyn Files,
     paths: &[String],
     recursive: bool,
 ) -> Result<Vec<Source>, String> {
     let mut sources = Vec::new();
+    let mut unfetched = None;
     for path in paths {
+        if url::is_url(path) {
+            match files.fetched(path) {
+                Some(Ok(text)) => sources.push(Source {
+                    name: path.clone(),
+                    text,
+                }),
+                Some(Err(error)) => return Err(url::error_message(path, &error)),
+                None => unfetched = unfetched.or(Some(path)),
+            }
+            continue;
+        }
         if let Some(entries) = files.list(path) {
             collect_dir(files, path, entries, recursive, &mut sources);
             continue;
@@ -33,7 +46,12 @@ pub fn read_sources(
             None => return Err(format!("error: the path \"{path}\" does not exist")),
         }
     }
-    Ok(sources)
+    match unfetched {
+        Some(url) => Err(format!(
+            "error: unable to read URL \"{url}\": nothing here fetches URLs"
+        )),
+        None => Ok(sources),
+    }
 }
 
 fn collect_dir(

@@ -34,6 +34,7 @@ pub mod run;
 pub mod scale;
 pub mod set;
 pub mod top;
+pub mod url;
 pub mod version;
 pub mod wait;
 pub mod yaml;
@@ -105,6 +106,12 @@ pub trait Files {
     /// A directory's entries (names, not paths), or None when it is not a
     /// directory; `.` is the working directory.
     fn list(&self, dir: &str) -> Option<Vec<String>>;
+    /// What the host fetched for a URL that `-f` names, or None when it
+    /// has not fetched it (the [`crate::terminal::Terminal`] then asks it to).
+    fn fetched(&self, url: &str) -> Option<url::Fetched> {
+        let _ = url;
+        None
+    }
 }
 
 /// Named files in one directory, as the editor holds them (name, text):

@@ -655,7 +655,7 @@ fn curl(shell: &ContainerShell, cluster: &mut Cluster, args: &[String]) -> Shell
             let status_line = format!(
                 "HTTP/1.1 {} {}\r\nContent-Length: {}\r\n\r\n",
                 response.status,
-                reason_phrase(response.status),
+                crate::images::programs::reason_phrase(response.status),
                 response.body.len()
             );
             let text = match (head, include) {
@@ -689,22 +689,6 @@ fn curl_error(err: &NetError) -> (i32, String) {
             28,
             format!("Failed to connect to {host} port {port} after 134048 ms: Couldn't connect to server"),
         ),
-    }
-}
-
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        302 => "Found",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "",
     }
 }
 
@@ -749,7 +733,7 @@ fn wget(shell: &ContainerShell, cluster: &mut Cluster, args: &[String]) -> Shell
             format!(
                 "Connecting to {host}\nwget: server returned error: HTTP/1.1 {} {}\n",
                 response.status,
-                reason_phrase(response.status)
+                crate::images::programs::reason_phrase(response.status)
             ),
             1,
         ),

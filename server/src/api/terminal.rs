@@ -157,23 +157,26 @@ async fn handle(
 ) -> Option<(Terminal, Screen, Option<Opening>)> {
     let docker_node = api.docker.as_ref().map(|d| d.node.clone());
     match serde_json::from_str::<ClientMessage>(text) {
-        Ok(ClientMessage::Line { line, files }) => api
-            .cluster
-            .call(move |cluster| {
-                let out = terminal.run_line(cluster, &files, &line);
-                let opening = real_container_of(cluster, &terminal, docker_node.as_deref())
-                    .and_then(|container_id| {
-                        let attach = terminal.take_session()?;
-                        Some(Opening {
-                            attach,
-                            container_id,
-                        })
-                    });
-                let screen = Screen::of(&out, &terminal);
-                (terminal, screen, opening)
-            })
-            .await
-            .ok(),
+        Ok(ClientMessage::Line { line, files }) => {
+            let run = move |terminal: &mut Terminal, cluster: &mut Cluster, files: &Files| {
+                terminal.run_line(cluster, files, &line)
+            };
+            let (terminal, files, screen, opening) =
+                on_cluster(api, terminal, files, docker_node.clone(), run).await?;
+            let Some(urls) = terminal.fetching().map(<[String]>::to_vec) else {
+                return Some((terminal, screen, opening));
+            };
+            // The URLs `-f` names are fetched here, off the cluster's thread.
+            let fetched = tokio::task::spawn_blocking(move || crate::fetch::fetch_all(&urls))
+                .await
+                .unwrap_or_default();
+            let finish = move |terminal: &mut Terminal, cluster: &mut Cluster, files: &Files| {
+                terminal.finish_fetch(cluster, files, &fetched)
+            };
+            let (terminal, _, screen, opening) =
+                on_cluster(api, terminal, files, docker_node, finish).await?;
+            Some((terminal, screen, opening))
+        }
         Ok(ClientMessage::Interrupt) => {
             let out = terminal.interrupt();
             let screen = Screen::of(&out, &terminal);
@@ -193,6 +196,38 @@ async fn handle(
             Some((terminal, screen, None))
         }
     }
+}
+
+/// The files the browser sent with a line.
+type Files = Vec<(String, String)>;
+
+/// Runs `step` on the terminal, on the cluster's thread, with the
+/// browser's files; the terminal and the files back, what to show, and a
+/// real shell to open if the step opened one on the Docker node.
+async fn on_cluster(
+    api: &Api,
+    mut terminal: Terminal,
+    files: Files,
+    docker_node: Option<String>,
+    step: impl FnOnce(&mut Terminal, &mut Cluster, &Files) -> Output + Send + 'static,
+) -> Option<(Terminal, Files, Screen, Option<Opening>)> {
+    api.cluster
+        .call(move |cluster| {
+            let out = step(&mut terminal, cluster, &files);
+            let opening = real_container_of(cluster, &terminal, docker_node.as_deref()).and_then(
+                |container_id| {
+                    let attach = terminal.take_session()?;
+                    Some(Opening {
+                        attach,
+                        container_id,
+                    })
+                },
+            );
+            let screen = Screen::of(&out, &terminal);
+            (terminal, files, screen, opening)
+        })
+        .await
+        .ok()
 }
 
 /// The screen for a message that is not the protocol's.

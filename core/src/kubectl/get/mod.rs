@@ -1,5 +1,6 @@
 //! `kubectl get`: resource types with short names and comma lists, names
-//! and `TYPE/NAME`, `-l`, `--field-selector`, `-n`/`-A`, and the outputs
+//! and `TYPE/NAME`, the objects of `-f` files and URLs, `-l`,
+//! `--field-selector`, `-n`/`-A`, and the outputs
 //! (tables with `-o wide`, `--show-labels` and `-L`; `yaml`, `json`, `name`,
 //! `jsonpath=…` and `custom-columns=…`). The command resolves what to print
 //! (`Request`), fetches it, then hands it to a printer.
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use super::args::{self, Flag, Parsed};
 use super::errors::format_status;
 use super::follow::{Follow, Watch};
-use super::resource_args::kind_of;
+use super::resource_args::{self, kind_of};
 use super::{usage_error, Context, Output};
 use crate::api::selector::{FieldSelector, Selector};
 use crate::api::{Kind, Object};
@@ -79,17 +80,18 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
             return out;
         }
     };
-    let request = match resolve_request(&parsed) {
-        Ok(request) => request,
-        Err(message) => {
-            out.fail(message);
-            return out;
-        }
-    };
     let namespace = parsed.value("namespace").unwrap_or("default").to_string();
     let all_namespaces = parsed.flag("all-namespaces");
-    let (fetched, errors) = match fetch(ctx, &parsed, &request, &namespace, all_namespaces) {
-        Ok(result) => result,
+    let resolved = if parsed.all("filename").is_empty() {
+        resolve_request(&parsed).and_then(|request| {
+            let (fetched, errors) = fetch(ctx, &parsed, &request, &namespace, all_namespaces)?;
+            Ok((request, fetched, errors))
+        })
+    } else {
+        fetch_from_files(ctx, &parsed, &namespace, all_namespaces)
+    };
+    let (request, fetched, errors) = match resolved {
+        Ok(resolved) => resolved,
         Err(message) => {
             out.fail(message);
             return out;
@@ -230,6 +232,55 @@ fn no_resources_message(request: &Request, namespace: &str, all_namespaces: bool
     } else {
         format!("No resources found in {namespace} namespace.")
     }
+}
+
+/// The objects the `-f` files and URLs name, as the server has them now,
+/// in the files' order: one table per run of one kind, names prefixed with
+/// their kind when there is more than one kind (`MustPrintWithKinds`).
+fn fetch_from_files(
+    ctx: &Context<'_>,
+    parsed: &Parsed,
+    namespace: &str,
+    all_namespaces: bool,
+) -> Result<(Request, Vec<Fetched>, Vec<String>), String> {
+    let selector = parsed.all("selector").join(",");
+    let infos = resource_args::fetch(
+        ctx,
+        &resource_args::Request {
+            args: &parsed.positionals,
+            selector: Some(selector.as_str()),
+            filenames: parsed.all("filename"),
+            recursive: parsed.flag("recursive"),
+            namespace,
+            all_namespaces,
+            ..resource_args::Request::default()
+        },
+    )?;
+    let mut fetched: Vec<Fetched> = Vec::new();
+    for object in infos.objects {
+        match fetched.last_mut() {
+            Some(last) if last.kind == object.kind() => last.objects.push(object),
+            _ => fetched.push(Fetched {
+                kind: object.kind(),
+                objects: vec![object],
+            }),
+        }
+    }
+    let mut kinds: Vec<Kind> = fetched.iter().map(|f| f.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    let request = Request {
+        targets: fetched.iter().map(|f| (f.kind, Vec::new())).collect(),
+        single_item: infos.single,
+        several_types: kinds.len() > 1,
+    };
+    let ignore_missing = parsed.flag("ignore-not-found");
+    let errors = infos
+        .errors
+        .into_iter()
+        .filter(|e| !(ignore_missing && e.starts_with("Error from server (NotFound)")))
+        .collect();
+    Ok((request, fetched, errors))
 }
 
 /// Turns the positional arguments into kinds and names.
