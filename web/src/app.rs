@@ -10,6 +10,7 @@
 //! waits, its clock stopped, until the switch is turned back.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use sunaba_core::api::Kind;
 use sunaba_core::remote::{ClientMessage, TERMINAL_PROTOCOL, WATCH_PROTOCOL};
@@ -96,7 +97,7 @@ struct ServerSide {
 /// The whole playground.
 pub struct App {
     playground: Playground,
-    picture: Picture,
+    picture: Rc<Picture>,
     picture_version: u64,
     notice: Option<String>,
     last_tick: f64,
@@ -136,7 +137,10 @@ impl Component for App {
         let (playground, notice) = open_playground();
         let clock = start_clock(ctx);
         let mut app = Self {
-            picture: picture(playground.cluster.api().store(), playground.cluster.now()),
+            picture: Rc::new(picture(
+                playground.cluster.api().store(),
+                playground.cluster.now(),
+            )),
             picture_version: playground.cluster.api().store().resource_version(),
             playground,
             notice,
@@ -529,7 +533,7 @@ impl App {
             return false;
         }
         self.picture_version = version;
-        self.picture = picture(store, now);
+        self.picture = Rc::new(picture(store, now));
         true
     }
 

@@ -3,9 +3,12 @@
 //! ReplicaSets → Pods and Services → the pods they send traffic to. The
 //! picture is a plain value built from a store (`picture`): the in-tab
 //! cluster's, or in server mode the mirror of the server's objects. It is
-//! rebuilt only when that store moves, and drawn by a pure function.
+//! rebuilt only when that store moves, and drawn by components keyed by
+//! name whose props compare by value: when one pod changes, Yew redraws
+//! that pod (and what moved), not the other five hundred.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
@@ -51,7 +54,7 @@ pub struct NodeBox {
     /// Whether it runs the control plane.
     pub control_plane: bool,
     /// The pods bound to it.
-    pub pods: Vec<PodBox>,
+    pub pods: Vec<Rc<PodBox>>,
 }
 
 /// A Deployment (or a ReplicaSet without one) and what it owns.
@@ -80,13 +83,13 @@ pub struct ServiceBox {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Picture {
     /// The nodes, control plane first.
-    pub nodes: Vec<NodeBox>,
+    pub nodes: Vec<Rc<NodeBox>>,
     /// Pods no node has yet.
-    pub pending: Vec<PodBox>,
+    pub pending: Vec<Rc<PodBox>>,
     /// Deployments and ReplicaSets.
-    pub workloads: Vec<WorkloadBox>,
+    pub workloads: Vec<Rc<WorkloadBox>>,
     /// Services.
-    pub services: Vec<ServiceBox>,
+    pub services: Vec<Rc<ServiceBox>>,
 }
 
 /// Builds the picture from a store's objects (the in-tab cluster's, or
@@ -138,14 +141,14 @@ pub fn picture(store: &Store, now: SimTime) -> Picture {
                 }
             })
             .collect();
-        let drawn = PodBox {
+        let drawn = Rc::new(PodBox {
             namespace: object.namespace().to_string(),
             name: object.name().to_string(),
             status: summary.status,
             ready: format!("{}/{}", summary.ready, summary.total),
             restarts: sunaba_core::kubectl::get::table::cell_text(&summary.restarts),
             containers,
-        };
+        });
         let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
         match node.and_then(|n| nodes.iter_mut().find(|b| b.name == n)) {
             Some(node) => node.pods.push(drawn),
@@ -153,10 +156,10 @@ pub fn picture(store: &Store, now: SimTime) -> Picture {
         }
     }
     Picture {
-        nodes,
+        nodes: nodes.into_iter().map(Rc::new).collect(),
         pending,
-        workloads: workloads(store),
-        services: services(store),
+        workloads: workloads(store).into_iter().map(Rc::new).collect(),
+        services: services(store).into_iter().map(Rc::new).collect(),
     }
 }
 
@@ -273,7 +276,7 @@ pub fn status_class(status: &str) -> &'static str {
 #[derive(Properties, PartialEq)]
 pub struct ClusterViewProps {
     /// What to draw.
-    pub picture: Picture,
+    pub picture: Rc<Picture>,
 }
 
 const NODE_WIDTH: i32 = 250;
@@ -300,29 +303,44 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             <svg class="nodes-picture" role="img" aria-label="Nodes, pods and containers"
                 viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}>
                 <rect class="cluster" x="2" y="2" width={(width - 4).to_string()} height={(height - 4).to_string()} rx="12" />
-                { for picture.nodes.iter().enumerate().map(|(i, node)| draw_node(node, GAP + i as i32 * (NODE_WIDTH + GAP), GAP, node_height)) }
+                { for picture.nodes.iter().enumerate().map(|(i, node)| html! {
+                    <NodeView key={node.name.clone()} node={node.clone()}
+                        x={GAP + i as i32 * (NODE_WIDTH + GAP)} y={GAP} height={node_height} />
+                }) }
             </svg>
             if !picture.pending.is_empty() {
                 <p class="pending" data-testid="pending-pods">
                     { "Not scheduled: " }
-                    { for picture.pending.iter().map(|p| html! { <span class="chip bad">{ format!("{} ({})", p.name, p.status) }</span> }) }
+                    { for picture.pending.iter().map(|p| html! { <PendingChip key={p.name.clone()} pod={p.clone()} /> }) }
                 </p>
             }
             <div class="relations">
                 <div class="workloads" data-testid="workloads">
                     <h3>{ "Workloads" }</h3>
-                    { for picture.workloads.iter().map(draw_workload) }
+                    { for picture.workloads.iter().map(|w| html! { <WorkloadView key={w.name.clone()} workload={w.clone()} /> }) }
                 </div>
                 <div class="services" data-testid="services">
                     <h3>{ "Services" }</h3>
-                    { for picture.services.iter().map(draw_service) }
+                    { for picture.services.iter().map(|s| html! { <ServiceView key={s.name.clone()} service={s.clone()} /> }) }
                 </div>
             </div>
         </section>
     }
 }
 
-fn draw_node(node: &NodeBox, x: i32, y: i32, height: i32) -> Html {
+/// A node's props: the node and its box's place.
+#[derive(Properties, PartialEq)]
+struct NodeProps {
+    node: Rc<NodeBox>,
+    x: i32,
+    y: i32,
+    height: i32,
+}
+
+#[function_component(NodeView)]
+fn node_view(props: &NodeProps) -> Html {
+    let NodeProps { node, x, y, height } = props;
+    let (x, y) = (*x, *y);
     html! {
         <g class="node" data-testid={format!("node-{}", node.name)}>
             <rect x={x.to_string()} y={y.to_string()} width={NODE_WIDTH.to_string()} height={height.to_string()} rx="10" />
@@ -330,16 +348,31 @@ fn draw_node(node: &NodeBox, x: i32, y: i32, height: i32) -> Html {
             if node.control_plane {
                 <text class="node-role" x={(x + 12).to_string()} y={(y + 38).to_string()}>{ "control-plane · NoSchedule" }</text>
             }
-            { for node.pods.iter().enumerate().map(|(i, pod)| draw_pod(pod, x + 10, y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8))) }
+            { for node.pods.iter().enumerate().map(|(i, pod)| html! {
+                <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()}
+                    x={x + 10} y={y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8)} />
+            }) }
         </g>
     }
 }
 
-fn draw_pod(pod: &PodBox, x: i32, y: i32) -> Html {
+/// A pod's props: the pod and its box's corner.
+#[derive(Properties, PartialEq)]
+struct PodProps {
+    pod: Rc<PodBox>,
+    x: i32,
+    y: i32,
+}
+
+/// A pod: `data-status` is the STATUS kubectl prints.
+#[function_component(PodView)]
+fn pod_view(props: &PodProps) -> Html {
+    let PodProps { pod, x, y } = props;
+    let (x, y) = (*x, *y);
     let class = classes!("pod", status_class(&pod.status));
     let width = NODE_WIDTH - 20;
     html! {
-        <g class={class} data-testid={format!("pod-{}", pod.name)}>
+        <g class={class} data-testid={format!("pod-{}", pod.name)} data-status={pod.status.clone()}>
             <title>{ format!("{}/{}: {} {} restarts {}", pod.namespace, pod.name, pod.status, pod.ready, pod.restarts) }</title>
             <rect x={x.to_string()} y={y.to_string()} width={width.to_string()} height={POD_HEIGHT.to_string()} rx="8" />
             <text class="pod-name" x={(x + 8).to_string()} y={(y + 17).to_string()}>{ shorten(&pod.name, 30) }</text>
@@ -359,15 +392,40 @@ fn draw_pod(pod: &PodBox, x: i32, y: i32) -> Html {
     }
 }
 
-fn draw_workload(workload: &WorkloadBox) -> Html {
+/// A pod no node has yet's props.
+#[derive(Properties, PartialEq)]
+struct PendingProps {
+    pod: Rc<PodBox>,
+}
+
+/// A pod no node has yet, as a chip (with the same test hooks as a drawn pod).
+#[function_component(PendingChip)]
+fn pending_chip(props: &PendingProps) -> Html {
+    let pod = &props.pod;
+    html! {
+        <span class="chip bad" data-testid={format!("pod-{}", pod.name)} data-status={pod.status.clone()}>
+            { format!("{} ({})", pod.name, pod.status) }
+        </span>
+    }
+}
+
+/// A workload's props.
+#[derive(Properties, PartialEq)]
+struct WorkloadProps {
+    workload: Rc<WorkloadBox>,
+}
+
+#[function_component(WorkloadView)]
+fn workload_view(props: &WorkloadProps) -> Html {
+    let workload = &props.workload;
     html! {
         <div class="workload" data-testid={format!("workload-{}", workload.name)}>
             <div class="owner">{ &workload.name }<span class="count">{ &workload.ready }</span></div>
             <ul>
                 { for workload.replica_sets.iter().map(|(rs, pods)| html! {
-                    <li>
+                    <li key={rs.clone()}>
                         <span class="rs">{ format!("replicaset/{rs}") }</span>
-                        <ul>{ for pods.iter().map(|p| html! { <li class="pod-ref">{ format!("pod/{p}") }</li> }) }</ul>
+                        <ul>{ for pods.iter().map(|p| html! { <li key={p.clone()} class="pod-ref">{ format!("pod/{p}") }</li> }) }</ul>
                     </li>
                 }) }
             </ul>
@@ -375,13 +433,21 @@ fn draw_workload(workload: &WorkloadBox) -> Html {
     }
 }
 
-fn draw_service(service: &ServiceBox) -> Html {
+/// A Service's props.
+#[derive(Properties, PartialEq)]
+struct ServiceProps {
+    service: Rc<ServiceBox>,
+}
+
+#[function_component(ServiceView)]
+fn service_view(props: &ServiceProps) -> Html {
+    let service = &props.service;
     html! {
         <div class="service" data-testid={format!("service-{}", service.name)}>
             <div class="owner">{ format!("service/{}", service.name) }<span class="count">{ &service.cluster_ip }</span></div>
             <ul>
                 { for service.pods.iter().map(|(p, ready)| html! {
-                    <li class={classes!("pod-ref", (!ready).then_some("not-ready"))}>{ format!("→ pod/{p}") }</li>
+                    <li key={p.clone()} class={classes!("pod-ref", (!ready).then_some("not-ready"))}>{ format!("→ pod/{p}") }</li>
                 }) }
             </ul>
         </div>
@@ -421,7 +487,7 @@ mod tests {
             drawn.nodes[0].pods.is_empty(),
             "the control plane is tainted"
         );
-        let pods: Vec<&PodBox> = drawn.nodes.iter().flat_map(|n| &n.pods).collect();
+        let pods: Vec<&Rc<PodBox>> = drawn.nodes.iter().flat_map(|n| &n.pods).collect();
         assert_eq!(pods.len(), 3);
         assert!(pods
             .iter()
@@ -434,6 +500,42 @@ mod tests {
             .expect("echo");
         assert_eq!(echo.pods.len(), 2, "only the summer pods");
         assert_eq!(drawn.workloads.len(), 2);
+    }
+
+    /// A seed pod running and a pod no node can take, drawn.
+    fn running_and_pending_picture() -> Picture {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        let unschedulable = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nowhere\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: c\n    image: nginx\n";
+        for manifest in [
+            seed::manifest("simple-pod.yaml").expect("seed"),
+            unschedulable,
+        ] {
+            for result in cluster.create_manifests(manifest).expect("decodes") {
+                result.expect("created");
+            }
+        }
+        cluster.advance(30_000);
+        picture(cluster.api().store(), cluster.now())
+    }
+
+    /// Every pod carries `pod-<name>` and `data-status` with kubectl's
+    /// STATUS, on a node or still waiting for one.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[tokio::test]
+    async fn pods_carry_their_status_for_tests_and_readers() {
+        let html = yew::ServerRenderer::<ClusterView>::with_props(|| ClusterViewProps {
+            picture: Rc::new(running_and_pending_picture()),
+        })
+        .render()
+        .await;
+        assert!(
+            html.contains(r#"data-testid="pod-simple-echo" data-status="Running""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"data-testid="pod-nowhere" data-status="Pending""#),
+            "{html}"
+        );
     }
 
     #[test]
