@@ -503,6 +503,7 @@ mod tests {
     }
 
     /// A seed pod running and a pod no node can take, drawn.
+    #[cfg(not(target_arch = "wasm32"))]
     fn running_and_pending_picture() -> Picture {
         let mut cluster = Cluster::new(ClusterConfig::default());
         let unschedulable = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nowhere\nspec:\n  nodeSelector:\n    disktype: ssd\n  containers:\n  - name: c\n    image: nginx\n";
