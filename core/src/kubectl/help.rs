@@ -59,7 +59,12 @@ fn parse(data: &'static str) -> Texts {
     while let Some(start) = rest.find("### kubectl") {
         let after = &rest[start..];
         let (heading, body) = after.split_once('\n').unwrap_or((after, ""));
-        let end = body.find("\n### kubectl").map_or(body.len(), |i| i + 1);
+        // An empty text (`options`) is followed at once by the next heading.
+        let end = if body.starts_with("### kubectl") {
+            0
+        } else {
+            body.find("\n### kubectl").map_or(body.len(), |i| i + 1)
+        };
         let text = &body[..end];
         if let Some(path) = heading.strip_prefix(HELP_MARK) {
             texts.help.insert(path, text);
@@ -181,6 +186,18 @@ mod tests {
         assert!(unknown_sub
             .stdout
             .starts_with("Create a resource from a file or from stdin."));
+    }
+
+    #[test]
+    fn a_command_after_an_empty_text_keeps_its_own() {
+        let parsed =
+            parse("### kubectl-help: a\nA.\n### kubectl-help: empty\n### kubectl-help: b\nB.\n");
+        assert_eq!(parsed.help.get("empty"), Some(&""));
+        assert_eq!(parsed.help.get("b"), Some(&"B.\n"));
+        assert!(requested(&words("patch --help"))
+            .expect("help")
+            .stdout
+            .starts_with("Update fields of a resource"));
     }
 
     #[test]
