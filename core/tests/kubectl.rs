@@ -3775,3 +3775,115 @@ fn pods_wait_for_their_config_map_then_see_it() {
             blue"#]],
     );
 }
+
+/// The playground's kubeconfig as `config view` prints it (the served
+/// one's shape, with the control plane `cluster-info` names), what cannot
+/// change it, and `proxy` pointing at the cluster view.
+#[test]
+fn config_view_and_proxy() {
+    check(
+        "$ kubectl config view
+         $ kubectl config view --minify -o json
+         $ kubectl config view --raw
+         $ kubectl config set-context --current --namespace=dev
+         $ kubectl config
+         $ kubectl proxy",
+        &[],
+        expect![[r#"
+            $ kubectl config view
+            apiVersion: v1
+            clusters:
+            - cluster:
+                certificate-authority-data: DATA+OMITTED
+                server: https://127.0.0.1:6443
+              name: sunaba
+            contexts:
+            - context:
+                cluster: sunaba
+                namespace: default
+                user: sunaba
+              name: sunaba
+            current-context: sunaba
+            kind: Config
+            preferences: {}
+            users:
+            - name: sunaba
+              user:
+                token: REDACTED
+            $ kubectl config view --minify -o json
+            {
+                "kind": "Config",
+                "apiVersion": "v1",
+                "preferences": {},
+                "clusters": [
+                    {
+                        "name": "sunaba",
+                        "cluster": {
+                            "server": "https://127.0.0.1:6443",
+                            "certificate-authority-data": "DATA+OMITTED"
+                        }
+                    }
+                ],
+                "users": [
+                    {
+                        "name": "sunaba",
+                        "user": {
+                            "token": "REDACTED"
+                        }
+                    }
+                ],
+                "contexts": [
+                    {
+                        "name": "sunaba",
+                        "context": {
+                            "cluster": "sunaba",
+                            "user": "sunaba",
+                            "namespace": "default"
+                        }
+                    }
+                ],
+                "current-context": "sunaba"
+            }
+            $ kubectl config view --raw
+            stderr: error: --raw has nothing to show here: the playground's cluster runs in this tab, with no certificate or token
+            exit: 1
+            $ kubectl config set-context --current --namespace=dev
+            stderr: error: the playground's kubeconfig cannot be changed (`config set-context`): it has one context, "sunaba"; pick a namespace with -n NAMESPACE on each command
+            exit: 1
+            $ kubectl config
+            Modify kubeconfig files using subcommands like "kubectl config set current-context my-context".
+
+             The loading order follows these rules:
+
+              1.  If the --kubeconfig flag is set, then only that file is loaded. The flag may only be set once and no merging takes place.
+              2.  If $KUBECONFIG environment variable is set, then it is used as a list of paths (normal path delimiting rules for your system). These paths are merged. When a value is modified, it is modified in the file that defines the stanza. When a value is created, it is created in the first file that exists. If no files in the chain exist, then it creates the last file in the list.
+              3.  Otherwise, ${HOME}/.kube/config is used and no merging takes place.
+
+            Available Commands:
+              current-context   Display the current-context
+              delete-cluster    Delete the specified cluster from the kubeconfig
+              delete-context    Delete the specified context from the kubeconfig
+              delete-user       Delete the specified user from the kubeconfig
+              get-clusters      Display clusters defined in the kubeconfig
+              get-contexts      Describe one or many contexts
+              get-users         Display users defined in the kubeconfig
+              rename-context    Rename a context from the kubeconfig file
+              set               Set an individual value in a kubeconfig file
+              set-cluster       Set a cluster entry in kubeconfig
+              set-context       Set a context entry in kubeconfig
+              set-credentials   Set a user entry in kubeconfig
+              unset             Unset an individual value in a kubeconfig file
+              use-context       Set the current-context in a kubeconfig file
+              view              Display merged kubeconfig settings or a specified kubeconfig file
+
+            Usage:
+              kubectl config SUBCOMMAND [options]
+
+            Use "kubectl config <command> --help" for more information about a given command.
+            Use "kubectl options" for a list of global command-line options (applies to all commands).
+            $ kubectl proxy
+            stderr: error: kubectl proxy serves the Kubernetes API on a port of this machine (127.0.0.1:8001) for browsers and dashboards; this playground's cluster runs inside the page and opens no port. Its dashboard is the cluster view beside this terminal: nodes, pods, Deployments and Services, live. With `sunaba serve`, the API itself is on the port it printed.
+            exit: 1
+        "#]],
+    );
+}

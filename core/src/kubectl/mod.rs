@@ -7,6 +7,7 @@ pub mod api_resources;
 pub mod apply;
 pub mod args;
 pub mod cluster_info;
+pub mod config;
 pub mod create;
 pub mod create_ingress;
 pub mod create_role;
@@ -207,6 +208,8 @@ pub fn run(ctx: &mut Context<'_>, args: &[String]) -> Output {
         "api-versions" => api_resources::run_versions(ctx, rest),
         "apply" => apply::run(ctx, rest, args),
         "cluster-info" => cluster_info::run(ctx, rest),
+        "config" => config::run(ctx, rest),
+        "proxy" => config::proxy(rest),
         "wait" => wait::run(ctx, rest),
         "attach" => exec::run_attach(ctx, rest),
         "events" => events::run(ctx, rest),
