@@ -60,8 +60,18 @@ impl Files for MemFiles {
         self.0.get(path.trim_start_matches("./")).cloned()
     }
 
-    fn list(&self, _dir: &str) -> Option<Vec<String>> {
-        None
+    /// A directory's entries: the names under `dir/`, files and
+    /// subdirectories once each.
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        let prefix = format!("{}/", dir.trim_start_matches("./").trim_end_matches('/'));
+        let mut entries: Vec<String> = self
+            .0
+            .keys()
+            .filter_map(|path| path.strip_prefix(&prefix))
+            .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
+            .collect();
+        entries.dedup();
+        (!entries.is_empty()).then_some(entries)
     }
 
     /// URLs are fetched as `sunaba shell` fetches them.
@@ -105,7 +115,11 @@ impl Playground {
         std::fs::create_dir_all(dir.join("home")).expect("a temporary directory");
         let mut files = BTreeMap::new();
         for (file, text) in seed::SEED_MANIFESTS.iter().chain(extra) {
-            std::fs::write(dir.join(file), text).expect("write a manifest");
+            let path = dir.join(file);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("a manifest's directory");
+            }
+            std::fs::write(path, text).expect("write a manifest");
             files.insert(file.to_string(), text.to_string());
         }
         let config = ServeConfig {
@@ -2072,6 +2086,391 @@ exit: 1
 $ kubectl get pods -f simple-pod.yaml
 stderr: error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well
 exit: 1
+",
+    )
+    .await;
+}
+
+/// Every kubectl command's `--help` (and `-h` on the subcommands a learner
+/// meets) prints kubectl 1.32's own text. Only the twin comparison is
+/// asserted: the expected bytes are the real kubectl's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_commands_help_is_kubectls() {
+    // `help` and `options` print no text of their own to compare.
+    let commands = kubectl::COMMANDS
+        .iter()
+        .filter(|c| !matches!(**c, "help" | "options"));
+    let subcommands = [
+        "rollout history -h",
+        "rollout undo -h",
+        "rollout restart -h",
+        "rollout pause -h",
+        "rollout resume -h",
+        "set image -h",
+        "set env -h",
+        "create service clusterip -h",
+        "create service nodeport -h",
+        "create namespace -h",
+        "create configmap -h",
+        "create secret generic -h",
+        "config view -h",
+        "config current-context -h",
+    ];
+    let script: Vec<String> = commands
+        .map(|c| format!("$ kubectl {c} --help"))
+        .chain(subcommands.iter().map(|c| format!("$ kubectl {c}")))
+        .collect();
+    for binary in kubectls_1_32() {
+        let mut playground = Playground::start(binary, "every-help", &[]).await;
+        let transcript = playground.transcript(&script.join("\n")).await;
+        for own_text in [
+            "Update fields of a resource",
+            "Display one or many resources",
+        ] {
+            assert!(transcript.contains(own_text), "{own_text}");
+        }
+    }
+}
+
+/// `kubectl config`: the one context there is, listed and chosen as
+/// kubectl does with a kubeconfig like `sunaba serve`'s; `proxy` explains
+/// where the dashboard is (core only: the real one would serve a port).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn config_reads_the_one_context() {
+    check(
+        "config",
+        &[],
+        "$ kubectl config current-context
+         $ kubectl config get-contexts
+         $ kubectl config get-contexts nope
+         $ kubectl config get-clusters
+         $ kubectl config get-users
+         $ kubectl config use-context nope
+         $ kubectl config use-context sunaba
+         $ kubectl config view -o name
+         $ kubectl config view -o jsonpath={.contexts[0].context.namespace}
+         $ kubectl config view -o wide
+         $ kubectl config bogus",
+        "$ kubectl config current-context
+sunaba
+$ kubectl config get-contexts
+CURRENT   NAME     CLUSTER   AUTHINFO   NAMESPACE
+*         sunaba   sunaba    sunaba     default
+$ kubectl config get-contexts nope
+CURRENT   NAME   CLUSTER   AUTHINFO   NAMESPACE
+stderr: error: context nope not found
+exit: 1
+$ kubectl config get-clusters
+NAME
+sunaba
+$ kubectl config get-users
+NAME
+sunaba
+$ kubectl config use-context nope
+stderr: error: no context exists with the name: \"nope\"
+exit: 1
+$ kubectl config use-context sunaba
+Switched to context \"sunaba\".
+$ kubectl config view -o name
+config/<unknown>
+$ kubectl config view -o jsonpath={.contexts[0].context.namespace}
+default$ kubectl config view -o wide
+stderr: error: unable to match a printer suitable for the output format \"wide\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml
+exit: 1
+$ kubectl config bogus
+stderr: error: unknown command \"bogus\"
+stderr: See 'kubectl config -h' for help and examples
+exit: 1
+",
+    )
+    .await;
+}
+
+const SPLIT_MANIFESTS: &[(&str, &str)] = &[
+    (
+        "manifests/a.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+    ),
+    (
+        "manifests/b.json",
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"b\"}}\n",
+    ),
+    ("manifests/notes.txt", "not a manifest\n"),
+    (
+        "manifests/nested/c.yml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+    ),
+];
+
+/// `apply -f DIR` takes the directory's manifests (`.yaml`, `.yml`,
+/// `.json`), `-R` its subdirectories' too; `--dry-run=client` changes
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_reads_directories_recursively_and_dry_runs() {
+    check(
+        "apply-dirs",
+        SPLIT_MANIFESTS,
+        "$ kubectl apply -f manifests --dry-run=client
+         $ kubectl get configmaps -l nothing=here
+         $ kubectl apply -f manifests
+         $ kubectl apply -R -f manifests
+         $ kubectl apply --recursive -f manifests -o name
+         $ kubectl apply -f simple-pod.yaml --dry-run=client -o yaml
+         $ kubectl delete -R -f manifests",
+        "$ kubectl apply -f manifests --dry-run=client
+configmap/a created (dry run)
+configmap/b created (dry run)
+$ kubectl get configmaps -l nothing=here
+stderr: No resources found in default namespace.
+$ kubectl apply -f manifests
+configmap/a created
+configmap/b created
+$ kubectl apply -R -f manifests
+configmap/a unchanged
+configmap/b unchanged
+configmap/c created
+$ kubectl apply --recursive -f manifests -o name
+configmap/a
+configmap/b
+configmap/c
+$ kubectl apply -f simple-pod.yaml --dry-run=client -o yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: |
+      {\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"annotations\":{},\"name\":\"simple-echo\",\"namespace\":\"default\"},\"spec\":{\"containers\":[{\"env\":[{\"name\":\"BACKEND_HOST\",\"value\":\"localhost:8080\"}],\"image\":\"gihyodocker/nginx:latest\",\"name\":\"nginx\",\"ports\":[{\"containerPort\":80}]},{\"image\":\"gihyodocker/echo:latest\",\"name\":\"echo\",\"ports\":[{\"containerPort\":8080}]}]}}
+  name: simple-echo
+  namespace: default
+spec:
+  containers:
+  - env:
+    - name: BACKEND_HOST
+      value: localhost:8080
+    image: gihyodocker/nginx:latest
+    name: nginx
+    ports:
+    - containerPort: 80
+  - image: gihyodocker/echo:latest
+    name: echo
+    ports:
+    - containerPort: 8080
+$ kubectl delete -R -f manifests
+configmap \"a\" deleted
+configmap \"b\" deleted
+configmap \"c\" deleted
+",
+    )
+    .await;
+}
+
+/// `delete --all`, `--grace-period`, `--cascade` and `--wait=false`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_all_grace_periods_and_cascades() {
+    check(
+        "delete-flags",
+        &[],
+        "$ kubectl create configmap one
+         $ kubectl create configmap two
+         $ kubectl delete configmaps --all
+         $ kubectl get configmaps --field-selector=metadata.name!=kube-root-ca.crt
+         $ kubectl apply -f simple-pod.yaml
+         # advance 30s
+         $ kubectl delete pod simple-echo --grace-period=5
+         $ kubectl apply -f simple-deployment.yaml
+         # advance 30s
+         $ kubectl delete deployment echo --cascade=orphan
+         $ kubectl get replicasets -o name
+         $ kubectl delete replicasets --all --cascade=foreground --wait=false
+         $ kubectl delete pods --all --wait=false
+         $ kubectl delete pods --all --grace-period=-5 --wait=false",
+        "$ kubectl create configmap one
+configmap/one created
+$ kubectl create configmap two
+configmap/two created
+$ kubectl delete configmaps --all
+configmap \"kube-root-ca.crt\" deleted
+configmap \"one\" deleted
+configmap \"two\" deleted
+$ kubectl get configmaps --field-selector=metadata.name!=kube-root-ca.crt
+stderr: No resources found in default namespace.
+$ kubectl apply -f simple-pod.yaml
+pod/simple-echo created
+# advance 30s
+$ kubectl delete pod simple-echo --grace-period=5
+pod \"simple-echo\" deleted
+$ kubectl apply -f simple-deployment.yaml
+deployment.apps/echo created
+# advance 30s
+$ kubectl delete deployment echo --cascade=orphan
+deployment.apps \"echo\" deleted
+$ kubectl get replicasets -o name
+replicaset.apps/echo-559c4867bd
+$ kubectl delete replicasets --all --cascade=foreground --wait=false
+replicaset.apps \"echo-559c4867bd\" deleted
+$ kubectl delete pods --all --wait=false
+pod \"echo-559c4867bd-25ptk\" deleted
+pod \"echo-559c4867bd-5tqbc\" deleted
+pod \"echo-559c4867bd-m8hfh\" deleted
+$ kubectl delete pods --all --grace-period=-5 --wait=false
+pod \"echo-559c4867bd-25ptk\" deleted
+pod \"echo-559c4867bd-5tqbc\" deleted
+pod \"echo-559c4867bd-m8hfh\" deleted
+",
+    )
+    .await;
+}
+
+/// `logs` of a Deployment or ReplicaSet picks one pod and says so; with
+/// `--all-containers` every container's log, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_of_workloads_and_of_every_container() {
+    check(
+        "logs-workloads",
+        &[],
+        "$ kubectl apply -f simple-deployment.yaml
+         # advance 30s
+         $ kubectl logs deploy/echo
+         $ kubectl logs deployment/echo -c echo
+         $ kubectl logs rs/echo-559c4867bd --all-containers
+         $ kubectl logs deploy/echo --all-containers --prefix
+         $ kubectl logs deploy/nope",
+        "$ kubectl apply -f simple-deployment.yaml
+deployment.apps/echo created
+# advance 30s
+$ kubectl logs deploy/echo
+/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration
+/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/
+/docker-entrypoint.sh: Configuration complete; ready for start up
+stderr: Found 3 pods, using pod/echo-559c4867bd-86m88
+stderr: Defaulted container \"nginx\" out of: nginx, echo
+$ kubectl logs deployment/echo -c echo
+2026/01/01 00:00:02 start server
+stderr: Found 3 pods, using pod/echo-559c4867bd-86m88
+$ kubectl logs rs/echo-559c4867bd --all-containers
+/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration
+/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/
+/docker-entrypoint.sh: Configuration complete; ready for start up
+2026/01/01 00:00:02 start server
+stderr: Found 3 pods, using pod/echo-559c4867bd-86m88
+$ kubectl logs deploy/echo --all-containers --prefix
+[pod/echo-559c4867bd-86m88/nginx] /docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration
+[pod/echo-559c4867bd-86m88/nginx] /docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/
+[pod/echo-559c4867bd-86m88/nginx] /docker-entrypoint.sh: Configuration complete; ready for start up
+[pod/echo-559c4867bd-86m88/echo] 2026/01/01 00:00:02 start server
+stderr: Found 3 pods, using pod/echo-559c4867bd-86m88
+$ kubectl logs deploy/nope
+stderr: error: error from server (NotFound): deployments.apps \"nope\" not found in namespace \"default\"
+exit: 1
+",
+    )
+    .await;
+}
+
+/// `run` with its generator's flags, as the object it would create.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_builds_the_pod_from_its_flags() {
+    check(
+        "run-flags",
+        &[],
+        "$ kubectl run web --image=nginx:1.25 --env=MODE=test --env=LEVEL=2 --labels=app=web,tier=front --port=80 --dry-run=client -o yaml
+         $ kubectl run sleeper --image=busybox --restart=Never --command -- sleep 3600
+         $ kubectl run args --image=busybox --restart=OnFailure -- echo hello
+         $ kubectl get pod sleeper -o jsonpath={.spec.containers[0].command}
+         $ kubectl get pod args -o jsonpath={.spec.containers[0].args}
+         $ kubectl run bad --image=busybox --restart=Sometimes
+         $ kubectl run bad --image=busybox --port=http",
+        "$ kubectl run web --image=nginx:1.25 --env=MODE=test --env=LEVEL=2 --labels=app=web,tier=front --port=80 --dry-run=client -o yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  creationTimestamp: null
+  labels:
+    app: web
+    tier: front
+  name: web
+spec:
+  containers:
+  - env:
+    - name: MODE
+      value: test
+    - name: LEVEL
+      value: \"2\"
+    image: nginx:1.25
+    name: web
+    ports:
+    - containerPort: 80
+    resources: {}
+  dnsPolicy: ClusterFirst
+  restartPolicy: Always
+status: {}
+$ kubectl run sleeper --image=busybox --restart=Never --command -- sleep 3600
+pod/sleeper created
+$ kubectl run args --image=busybox --restart=OnFailure -- echo hello
+pod/args created
+$ kubectl get pod sleeper -o jsonpath={.spec.containers[0].command}
+[\"sleep\",\"3600\"]$ kubectl get pod args -o jsonpath={.spec.containers[0].args}
+[\"echo\",\"hello\"]$ kubectl run bad --image=busybox --restart=Sometimes
+stderr: error: invalid restart policy: Sometimes
+stderr: See 'kubectl run -h' for help and examples
+exit: 1
+$ kubectl run bad --image=busybox --port=http
+stderr: error: strconv.Atoi: parsing \"http\": invalid syntax
+exit: 1
+",
+    )
+    .await;
+}
+
+/// `rollout pause`, `resume`, `undo --to-revision` and `restart`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollout_pause_resume_undo_and_restart() {
+    check(
+        "rollout-verbs",
+        &[],
+        "$ kubectl apply -f simple-deployment.yaml
+         # advance 30s
+         $ kubectl set image deployment/echo echo=gihyodocker/echo:patched
+         # advance 60s
+         $ kubectl rollout pause deployment/echo
+         $ kubectl rollout pause deployment/echo
+         $ kubectl rollout restart deployment/echo
+         $ kubectl rollout resume deployment/echo
+         $ kubectl rollout resume deployment/echo
+         $ kubectl rollout undo deployment/echo --to-revision=1
+         # advance 60s
+         $ kubectl rollout history deployment/echo
+         $ kubectl rollout restart deployment/echo",
+        "$ kubectl apply -f simple-deployment.yaml
+deployment.apps/echo created
+# advance 30s
+$ kubectl set image deployment/echo echo=gihyodocker/echo:patched
+deployment.apps/echo image updated
+# advance 60s
+$ kubectl rollout pause deployment/echo
+deployment.apps/echo paused
+$ kubectl rollout pause deployment/echo
+stderr: error: deployments.apps \"echo\" is already paused
+exit: 1
+$ kubectl rollout restart deployment/echo
+stderr: error: deployments.apps \"echo\" can't restart paused deployment (run rollout resume first)
+exit: 1
+$ kubectl rollout resume deployment/echo
+deployment.apps/echo resumed
+$ kubectl rollout resume deployment/echo
+stderr: error: deployments.apps \"echo\" is not paused
+exit: 1
+$ kubectl rollout undo deployment/echo --to-revision=1
+deployment.apps/echo rolled back
+# advance 60s
+$ kubectl rollout history deployment/echo
+deployment.apps/echo 
+REVISION  CHANGE-CAUSE
+2         <none>
+3         <none>
+
+$ kubectl rollout restart deployment/echo
+deployment.apps/echo restarted
 ",
     )
     .await;

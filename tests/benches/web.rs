@@ -327,13 +327,13 @@ async fn frames_during_rollout(url: &str, seconds: u64) {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut running = 0;
     while Instant::now() < deadline {
-        running = count(client, r#"[data-testid^="pod-web-"].ok"#).await;
+        running = count(client, r#"svg [data-testid^="pod-web-"].ok"#).await;
         if running >= 200 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let drawn = count(client, r#"[data-testid^="pod-web-"]"#).await;
+    let drawn = count(client, r#"svg [data-testid^="pod-web-"]"#).await;
     let pending = count(client, r#"[data-testid="pending-pods"] .chip"#).await;
     note(&format!(
         "before the rollout the page drew {drawn} pods on nodes ({running} running) and {pending} pending"
@@ -360,7 +360,7 @@ async fn frames_during_rollout(url: &str, seconds: u64) {
     for frame in numbers(&marks[1]) {
         sample(&format!("web-frame-interval/{PODS}"), "ms", frame);
     }
-    let drawn = count(client, r#"[data-testid^="pod-web-"]"#).await;
+    let drawn = count(client, r#"svg [data-testid^="pod-web-"]"#).await;
     let pending = count(client, r#"[data-testid="pending-pods"] .chip"#).await;
     let text = client
         .find(Locator::Css(r#"[data-testid="terminal"]"#))

@@ -1,11 +1,14 @@
 //! `kubectl apply -f` (client-side apply with the last-applied
 //! configuration and a three-way merge) and `kubectl create -f`.
 
+use std::cell::RefCell;
+
 use serde_json::{json, Value};
 
 use super::args::{self, Flag, Parsed};
 use super::errors::{format_status, Verb};
 use super::manifests::{read_sources, Source};
+use super::print_flags::{self, Printed, Printer};
 use super::{merge, usage_error, Context, Output};
 use crate::api::decode::{self, DecodeError};
 use crate::api::kinds::KindLookup;
@@ -85,12 +88,19 @@ fn run_mode(ctx: &mut Context<'_>, rest: &[String], full: &[String], mode: Mode)
         }
     };
     let change_cause = parsed.flag("record").then(|| change_cause(full, &parsed));
+    let format = match print_flags::parse_format(&parsed) {
+        Ok(format) => format,
+        Err(message) => {
+            out.fail(message);
+            return out;
+        }
+    };
     let settings = Settings {
         mode,
         dry_run,
         namespace: parsed.value("namespace").map(str::to_string),
         change_cause,
-        name_only: parsed.value("output") == Some("name"),
+        printer: RefCell::new(Printer::new(format, "")),
         server_side: (mode == Mode::Apply && parsed.flag("server-side")).then(|| ServerSide {
             manager: parsed
                 .value("field-manager")
@@ -121,9 +131,17 @@ struct Settings {
     dry_run: DryRun,
     namespace: Option<String>,
     change_cause: Option<String>,
-    name_only: bool,
+    /// `-o`: the default `kind/name created` line, or the object.
+    printer: RefCell<Printer>,
     /// `--server-side`: the field manager, and whether conflicts are forced.
     server_side: Option<ServerSide>,
+}
+
+/// What `-o` prints of an object: the document as it would be sent
+/// (`--dry-run=client`), or the object as the server has it.
+enum Shown<'a> {
+    Sent(&'a Value),
+    Stored(&'a Object),
 }
 
 /// How `apply --server-side` applies.
@@ -276,18 +294,24 @@ fn apply_document(
         let last_applied = last_applied_text(&document);
         annotations(&mut document).insert(LAST_APPLIED.into(), json!(last_applied));
     }
-    let label = format!("{}/{name}", kind.qualified_singular());
     let suffix = match settings.dry_run {
         DryRun::None => "",
         DryRun::Client => " (dry run)",
         DryRun::Server => " (server dry run)",
     };
-    let report = |out: &mut Output, verb: &str| {
-        if settings.name_only {
-            out.out(&label);
-        } else {
-            out.out(format!("{label} {verb}{suffix}"));
-        }
+    let report = |out: &mut Output, verb: &str, shown: Shown<'_>| {
+        let mut printer = settings.printer.borrow_mut();
+        printer.set_operation(format!("{verb}{suffix}"));
+        let text = match shown {
+            Shown::Sent(value) => printer.print(&Printed {
+                kind,
+                name: &name,
+                value,
+                typed: false,
+            }),
+            Shown::Stored(object) => printer.print_object(object),
+        };
+        out.stdout.push_str(&text);
     };
     let live = match settings.mode {
         Mode::Apply => ctx
@@ -315,11 +339,6 @@ fn apply_server_side(
     settings: &Settings,
     out: &mut Output,
 ) -> bool {
-    let name = document
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let label = format!("{}/{name}", kind.qualified_singular());
     let options = WriteOptions {
         dry_run: settings.dry_run != DryRun::None,
         field_manager: Some(server_side.manager.clone()),
@@ -333,13 +352,14 @@ fn apply_server_side(
         &options,
     );
     match applied {
-        Ok(_) if settings.name_only => out.out(&label),
-        Ok(_) => {
+        Ok((applied, _)) => {
             let suffix = match settings.dry_run {
                 DryRun::None => "",
                 DryRun::Client | DryRun::Server => " (server dry run)",
             };
-            out.out(format!("{label} serverside-applied{suffix}"));
+            let mut printer = settings.printer.borrow_mut();
+            printer.set_operation(format!("serverside-applied{suffix}"));
+            out.stdout.push_str(&printer.print_object(&applied));
         }
         Err(err) if err.code() == 409 => {
             out.fail(format!("error: {}\n{CONFLICT_ADVICE}", err.message()));
@@ -361,7 +381,7 @@ fn create(
     document: &Value,
     settings: &Settings,
     out: &mut Output,
-    report: impl Fn(&mut Output, &str),
+    report: impl Fn(&mut Output, &str, Shown<'_>),
 ) -> bool {
     let object = match decode::decode_strict(kind, document) {
         Ok(object) => object,
@@ -374,7 +394,7 @@ fn create(
         }
     };
     if settings.dry_run == DryRun::Client {
-        report(out, "created");
+        report(out, "created", Shown::Sent(document));
         return true;
     }
     let options = WriteOptions {
@@ -389,8 +409,8 @@ fn create(
         ),
     };
     match ctx.cluster.create_with(object, &options) {
-        Ok(_) => {
-            report(out, "created");
+        Ok(created) => {
+            report(out, "created", Shown::Stored(&created));
             true
         }
         Err(err) => {
@@ -409,7 +429,7 @@ fn configure(
     document: &Value,
     settings: &Settings,
     out: &mut Output,
-    report: impl Fn(&mut Output, &str),
+    report: impl Fn(&mut Output, &str, Shown<'_>),
 ) -> bool {
     let live_value = live.to_value();
     let previous = live
@@ -431,7 +451,7 @@ fn configure(
         document,
     );
     if merged == live_value {
-        report(out, "unchanged");
+        report(out, "unchanged", Shown::Stored(live));
         return true;
     }
     let mut object = match decode::decode_strict(kind, &merged) {
@@ -446,7 +466,7 @@ fn configure(
         }
     };
     if settings.dry_run == DryRun::Client {
-        report(out, "configured");
+        report(out, "configured", Shown::Sent(&merged));
         return true;
     }
     object.metadata_mut().resource_version = live.metadata().resource_version.clone();
@@ -455,8 +475,8 @@ fn configure(
         field_manager: Some("kubectl-client-side-apply".into()),
     };
     match ctx.cluster.update_with(object, &options) {
-        Ok(_) => {
-            report(out, "configured");
+        Ok(updated) => {
+            report(out, "configured", Shown::Stored(&updated));
             true
         }
         Err(err) => {

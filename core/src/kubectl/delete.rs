@@ -181,7 +181,8 @@ fn targets_from_args(
                 .api()
                 .store()
                 .list(kind, scope)
-                .filter(|o| selector.matches_object(o) && o.metadata().deletion_timestamp.is_none())
+                // Terminating objects too: kubectl asks to delete them again.
+                .filter(|o| selector.matches_object(o))
                 .map(|o| Target {
                     key: ObjectKey::of(o),
                     file: None,

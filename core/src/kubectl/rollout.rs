@@ -521,6 +521,12 @@ pub fn status_line(d: &Deployment) -> Result<(String, bool), String> {
 
 fn restart(ctx: &mut Context<'_>, mut d: Deployment, out: &mut Output) {
     let name = d.metadata.name.clone().unwrap_or_default();
+    if util::is_paused(&d) {
+        out.fail(format!(
+            "error: deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)"
+        ));
+        return;
+    }
     let now = ctx.cluster.now().to_time();
     let stamp =
         k8s_openapi::jiff::fmt::strtime::format("%Y-%m-%dT%H:%M:%SZ", now.0).unwrap_or_default();
@@ -543,9 +549,12 @@ fn pause(ctx: &mut Context<'_>, mut d: Deployment, paused: bool, out: &mut Outpu
     let name = d.metadata.name.clone().unwrap_or_default();
     let word = if paused { "paused" } else { "resumed" };
     if util::is_paused(&d) == paused {
-        out.fail(format!(
-            "error: deployments.apps \"{name}\" is already {word}"
-        ));
+        let state = if paused {
+            "is already paused"
+        } else {
+            "is not paused"
+        };
+        out.fail(format!("error: deployments.apps \"{name}\" {state}"));
         return;
     }
     if let Some(spec) = d.spec.as_mut() {

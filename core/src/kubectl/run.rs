@@ -10,8 +10,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::args::{self, Flag, Parsed};
 use super::errors::format_status;
+use super::print_flags::{self, DryRun, Printed, Printer};
 use super::{usage_error, Attach, Context, Output};
 use crate::api::{Kind, Object};
+use crate::apiserver::WriteOptions;
 use crate::shell::Target;
 
 const FLAGS: &[Flag] = &[
@@ -57,18 +59,49 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         }
     };
     let attach = parsed.flag("stdin") || parsed.flag("attach");
-    if parsed.value("dry-run").is_some_and(|d| d != "none") {
-        out.out(format!("pod/{name} created (dry run)"));
+    let (dry_run, warning) = match print_flags::parse_dry_run(&parsed, ctx.cluster.now()) {
+        Ok(dry_run) => dry_run,
+        Err(message) => {
+            out.fail(message);
+            return out;
+        }
+    };
+    if let Some(warning) = warning {
+        out.err(warning);
+    }
+    let mut printer = match print_flags::parse_format(&parsed) {
+        Ok(format) => Printer::new(format, format!("created{}", dry_run.suffix())),
+        Err(message) => {
+            out.fail(message);
+            return out;
+        }
+    };
+    if dry_run == DryRun::Client {
+        // The pod as the generator built it, Go's zero values included.
+        let value = serde_json::to_value(&pod).unwrap_or_default();
+        out.stdout.push_str(&printer.print(&Printed {
+            kind: Kind::Pod,
+            name: &name,
+            value: &value,
+            typed: true,
+        }));
         return out;
     }
     let mut object = Object::Pod(pod);
     object.metadata_mut().namespace = Some(namespace.clone());
-    if let Err(err) = ctx.cluster.create(object) {
-        out.fail(format_status(&err, None));
-        return out;
-    }
-    if !attach {
-        out.out(format!("pod/{name} created"));
+    let options = WriteOptions {
+        dry_run: dry_run == DryRun::Server,
+        field_manager: Some("kubectl-run".into()),
+    };
+    let created = match ctx.cluster.create_with(object, &options) {
+        Ok(created) => created,
+        Err(err) => {
+            out.fail(format_status(&err, None));
+            return out;
+        }
+    };
+    if !attach || dry_run == DryRun::Server {
+        out.stdout.push_str(&printer.print_object(&created));
         return out;
     }
     if !wait_until_running(ctx, &namespace, &name) {
@@ -189,7 +222,7 @@ fn pod_for(parsed: &Parsed, name: &str) -> Result<Pod, String> {
         Some(port) => Some(vec![ContainerPort {
             container_port: port
                 .parse()
-                .map_err(|_| format!("error: invalid port: {port}"))?,
+                .map_err(|_| format!("error: strconv.Atoi: parsing {port:?}: invalid syntax"))?,
             ..ContainerPort::default()
         }]),
         None => None,
@@ -222,6 +255,8 @@ fn pod_for(parsed: &Parsed, name: &str) -> Result<Pod, String> {
         },
         spec: Some(PodSpec {
             containers: vec![container],
+            // kubectl's generator sets it, as the API server would default it.
+            dns_policy: Some("ClusterFirst".to_string()),
             restart_policy: Some(parsed.value("restart").unwrap_or("Always").to_string()),
             ..PodSpec::default()
         }),
