@@ -566,3 +566,49 @@ fn kubectl_outside_a_terminal_says_it_cannot_fetch_urls() {
         )
     );
 }
+
+#[test]
+fn here_documents_pipes_and_redirects_feed_dash_f_dash() {
+    check(
+        r#"> kubectl apply -f - <<EOF
+         > {"apiVersion": "v1", "kind": "ConfigMap",
+         >  "metadata": {"name": "from-heredoc"}}
+         > EOF
+         > cat simple-pod.yaml | kubectl apply -f -
+         > kubectl apply -f - < simple-service.yaml
+         > kubectl get cm from-heredoc -o name | cat
+         > cat <<'END' | kubectl create -f -
+         > {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"quoted"}}
+         > END
+         > kubectl apply -f - <<EOF
+         > ^C
+         > kubectl apply -f - < missing.yaml
+         > echo '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"piped"}}' | kubectl apply -f -
+         > kubectl apply -f -"#,
+        expect![[r#"
+            $ kubectl apply -f - <<EOF
+            > {"apiVersion": "v1", "kind": "ConfigMap",
+            >  "metadata": {"name": "from-heredoc"}}
+            > EOF
+            configmap/from-heredoc created
+            $ cat simple-pod.yaml | kubectl apply -f -
+            pod/simple-echo created
+            $ kubectl apply -f - < simple-service.yaml
+            service/echo created
+            $ kubectl get cm from-heredoc -o name | cat
+            configmap/from-heredoc
+            $ cat <<'END' | kubectl create -f -
+            > {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"quoted"}}
+            > END
+            configmap/quoted created
+            $ kubectl apply -f - <<EOF
+            ^C
+            $ kubectl apply -f - < missing.yaml
+            [stderr] bash: missing.yaml: No such file or directory
+            $ echo '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"piped"}}' | kubectl apply -f -
+            namespace/piped created
+            $ kubectl apply -f -
+            [stderr] error: no objects passed to apply
+        "#]],
+    );
+}

@@ -80,6 +80,30 @@ impl Files for MemFiles {
     }
 }
 
+/// The files, with a command's standard input.
+struct Piped<'a> {
+    files: &'a MemFiles,
+    stdin: Option<&'a str>,
+}
+
+impl Files for Piped<'_> {
+    fn read(&self, path: &str) -> Option<String> {
+        self.files.read(path)
+    }
+
+    fn list(&self, dir: &str) -> Option<Vec<String>> {
+        self.files.list(dir)
+    }
+
+    fn fetched(&self, url: &str) -> Option<kubectl::url::Fetched> {
+        self.files.fetched(url)
+    }
+
+    fn stdin(&self) -> Option<String> {
+        self.stdin.map(str::to_string)
+    }
+}
+
 /// What a command printed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Printed {
@@ -159,12 +183,26 @@ impl Playground {
     /// Runs the real kubectl; a `delete TYPE NAME` gets the clock moved
     /// while it waits, one second at a time, as core's kubectl moves it.
     async fn real(&self, args: &[String]) -> Printed {
-        let child = self
+        self.real_with_stdin(args, None).await
+    }
+
+    /// [`Self::real`], with `stdin` as the process's standard input (else none).
+    async fn real_with_stdin(&self, args: &[String], stdin: Option<&str>) -> Printed {
+        let mut child = self
             .command(args)
+            .stdin(if stdin.is_some() {
+                std::process::Stdio::piped()
+            } else {
+                std::process::Stdio::null()
+            })
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("kubectl starts");
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            use tokio::io::AsyncWriteExt;
+            pipe.write_all(text.as_bytes()).await.expect("write stdin");
+        }
         let waiting = deleted_target(args);
         let output = match waiting {
             None => child.wait_with_output().await,
@@ -215,12 +253,21 @@ impl Playground {
 
     /// Runs core's kubectl on the twin cluster.
     fn core(&mut self, args: &[String]) -> Printed {
+        self.core_with_stdin(args, None)
+    }
+
+    /// [`Self::core`], with `stdin` as what `-f -` reads.
+    fn core_with_stdin(&mut self, args: &[String], stdin: Option<&str>) -> Printed {
+        let files = Piped {
+            files: &self.files,
+            stdin,
+        };
         // It may fetch a URL, blocking: other tasks move to the other worker.
         let output = tokio::task::block_in_place(|| {
             kubectl::run(
                 &mut Context {
                     cluster: &mut self.twin,
-                    files: &self.files,
+                    files: &files,
                 },
                 args,
             )
@@ -253,9 +300,14 @@ impl Playground {
                 .strip_prefix("$ kubectl")
                 .expect("a kubectl line")
                 .trim_start();
-            let args = kubectl::args::split_words(command).expect("balanced quotes");
-            let real = self.real(&args).await;
-            let core = self.core(&args);
+            // `… < FILE`: the file is the command's standard input.
+            let (words, stdin) = match command.rsplit_once(" < ") {
+                Some((words, file)) => (words, self.files.0.get(file).cloned()),
+                None => (command, None),
+            };
+            let args = kubectl::args::split_words(words).expect("balanced quotes");
+            let real = self.real_with_stdin(&args, stdin.as_deref()).await;
+            let core = self.core_with_stdin(&args, stdin.as_deref());
             assert_eq!(
                 real, core,
                 "real kubectl and core's differ on `kubectl {command}`"
@@ -2471,6 +2523,46 @@ REVISION  CHANGE-CAUSE
 
 $ kubectl rollout restart deployment/echo
 deployment.apps/echo restarted
+",
+    )
+    .await;
+}
+
+/// `-f -` reads standard input, named `STDIN` in kubectl's messages; an
+/// empty one passes no objects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manifests_from_standard_input() {
+    check(
+        "stdin",
+        &[("empty.yaml", ""), ("broken.yaml", "not: [yaml")],
+        "$ kubectl apply -f - < simple-pod.yaml
+         $ kubectl get -o name -f - < simple-pod.yaml
+         $ kubectl apply -f - -f simple-service.yaml < simple-replicaset.yaml
+         $ kubectl apply -f - < empty.yaml
+         $ kubectl create -f - < empty.yaml
+         $ kubectl delete -f - < empty.yaml
+         $ kubectl apply -f - < broken.yaml
+         $ kubectl delete -f - --wait=false < simple-replicaset.yaml",
+        "$ kubectl apply -f - < simple-pod.yaml
+pod/simple-echo created
+$ kubectl get -o name -f - < simple-pod.yaml
+pod/simple-echo
+$ kubectl apply -f - -f simple-service.yaml < simple-replicaset.yaml
+replicaset.apps/echo created
+service/echo created
+$ kubectl apply -f - < empty.yaml
+stderr: error: no objects passed to apply
+exit: 1
+$ kubectl create -f - < empty.yaml
+stderr: error: no objects passed to create
+exit: 1
+$ kubectl delete -f - < empty.yaml
+No resources found
+$ kubectl apply -f - < broken.yaml
+stderr: error: error parsing STDIN: error converting YAML to JSON: yaml: line 1: did not find expected ',' or ']'
+exit: 1
+$ kubectl delete -f - --wait=false < simple-replicaset.yaml
+replicaset.apps \"echo\" deleted
 ",
     )
     .await;

@@ -114,7 +114,11 @@ fn run_mode(ctx: &mut Context<'_>, rest: &[String], full: &[String], mode: Mode)
         applied_any |= apply_source(ctx, source, &settings, &mut out);
     }
     if !applied_any && out.exit_code == 0 {
-        out.fail("error: no objects passed to apply");
+        let command = match mode {
+            Mode::Apply => "apply",
+            Mode::Create => "create",
+        };
+        out.fail(format!("error: no objects passed to {command}"));
     }
     out
 }

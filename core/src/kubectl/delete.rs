@@ -235,6 +235,9 @@ fn targets_from_files(
             });
         }
     }
+    if targets.is_empty() {
+        out.out("No resources found");
+    }
     Some(targets)
 }
 

@@ -1,5 +1,6 @@
 //! Reading manifests for `-f`: files, directories (with `-R`), URLs (as
-//! the host fetched them), and the errors kubectl gives for paths and YAML.
+//! the host fetched them), `-` (standard input, named `STDIN`), and the
+//! errors kubectl gives for paths and YAML.
 
 use super::url;
 use super::Files;
@@ -23,6 +24,13 @@ pub fn read_sources(
     let mut sources = Vec::new();
     let mut unfetched = None;
     for path in paths {
+        if path == "-" {
+            sources.push(Source {
+                name: "STDIN".into(),
+                text: files.stdin().unwrap_or_default(),
+            });
+            continue;
+        }
         if url::is_url(path) {
             match files.fetched(path) {
                 Some(Ok(text)) => sources.push(Source {

@@ -113,6 +113,12 @@ pub trait Files {
         let _ = url;
         None
     }
+    /// What `-f -` reads: the command's standard input (a pipe, `< FILE` or
+    /// a here-document at the terminal), or None when it has none, which
+    /// reads as empty, as kubectl reads a closed stdin.
+    fn stdin(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Named files in one directory, as the editor holds them (name, text):

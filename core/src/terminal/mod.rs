@@ -1,7 +1,9 @@
 //! The learner's terminal, the same in the browser and in `sunaba shell`:
-//! a host prompt that runs `kubectl` and a few shell commands over the
-//! editor's (or the disk's) files, and, after `exec -it` or `run -it`, a
-//! session in a container's shell until it exits.
+//! a host prompt ([`host`]) that runs `kubectl` and a few shell commands
+//! over the editor's (or the disk's) files, and, after `exec -it` or `run
+//! -it`, a session in a container's shell until it exits.
+
+mod host;
 
 use std::cell::RefCell;
 
@@ -26,12 +28,25 @@ pub struct Terminal {
     editing: Option<EditSession>,
     /// A line waiting for the host to fetch the URLs its `-f` names.
     fetching: Option<PendingFetch>,
+    /// A here-document being typed, for the line that opened it.
+    heredoc: Option<Heredoc>,
+}
+
+/// A here-document being typed (`kubectl apply -f - <<EOF`): the line it
+/// feeds, its delimiter, and its lines so far.
+#[derive(Clone, Debug)]
+struct Heredoc {
+    line: String,
+    delimiter: String,
+    strip_tabs: bool,
+    body: String,
 }
 
 /// A line whose `-f` names URLs the host has not fetched yet.
 #[derive(Clone, Debug)]
 struct PendingFetch {
     line: String,
+    stdin: Option<String>,
     urls: Vec<String>,
 }
 
@@ -88,6 +103,9 @@ impl Terminal {
         if self.is_busy() {
             return String::new();
         }
+        if self.heredoc.is_some() {
+            return "> ".into();
+        }
         match &self.session {
             Some(session) => session.shell.prompt(),
             None => HOST_PROMPT.into(),
@@ -117,7 +135,13 @@ impl Terminal {
         let Some(pending) = self.fetching.take() else {
             return Output::default();
         };
-        self.run_at_host(cluster, files, &pending.line, Some(fetched))
+        self.run_at_host(
+            cluster,
+            files,
+            &pending.line,
+            pending.stdin.as_deref(),
+            Some(fetched),
+        )
     }
 
     /// The buffer `kubectl edit` waits on, for the host to show in an editor.
@@ -160,7 +184,8 @@ impl Terminal {
         let mut out = Output::default();
         let stopped = self.running.take().is_some()
             | self.editing.take().is_some()
-            | self.fetching.take().is_some();
+            | self.fetching.take().is_some()
+            | self.heredoc.take().is_some();
         if stopped {
             out.out("^C");
         }
@@ -197,11 +222,42 @@ impl Terminal {
                 }
                 out
             }
-            None => self.run_at_host(cluster, files, line, None),
+            None => self.run_at_prompt(cluster, files, line),
         }
     }
 
-    /// Runs a host line. Before any fetch (`fetched` is None), a line
+    /// A line at the host prompt: a here-document's line until its
+    /// delimiter, a line opening one, or a line to run.
+    fn run_at_prompt(&mut self, cluster: &mut Cluster, files: &dyn Files, line: &str) -> Output {
+        if let Some(doc) = self.heredoc.as_mut() {
+            let text = if doc.strip_tabs {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
+            if text != doc.delimiter {
+                doc.body.push_str(text);
+                doc.body.push('\n');
+                return Output::default();
+            }
+            let Some(doc) = self.heredoc.take() else {
+                return Output::default();
+            };
+            return self.run_at_host(cluster, files, &doc.line, Some(&doc.body), None);
+        }
+        if let Some((line, delimiter, strip_tabs)) = host::heredoc(line) {
+            self.heredoc = Some(Heredoc {
+                line,
+                delimiter,
+                strip_tabs,
+                body: String::new(),
+            });
+            return Output::default();
+        }
+        self.run_at_host(cluster, files, line, None, None)
+    }
+
+    /// Runs a host line with `stdin` for its first command. Before any fetch (`fetched` is None), a line
     /// whose `-f` names URLs prints nothing and waits for the host to
     /// fetch them (every command reads `-f` before it acts, so it did
     /// nothing).
@@ -210,6 +266,7 @@ impl Terminal {
         cluster: &mut Cluster,
         files: &dyn Files,
         line: &str,
+        stdin: Option<&str>,
         fetched: Option<&[(String, Fetched)]>,
     ) -> Output {
         let files = WithFetched {
@@ -218,11 +275,12 @@ impl Terminal {
             first_run: fetched.is_none(),
             wanted: RefCell::new(Vec::new()),
         };
-        let mut out = run_host_line(cluster, &files, line);
+        let mut out = host::run_line(cluster, &files, line, stdin);
         let urls = files.wanted.into_inner();
         if !urls.is_empty() {
             self.fetching = Some(PendingFetch {
                 line: line.to_string(),
+                stdin: stdin.map(str::to_string),
                 urls,
             });
             return Output::default();
@@ -288,102 +346,4 @@ pub fn finish_session(cluster: &mut Cluster, attach: &Attach, code: i32, out: &m
         }
     }
     out.exit_code = code;
-}
-
-/// One line at the host prompt: `kubectl …`, or `ls`, `cat`, `sleep`, `echo`, `clear`.
-fn run_host_line(cluster: &mut Cluster, files: &dyn Files, line: &str) -> Output {
-    let mut out = Output::default();
-    let line = line.trim();
-    if line.is_empty() || line.starts_with('#') {
-        return out;
-    }
-    let words = match kubectl::args::split_words(line) {
-        Ok(words) => words,
-        Err(_) => {
-            out.err("bash: unexpected EOF while looking for matching quote");
-            out.exit_code = 2;
-            return out;
-        }
-    };
-    let Some((program, args)) = words.split_first() else {
-        return out;
-    };
-    match program.as_str() {
-        "kubectl" | "k" => {
-            let mut ctx = kubectl::Context { cluster, files };
-            kubectl::run(&mut ctx, args)
-        }
-        "ls" => host_ls(files, args),
-        "cat" => host_cat(files, args),
-        "sleep" => {
-            match args
-                .first()
-                .and_then(|s| s.trim_end_matches('s').parse::<f64>().ok())
-            {
-                Some(seconds) if seconds >= 0.0 => {
-                    cluster.advance((seconds.min(86_400.0) * 1000.0) as i64)
-                }
-                _ => out.fail("sleep: missing operand"),
-            }
-            out
-        }
-        "echo" => {
-            out.out(args.join(" "));
-            out
-        }
-        "clear" => {
-            out.stdout.push_str("\u{1b}[H\u{1b}[2J");
-            out
-        }
-        "curl" | "wget" => {
-            let host = args
-                .iter()
-                .find(|a| !a.starts_with('-'))
-                .and_then(|u| crate::network::traffic::Url::parse(u).ok())
-                .map(|u| u.host)
-                .unwrap_or_default();
-            out.err(format!(
-                "curl: (6) Could not resolve host: {host}\n(Cluster names resolve only inside the cluster: try `kubectl run -it --rm debug --image=curlimages/curl -- sh`.)"
-            ));
-            out.exit_code = 6;
-            out
-        }
-        other => {
-            out.err(format!("bash: {other}: command not found"));
-            out.exit_code = 127;
-            out
-        }
-    }
-}
-
-fn host_ls(files: &dyn Files, args: &[String]) -> Output {
-    let mut out = Output::default();
-    let dir = args
-        .iter()
-        .find(|a| !a.starts_with('-'))
-        .map_or(".", String::as_str);
-    match files.list(dir) {
-        Some(mut names) => {
-            names.sort();
-            for name in names {
-                out.out(name);
-            }
-        }
-        None if files.read(dir).is_some() => out.out(dir),
-        None => out.fail(format!(
-            "ls: cannot access '{dir}': No such file or directory"
-        )),
-    }
-    out
-}
-
-fn host_cat(files: &dyn Files, args: &[String]) -> Output {
-    let mut out = Output::default();
-    for path in args.iter().filter(|a| !a.starts_with('-')) {
-        match files.read(path) {
-            Some(text) => out.stdout.push_str(&text),
-            None => out.fail(format!("cat: {path}: No such file or directory")),
-        }
-    }
-    out
 }
