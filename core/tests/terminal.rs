@@ -612,3 +612,20 @@ fn here_documents_pipes_and_redirects_feed_dash_f_dash() {
         "#]],
     );
 }
+
+#[test]
+fn run_dash_it_attaches_a_shell_and_rm_deletes_the_pod() {
+    check(
+        "> kubectl run -it --rm box --image=busybox --restart=Never -- sh
+         > hostname
+         > exit",
+        expect![[r#"
+            $ kubectl run -it --rm box --image=busybox --restart=Never -- sh
+            [stderr] If you don't see a command prompt, try pressing enter.
+            / # hostname
+            box
+            / # exit
+            pod "box" deleted
+        "#]],
+    );
+}
