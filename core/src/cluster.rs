@@ -366,6 +366,12 @@ impl Cluster {
         self.settle();
     }
 
+    /// When the next pending work falls due (an image pull ending, a
+    /// back-off, a grace period), if anything is pending.
+    pub fn next_event(&self) -> Option<SimTime> {
+        self.driver.next_timer()
+    }
+
     /// Runs until nothing more is pending or `deadline` is reached; returns the time reached.
     pub fn run_until_idle(&mut self, deadline: SimTime) -> SimTime {
         while let Some(next) = self.driver.next_timer().filter(|t| *t <= deadline) {

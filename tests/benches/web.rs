@@ -119,7 +119,7 @@ const check = () => {
 const observer = new MutationObserver(check);
 observer.observe(document, { childList: true, subtree: true, attributes: true });
 start = performance.now();
-document.querySelector('[data-testid="apply"]').click();
+document.querySelector('[data-testid="apply-button"]').click();
 check();
 "#;
 
@@ -280,10 +280,10 @@ async fn apply_to_view(url: &str, runs: usize) {
     for _ in 0..runs {
         script(client, "localStorage.clear(); sessionStorage.clear();").await;
         client.refresh().await.expect("reload");
-        wait_for(client, r#"[data-testid="tab-simple-pod.yaml"]"#).await;
+        wait_for(client, r#"[data-testid="editor-tab-simple-pod.yaml"]"#).await;
         script(
             client,
-            r#"document.querySelector('[data-testid="tab-simple-pod.yaml"]').click();"#,
+            r#"document.querySelector('[data-testid="editor-tab-simple-pod.yaml"]').click();"#,
         )
         .await;
         let times = client

@@ -90,12 +90,12 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
     let browser = Browser::start().await;
     let client = &browser.client;
     client.goto(&url).await.expect("open the playground");
-    wait_for(client, r#"[data-testid="tab-simple-service.yaml"]"#)
+    wait_for(client, r#"[data-testid="editor-tab-simple-service.yaml"]"#)
         .await
         .click()
         .await
         .expect("open the service tab");
-    wait_for(client, r#"[data-testid="apply"]"#)
+    wait_for(client, r#"[data-testid="apply-button"]"#)
         .await
         .click()
         .await
@@ -119,7 +119,7 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
         notice.text().await.expect("text"),
         "Opened 1 shared file(s)."
     );
-    wait_for(client, r#"[data-testid="tab-mine.yaml"]"#).await;
+    wait_for(client, r#"[data-testid="editor-tab-mine.yaml"]"#).await;
 
     client
         .goto(&format!("{url}&link=2#files=%%%not-base64"))
@@ -212,7 +212,7 @@ async fn kubectl_edit_opens_the_object_in_the_editor_and_save_applies_it() {
     wait_for(client, r#"[data-testid="edit-banner"]"#).await;
     wait_for(
         client,
-        r#"[data-testid="tab-kubectl-edit-deployment-echo.yaml"]"#,
+        r#"[data-testid="editor-tab-kubectl-edit-deployment-echo.yaml"]"#,
     )
     .await;
     let editor = wait_for(client, r#"[data-testid="editor-text"]"#).await;

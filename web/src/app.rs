@@ -70,6 +70,12 @@ pub enum Msg {
     Share,
     /// Start over with a fresh cluster.
     Reset,
+    /// Stop or restart the clock.
+    TogglePause,
+    /// How many simulated seconds pass per real one.
+    SetSpeed(f64),
+    /// Run the clock to the next pending event.
+    StepEvent,
     /// The switch: which cluster to show.
     SetMode(Mode),
     /// A message of the server's terminal session.
@@ -112,7 +118,14 @@ pub struct App {
     layout: (u8, u8),
     /// The browser is fetching URLs for a waiting line.
     fetching: bool,
+    /// The clock is stopped (the in-tab cluster waits).
+    paused: bool,
+    /// Simulated time per real time.
+    speed: f64,
 }
+
+/// The speeds the clock offers.
+pub const SPEEDS: [f64; 8] = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0];
 
 /// The splitters' limits and starting places, in percent.
 const LEFT_SHARE: (u8, u8, u8) = (20, 80, 45);
@@ -158,6 +171,8 @@ impl Component for App {
                 })
                 .unwrap_or((LEFT_SHARE.2, TOP_SHARE.2)),
             fetching: false,
+            paused: false,
+            speed: 1.0,
         };
         // A line restored mid-fetch fetches again.
         app.fetch_urls(ctx);
@@ -309,6 +324,21 @@ impl Component for App {
                 }
                 true
             }
+            Msg::TogglePause => {
+                self.paused = !self.paused;
+                true
+            }
+            Msg::SetSpeed(speed) => {
+                self.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+                true
+            }
+            Msg::StepEvent => {
+                if !self.playground.step_to_next_event() {
+                    self.notice = Some("Nothing is pending: the cluster waits for you.".into());
+                }
+                self.after_change();
+                true
+            }
             Msg::Reset => {
                 if crate::services::storage::confirm(
                     "Start a fresh cluster? Your cluster, terminal and files here are discarded.",
@@ -424,12 +454,13 @@ impl Component for App {
                     }
                     if mode == Mode::Tab {
                         <span class="clock" data-testid="clock">{ clock_text(p.cluster.now()) }</span>
+                        { clock_controls(self.paused, self.speed, link) }
                     } else {
                         <span class="clock" data-testid="server-status">
                             { if self.server.as_ref().is_some_and(|s| s.mirror.synced()) { "live from the server" } else { "connecting…" } }
                         </span>
                     }
-                    <button data-testid="share" onclick={link.callback(|_| Msg::Share)}>{ "Share" }</button>
+                    <button data-testid="share-button" onclick={link.callback(|_| Msg::Share)}>{ "Share" }</button>
                     if mode == Mode::Tab {
                         <button data-testid="reset" onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
                     }
@@ -490,7 +521,9 @@ impl App {
             return false;
         }
         let clock_before = self.playground.cluster.now().millis() / 1000;
-        self.playground.tick(elapsed);
+        if !self.paused {
+            self.playground.tick((elapsed as f64 * self.speed) as i64);
+        }
         let mut changed = self.playground.poll();
         changed |= self.refresh_picture();
         changed |= update_progress(&mut self.playground);
@@ -752,6 +785,36 @@ fn mode_switch(mode: Mode, on_change: Callback<Mode>) -> Html {
 }
 
 /// The simulated clock as the top bar shows it.
+/// Play/pause, the speed (0.25× to 20×), and a step to the next event.
+fn clock_controls(paused: bool, speed: f64, link: &yew::html::Scope<App>) -> Html {
+    let on_speed = link.callback(|event: Event| {
+        let value = event
+            .target_dyn_into::<web_sys::HtmlSelectElement>()
+            .map(|select| select.value())
+            .unwrap_or_default();
+        Msg::SetSpeed(value.parse().unwrap_or(1.0))
+    });
+    html! {
+        <span class="clock-controls" role="group" aria-label="Clock">
+            <button data-testid="play-pause" aria-pressed={paused.to_string()}
+                title={if paused { "Start the clock" } else { "Stop the clock" }}
+                onclick={link.callback(|_| Msg::TogglePause)}>
+                { if paused { "▶ Play" } else { "⏸ Pause" } }
+            </button>
+            <label class="speed">
+                { "Speed " }
+                <select data-testid="speed-control" aria-label="Clock speed" onchange={on_speed}>
+                    { for SPEEDS.iter().map(|s| html! {
+                        <option value={s.to_string()} selected={*s == speed}>{ format!("{s}×") }</option>
+                    }) }
+                </select>
+            </label>
+            <button data-testid="step-event" title="Run the clock to the next event"
+                onclick={link.callback(|_| Msg::StepEvent)}>{ "Step ⏭" }</button>
+        </span>
+    }
+}
+
 fn clock_text(now: SimTime) -> String {
     let seconds = now.millis().div_euclid(1000);
     let (h, m, s) = ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
@@ -801,10 +864,19 @@ mod tests {
         let html = yew::ServerRenderer::<App>::new().render().await;
         for id in [
             "editor",
+            "editor-tab-simple-pod.yaml",
+            "apply-button",
             "cluster-view",
             "terminal",
+            "terminal-input",
+            "terminal-output",
             "tutorial",
-            "tab-simple-pod.yaml",
+            "tutorial-step",
+            "tutorial-next",
+            "share-button",
+            "play-pause",
+            "speed-control",
+            "step-event",
         ] {
             assert!(
                 html.contains(&format!(r#"data-testid="{id}""#)),

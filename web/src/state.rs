@@ -351,6 +351,18 @@ impl Playground {
         show_output(&mut self.scrollback, &out.stdout, &out.stderr);
     }
 
+    /// Runs the clock to the next pending event (an image pull ending, a
+    /// back-off, a grace period); false when nothing is pending.
+    pub fn step_to_next_event(&mut self) -> bool {
+        let Some(at) = self.cluster.next_event() else {
+            return false;
+        };
+        let now = self.cluster.now();
+        self.cluster.advance(at.millis_since(now).max(0));
+        self.poll();
+        true
+    }
+
     /// Moves the clock on by real time that passed.
     pub fn tick(&mut self, millis: i64) {
         if millis > 0 {
@@ -657,6 +669,32 @@ mod tests {
             .store()
             .find(sunaba_core::api::Kind::ConfigMap, "default", "fromurl")
             .is_some());
+    }
+
+    #[test]
+    fn step_runs_the_clock_to_the_next_event_and_no_further() {
+        let mut p = Playground::new(5, SimTime::TEST_EPOCH);
+        p.run_line("kubectl apply -f simple-pod.yaml");
+        let due = p.cluster.next_event().expect("the pod's start is pending");
+        assert!(due > p.cluster.now());
+        assert!(p.step_to_next_event());
+        assert_eq!(p.cluster.now(), due, "the clock stops at the event");
+        let mut steps = 1;
+        while p.step_to_next_event() {
+            steps += 1;
+            assert!(steps < 1_000, "the pod settles");
+        }
+        assert_eq!(p.cluster.next_event(), None);
+        let status = p
+            .cluster
+            .api()
+            .store()
+            .find(sunaba_core::api::Kind::Pod, "default", "simple-echo")
+            .and_then(|o| match o.as_ref() {
+                sunaba_core::api::Object::Pod(pod) => pod.status.as_ref()?.phase.clone(),
+                _ => None,
+            });
+        assert_eq!(status.as_deref(), Some("Running"));
     }
 
     #[test]

@@ -228,3 +228,44 @@ async fn apply_from_a_url_is_fetched_by_the_browser() {
     assert!(text.contains(&expected), "{text}");
     assert!(text.contains(", status code=404"), "{text}");
 }
+
+/// The clock's controls: paused, it stands still; "Step" runs it to the
+/// next event; "Next step" moves the tutorial on.
+#[wasm_bindgen_test]
+async fn the_clock_pauses_and_steps_and_the_tutorial_moves_on() {
+    let root = mount_app().await;
+    let clock = || {
+        root.query_selector(r#"[data-testid="clock"]"#)
+            .expect("a valid selector")
+            .and_then(|c| c.text_content())
+            .unwrap_or_default()
+    };
+    let click = |testid: &str| by_testid::<web_sys::HtmlElement>(&root, testid).click();
+    click("play-pause");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    let paused_at = clock();
+    gloo::timers::future::sleep(Duration::from_millis(1_300)).await;
+    assert_eq!(clock(), paused_at, "a paused clock stands still");
+    let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
+    input.set_value("kubectl apply -f simple-pod.yaml");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
+        .expect("dispatch input");
+    press_enter(&input);
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    click("step-event");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    assert_ne!(clock(), paused_at, "Step ran the clock to the next event");
+    let step_title = |root: &web_sys::Element| {
+        root.query_selector(r#"[data-testid="tutorial-step"]"#)
+            .expect("a valid selector")
+            .and_then(|s| s.parent_element())
+            .and_then(|d| d.query_selector("summary").ok().flatten())
+            .and_then(|s| s.text_content())
+            .unwrap_or_default()
+    };
+    let before = step_title(&root);
+    click("tutorial-next");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    assert_ne!(step_title(&root), before, "Next shows the following step");
+}

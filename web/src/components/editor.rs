@@ -275,7 +275,7 @@ pub fn editor_panel(props: &EditorProps) -> Html {
                     html! {
                         <button role="tab" class={classes!("tab", (i == props.active).then_some("active"))}
                             aria-selected={(i == props.active).to_string()}
-                            data-testid={format!("tab-{name}")}
+                            data-testid={format!("editor-tab-{name}")}
                             onclick={Callback::from(move |_| on_select.emit(i))}>{ name }</button>
                     }
                 }) }
@@ -283,7 +283,7 @@ pub fn editor_panel(props: &EditorProps) -> Html {
                     onclick={props.on_new.reform(|_| ())}>{ "+" }</button>
             </div>
             <div class="toolbar">
-                <button class="primary" data-testid="apply" onclick={props.on_apply.reform(|_| ())}>{ "Apply" }</button>
+                <button class="primary" data-testid="apply-button" onclick={props.on_apply.reform(|_| ())}>{ "Apply" }</button>
                 <button data-testid="rename" onclick={props.on_rename.reform(|_| ())}>{ "Rename" }</button>
                 <button data-testid="delete-file" onclick={props.on_delete.reform(|_| ())}>{ "Delete" }</button>
             </div>

@@ -133,7 +133,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
 
     html! {
         <section class="panel terminal" data-testid="terminal" aria-label="Terminal" onclick={focus}>
-            <div class="scrollback" role="log" aria-live="polite" ref={scrollback_ref}>
+            <div class="scrollback" role="log" aria-live="polite" data-testid="terminal-output" ref={scrollback_ref}>
                 { for props.lines.iter().map(render_line) }
             </div>
             <label class="prompt-line">

@@ -1,5 +1,6 @@
 //! The tutorial panel: the chapter's steps, each with its text, commands
-//! that run on click, and a tick once the cluster shows it done.
+//! that run on click, and a tick once the cluster shows it done. The step
+//! shown is the first not done, or the one "Next" moved on to.
 
 use yew::prelude::*;
 
@@ -17,10 +18,14 @@ pub struct TutorialProps {
 /// The tutorial panel.
 #[function_component(TutorialPanel)]
 pub fn tutorial_panel(props: &TutorialProps) -> Html {
-    let current = STEPS
+    let first_undone = STEPS
         .iter()
         .position(|s| !props.done.iter().any(|d| d == s.id))
         .unwrap_or(STEPS.len());
+    let moved_on = use_state(|| None::<usize>);
+    let current = moved_on
+        .map_or(first_undone, |i| i.max(first_undone))
+        .min(STEPS.len());
     html! {
         <section class="panel tutorial" data-testid="tutorial" aria-label="Tutorial">
             <h2>{ format!("Tutorial · {}/{} done", props.done.len().min(STEPS.len()), STEPS.len()) }</h2>
@@ -32,6 +37,7 @@ pub fn tutorial_panel(props: &TutorialProps) -> Html {
                             data-testid={format!("step-{}", step.id)}>
                             <details open={i == current}>
                                 <summary>{ if done { "✓ " } else { "" } }{ step.title }</summary>
+                                <div class="step-body" data-testid={(i == current).then_some("tutorial-step")}>
                                 <p>{ step.text }</p>
                                 <ul class="commands">
                                     { for step.commands.iter().map(|command| {
@@ -45,6 +51,13 @@ pub fn tutorial_panel(props: &TutorialProps) -> Html {
                                         }
                                     }) }
                                 </ul>
+                                if i == current && i + 1 < STEPS.len() {
+                                    <button class="next" data-testid="tutorial-next"
+                                        onclick={let moved_on = moved_on.clone(); Callback::from(move |_| moved_on.set(Some(i + 1)))}>
+                                        { "Next step →" }
+                                    </button>
+                                }
+                                </div>
                             </details>
                         </li>
                     }
