@@ -18,6 +18,7 @@ use yew::prelude::*;
 
 use crate::components::cluster_view::{picture, ClusterView, Picture};
 use crate::components::editor::EditorPanel;
+use crate::components::inspector::{Inspected, InspectorPanel, Tab};
 use crate::components::splitter::{Orientation, Splitter};
 use crate::components::terminal::TerminalPanel;
 use crate::components::tutorial::TutorialPanel;
@@ -76,6 +77,14 @@ pub enum Msg {
     SetSpeed(f64),
     /// Run the clock to the next pending event.
     StepEvent,
+    /// An object clicked in the cluster view.
+    Inspect(Inspected),
+    /// Another of the inspector's tabs.
+    InspectTab(Tab),
+    /// Scale the inspected Deployment or ReplicaSet (asks how many).
+    ScaleInspected,
+    /// Close the inspector.
+    CloseInspector,
     /// The switch: which cluster to show.
     SetMode(Mode),
     /// A message of the server's terminal session.
@@ -122,6 +131,12 @@ pub struct App {
     paused: bool,
     /// Simulated time per real time.
     speed: f64,
+    /// The object the inspector shows, and its tab.
+    inspected: Option<(Inspected, Tab)>,
+    /// What the inspector's tab prints.
+    inspector_text: String,
+    /// Opens the inspector; made once, so the cluster view's props compare equal.
+    on_inspect: Callback<Inspected>,
 }
 
 /// The speeds the clock offers.
@@ -173,6 +188,9 @@ impl Component for App {
             fetching: false,
             paused: false,
             speed: 1.0,
+            inspected: None,
+            inspector_text: String::new(),
+            on_inspect: ctx.link().callback(Msg::Inspect),
         };
         // A line restored mid-fetch fetches again.
         app.fetch_urls(ctx);
@@ -322,6 +340,40 @@ impl Component for App {
                         self.notice = Some("This browser gives no page address to share.".into())
                     }
                 }
+                true
+            }
+            Msg::Inspect(target) => {
+                let tab = self.inspected.as_ref().map_or(Tab::Yaml, |(_, tab)| *tab);
+                self.inspected = Some((target, tab));
+                self.refresh_inspector();
+                true
+            }
+            Msg::InspectTab(tab) => {
+                if let Some((_, shown)) = self.inspected.as_mut() {
+                    *shown = tab;
+                }
+                self.refresh_inspector();
+                true
+            }
+            Msg::ScaleInspected => {
+                let Some((target, _)) = &self.inspected else {
+                    return false;
+                };
+                let answer = crate::services::storage::prompt(
+                    &format!("Scale {} to how many replicas?", target.type_name()),
+                    "3",
+                );
+                match answer.and_then(|a| a.trim().parse::<u32>().ok()) {
+                    Some(replicas) => {
+                        let line = target.scale_line(replicas);
+                        ctx.link().send_message(Msg::Run(line));
+                        false
+                    }
+                    None => false,
+                }
+            }
+            Msg::CloseInspector => {
+                self.inspected = None;
                 true
             }
             Msg::TogglePause => {
@@ -481,7 +533,14 @@ impl Component for App {
                     editing={self.editing_title()}
                     on_finish_edit={link.callback(Msg::FinishEdit)}
                 />
-                <ClusterView picture={self.picture.clone()} />
+                <ClusterView picture={self.picture.clone()} on_inspect={self.on_inspect.clone()} />
+                if let Some((target, tab)) = &self.inspected {
+                    <InspectorPanel target={target.clone()} tab={*tab} text={self.inspector_text.clone()}
+                        on_tab={link.callback(Msg::InspectTab)}
+                        on_run={link.callback(Msg::Run)}
+                        on_scale={link.callback(|_| Msg::ScaleInspected)}
+                        on_close={link.callback(|_| Msg::CloseInspector)} />
+                }
                 <Splitter orientation={Orientation::Vertical} value={self.layout.0}
                     min={LEFT_SHARE.0} max={LEFT_SHARE.1}
                     label="Resize the editor and the cluster view" testid="split-columns"
@@ -567,7 +626,42 @@ impl App {
         }
         self.picture_version = version;
         self.picture = Rc::new(picture(store, now));
+        self.refresh_inspector();
         true
+    }
+
+    /// Prints the inspector's tab again: its kubectl command on the
+    /// in-tab cluster, or in server mode the YAML the mirror holds.
+    fn refresh_inspector(&mut self) {
+        let Some((target, tab)) = &self.inspected else {
+            return;
+        };
+        self.inspector_text = match &self.server {
+            None => {
+                let mut ctx = sunaba_core::kubectl::Context {
+                    cluster: &mut self.playground.cluster,
+                    files: &self.playground.editor,
+                };
+                let out = sunaba_core::kubectl::run(&mut ctx, &tab.command(target));
+                format!("{}{}", out.stdout, out.stderr)
+            }
+            Some(server) => match (
+                tab,
+                server
+                    .mirror
+                    .store()
+                    .find(target.kind, &target.namespace, &target.name),
+            ) {
+                (Tab::Yaml, Some(object)) => {
+                    sunaba_core::kubectl::yaml::to_yaml(&object.to_value())
+                }
+                (Tab::Yaml, None) => format!("{} is gone.", target.type_name()),
+                _ => format!(
+                    "In server mode, run it in the terminal: kubectl {}",
+                    tab.command(target).join(" ")
+                ),
+            },
+        };
     }
 
     /// The mode the page is in.

@@ -18,6 +18,8 @@ use sunaba_core::kubectl::get::printers::pod_summary;
 use sunaba_core::store::Store;
 use sunaba_core::time::SimTime;
 
+use super::inspector::Inspected;
+
 /// A container as drawn.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContainerBox {
@@ -62,6 +64,8 @@ pub struct NodeBox {
 pub struct WorkloadBox {
     /// `deployment/echo` or `replicaset/echo-summer`.
     pub name: String,
+    /// Its namespace.
+    pub namespace: String,
     /// `3/3` ready.
     pub ready: String,
     /// Its ReplicaSets with their pods (a bare ReplicaSet lists itself).
@@ -73,6 +77,8 @@ pub struct WorkloadBox {
 pub struct ServiceBox {
     /// Its name.
     pub name: String,
+    /// Its namespace.
+    pub namespace: String,
     /// Its ClusterIP.
     pub cluster_ip: String,
     /// The pods behind it, and whether each is ready.
@@ -192,6 +198,7 @@ fn workloads(store: &Store) -> Vec<WorkloadBox> {
             .unwrap_or(0);
         drawn.push(WorkloadBox {
             name: format!("deployment/{}", object.name()),
+            namespace: object.namespace().to_string(),
             ready: format!("{ready}/{wanted}"),
             replica_sets: replica_sets_of(object.uid()),
         });
@@ -216,6 +223,7 @@ fn workloads(store: &Store) -> Vec<WorkloadBox> {
             .unwrap_or(0);
         drawn.push(WorkloadBox {
             name: format!("replicaset/{}", object.name()),
+            namespace: object.namespace().to_string(),
             ready: format!("{ready}/{wanted}"),
             replica_sets: vec![(object.name().to_string(), pods_of(object.uid()))],
         });
@@ -249,6 +257,7 @@ fn services(store: &Store) -> Vec<ServiceBox> {
         };
         drawn.push(ServiceBox {
             name: object.name().to_string(),
+            namespace: object.namespace().to_string(),
             cluster_ip: spec.cluster_ip.unwrap_or_default(),
             pods,
         });
@@ -277,6 +286,47 @@ pub fn status_class(status: &str) -> &'static str {
 pub struct ClusterViewProps {
     /// What to draw.
     pub picture: Rc<Picture>,
+    /// An object clicked (or chosen with Enter): the inspector opens it.
+    pub on_inspect: Callback<Inspected>,
+}
+
+/// A click and an Enter (or Space) that open `target` in the inspector.
+fn opens(
+    on_inspect: &Callback<Inspected>,
+    target: Inspected,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let on_click = {
+        let on_inspect = on_inspect.clone();
+        let target = target.clone();
+        Callback::from(move |event: MouseEvent| {
+            event.stop_propagation();
+            on_inspect.emit(target.clone());
+        })
+    };
+    let on_key = {
+        let on_inspect = on_inspect.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Enter" || event.key() == " " {
+                event.prevent_default();
+                on_inspect.emit(target.clone());
+            }
+        })
+    };
+    (on_click, on_key)
+}
+
+/// `deployment/echo` as the inspector's target.
+fn workload_target(name: &str, namespace: &str) -> Inspected {
+    let (kind, name) = match name.split_once('/') {
+        Some(("deployment", name)) => (Kind::Deployment, name),
+        Some((_, name)) => (Kind::ReplicaSet, name),
+        None => (Kind::ReplicaSet, name),
+    };
+    Inspected {
+        kind,
+        namespace: namespace.to_string(),
+        name: name.to_string(),
+    }
 }
 
 const NODE_WIDTH: i32 = 250;
@@ -304,24 +354,24 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}>
                 <rect class="cluster" x="2" y="2" width={(width - 4).to_string()} height={(height - 4).to_string()} rx="12" />
                 { for picture.nodes.iter().enumerate().map(|(i, node)| html! {
-                    <NodeView key={node.name.clone()} node={node.clone()}
+                    <NodeView key={node.name.clone()} node={node.clone()} on_inspect={props.on_inspect.clone()}
                         x={GAP + i as i32 * (NODE_WIDTH + GAP)} y={GAP} height={node_height} />
                 }) }
             </svg>
             if !picture.pending.is_empty() {
                 <p class="pending" data-testid="pending-pods">
                     { "Not scheduled: " }
-                    { for picture.pending.iter().map(|p| html! { <PendingChip key={p.name.clone()} pod={p.clone()} /> }) }
+                    { for picture.pending.iter().map(|p| html! { <PendingChip key={p.name.clone()} pod={p.clone()} on_inspect={props.on_inspect.clone()} /> }) }
                 </p>
             }
             <div class="relations">
                 <div class="workloads" data-testid="workloads">
                     <h3>{ "Workloads" }</h3>
-                    { for picture.workloads.iter().map(|w| html! { <WorkloadView key={w.name.clone()} workload={w.clone()} /> }) }
+                    { for picture.workloads.iter().map(|w| html! { <WorkloadView key={format!("{}/{}", w.namespace, w.name)} workload={w.clone()} on_inspect={props.on_inspect.clone()} /> }) }
                 </div>
                 <div class="services" data-testid="services">
                     <h3>{ "Services" }</h3>
-                    { for picture.services.iter().map(|s| html! { <ServiceView key={s.name.clone()} service={s.clone()} /> }) }
+                    { for picture.services.iter().map(|s| html! { <ServiceView key={format!("{}/{}", s.namespace, s.name)} service={s.clone()} on_inspect={props.on_inspect.clone()} /> }) }
                 </div>
             </div>
         </section>
@@ -335,21 +385,38 @@ struct NodeProps {
     x: i32,
     y: i32,
     height: i32,
+    on_inspect: Callback<Inspected>,
 }
 
 #[function_component(NodeView)]
 fn node_view(props: &NodeProps) -> Html {
-    let NodeProps { node, x, y, height } = props;
+    let NodeProps {
+        node,
+        x,
+        y,
+        height,
+        on_inspect,
+    } = props;
     let (x, y) = (*x, *y);
+    let (on_click, on_key) = opens(
+        on_inspect,
+        Inspected {
+            kind: Kind::Node,
+            namespace: String::new(),
+            name: node.name.clone(),
+        },
+    );
     html! {
         <g class="node" data-testid={format!("node-{}", node.name)}>
             <rect x={x.to_string()} y={y.to_string()} width={NODE_WIDTH.to_string()} height={height.to_string()} rx="10" />
-            <text class="node-name" x={(x + 12).to_string()} y={(y + 24).to_string()}>{ &node.name }</text>
+            <text class="node-name" x={(x + 12).to_string()} y={(y + 24).to_string()}
+                role="button" tabindex="0" aria-label={format!("Inspect node {}", node.name)}
+                onclick={on_click} onkeydown={on_key}>{ &node.name }</text>
             if node.control_plane {
                 <text class="node-role" x={(x + 12).to_string()} y={(y + 38).to_string()}>{ "control-plane · NoSchedule" }</text>
             }
             { for node.pods.iter().enumerate().map(|(i, pod)| html! {
-                <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()}
+                <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_inspect={on_inspect.clone()}
                     x={x + 10} y={y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8)} />
             }) }
         </g>
@@ -362,17 +429,35 @@ struct PodProps {
     pod: Rc<PodBox>,
     x: i32,
     y: i32,
+    on_inspect: Callback<Inspected>,
+}
+
+/// A pod as the inspector's target.
+fn pod_target(pod: &PodBox) -> Inspected {
+    Inspected {
+        kind: Kind::Pod,
+        namespace: pod.namespace.clone(),
+        name: pod.name.clone(),
+    }
 }
 
 /// A pod: `data-status` is the STATUS kubectl prints.
 #[function_component(PodView)]
 fn pod_view(props: &PodProps) -> Html {
-    let PodProps { pod, x, y } = props;
+    let PodProps {
+        pod,
+        x,
+        y,
+        on_inspect,
+    } = props;
     let (x, y) = (*x, *y);
+    let (on_click, on_key) = opens(on_inspect, pod_target(pod));
     let class = classes!("pod", status_class(&pod.status));
     let width = NODE_WIDTH - 20;
     html! {
-        <g class={class} data-testid={format!("pod-{}", pod.name)} data-status={pod.status.clone()}>
+        <g class={class} data-testid={format!("pod-{}", pod.name)} data-status={pod.status.clone()}
+            role="button" tabindex="0" aria-label={format!("Inspect pod {}", pod.name)}
+            onclick={on_click} onkeydown={on_key}>
             <title>{ format!("{}/{}: {} {} restarts {}", pod.namespace, pod.name, pod.status, pod.ready, pod.restarts) }</title>
             <rect x={x.to_string()} y={y.to_string()} width={width.to_string()} height={POD_HEIGHT.to_string()} rx="8" />
             <text class="pod-name" x={(x + 8).to_string()} y={(y + 17).to_string()}>{ shorten(&pod.name, 30) }</text>
@@ -396,14 +481,17 @@ fn pod_view(props: &PodProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct PendingProps {
     pod: Rc<PodBox>,
+    on_inspect: Callback<Inspected>,
 }
 
 /// A pod no node has yet, as a chip (with the same test hooks as a drawn pod).
 #[function_component(PendingChip)]
 fn pending_chip(props: &PendingProps) -> Html {
     let pod = &props.pod;
+    let (on_click, on_key) = opens(&props.on_inspect, pod_target(pod));
     html! {
-        <span class="chip bad" data-testid={format!("pod-{}", pod.name)} data-status={pod.status.clone()}>
+        <span class="chip bad" data-testid={format!("pod-{}", pod.name)} data-status={pod.status.clone()}
+            role="button" tabindex="0" onclick={on_click} onkeydown={on_key}>
             { format!("{} ({})", pod.name, pod.status) }
         </span>
     }
@@ -413,20 +501,31 @@ fn pending_chip(props: &PendingProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct WorkloadProps {
     workload: Rc<WorkloadBox>,
+    on_inspect: Callback<Inspected>,
 }
 
 #[function_component(WorkloadView)]
 fn workload_view(props: &WorkloadProps) -> Html {
     let workload = &props.workload;
+    let (on_click, on_key) = opens(
+        &props.on_inspect,
+        workload_target(&workload.name, &workload.namespace),
+    );
     html! {
         <div class="workload" data-testid={format!("workload-{}", workload.name)}>
-            <div class="owner">{ &workload.name }<span class="count">{ &workload.ready }</span></div>
+            <div class="owner" role="button" tabindex="0" onclick={on_click} onkeydown={on_key}>{ &workload.name }<span class="count">{ &workload.ready }</span></div>
             <ul>
-                { for workload.replica_sets.iter().map(|(rs, pods)| html! {
+                { for workload.replica_sets.iter().map(|(rs, pods)| {
+                    let (on_click, on_key) = opens(
+                        &props.on_inspect,
+                        workload_target(&format!("replicaset/{rs}"), &workload.namespace),
+                    );
+                    html! {
                     <li key={rs.clone()}>
-                        <span class="rs">{ format!("replicaset/{rs}") }</span>
+                        <span class="rs" role="button" tabindex="0" onclick={on_click} onkeydown={on_key}>{ format!("replicaset/{rs}") }</span>
                         <ul>{ for pods.iter().map(|p| html! { <li key={p.clone()} class="pod-ref">{ format!("pod/{p}") }</li> }) }</ul>
                     </li>
+                    }
                 }) }
             </ul>
         </div>
@@ -437,14 +536,23 @@ fn workload_view(props: &WorkloadProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ServiceProps {
     service: Rc<ServiceBox>,
+    on_inspect: Callback<Inspected>,
 }
 
 #[function_component(ServiceView)]
 fn service_view(props: &ServiceProps) -> Html {
     let service = &props.service;
+    let (on_click, on_key) = opens(
+        &props.on_inspect,
+        Inspected {
+            kind: Kind::Service,
+            namespace: service.namespace.clone(),
+            name: service.name.clone(),
+        },
+    );
     html! {
         <div class="service" data-testid={format!("service-{}", service.name)}>
-            <div class="owner">{ format!("service/{}", service.name) }<span class="count">{ &service.cluster_ip }</span></div>
+            <div class="owner" role="button" tabindex="0" onclick={on_click} onkeydown={on_key}>{ format!("service/{}", service.name) }<span class="count">{ &service.cluster_ip }</span></div>
             <ul>
                 { for service.pods.iter().map(|(p, ready)| html! {
                     <li key={p.clone()} class={classes!("pod-ref", (!ready).then_some("not-ready"))}>{ format!("→ pod/{p}") }</li>
@@ -526,6 +634,7 @@ mod tests {
     async fn pods_carry_their_status_for_tests_and_readers() {
         let html = yew::ServerRenderer::<ClusterView>::with_props(|| ClusterViewProps {
             picture: Rc::new(running_and_pending_picture()),
+            on_inspect: Callback::noop(),
         })
         .render()
         .await;
