@@ -629,3 +629,27 @@ fn run_dash_it_attaches_a_shell_and_rm_deletes_the_pod() {
         "#]],
     );
 }
+
+#[test]
+fn curlimages_curl_runs_the_shell_it_is_given_as_its_entrypoint_does() {
+    check(
+        "> kubectl apply -f simple-replicaset-with-label.yaml
+         > kubectl apply -f simple-service.yaml
+         # advance 30s
+         > kubectl run -it --rm curler --image=curlimages/curl --restart=Never -- sh
+         > curl -s http://echo/
+         > exit",
+        expect![[r#"
+            $ kubectl apply -f simple-replicaset-with-label.yaml
+            replicaset.apps/echo-spring created
+            replicaset.apps/echo-summer created
+            $ kubectl apply -f simple-service.yaml
+            service/echo created
+            $ kubectl run -it --rm curler --image=curlimages/curl --restart=Never -- sh
+            [stderr] If you don't see a command prompt, try pressing enter.
+            / # curl -s http://echo/
+            Hello Docker!!/ # exit
+            pod "curler" deleted
+        "#]],
+    );
+}

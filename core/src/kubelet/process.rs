@@ -62,6 +62,15 @@ pub fn resolve(image: &Image, container: &Container, env: &BTreeMap<String, Stri
         return match image.program {
             Program::Shell if args.is_empty() => shell_without_script(interactive),
             Program::Shell => run_argv(image, &args, env, interactive),
+            // curlimages/curl's entrypoint runs a command it ships
+            // (`-- sh`), and hands anything else to curl.
+            Program::Curl
+                if args
+                    .first()
+                    .is_some_and(|a| !a.starts_with('-') && image.tools.contains(&basename(a))) =>
+            {
+                run_argv(image, &args, env, interactive)
+            }
             Program::Curl if !args.is_empty() => Process::Script {
                 steps: vec![
                     Step::Log(format!(
