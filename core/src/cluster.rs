@@ -62,7 +62,30 @@ pub struct Cluster {
     driver: Driver,
     now: SimTime,
     node_names: Vec<String>,
+    /// The latest requests sent between pods, oldest first.
+    traffic: std::collections::VecDeque<Request>,
+    /// Requests sent so far.
+    requests: u64,
 }
+
+/// A request a pod sent (curl, wget, a proxy's first leg), as it crossed
+/// the cluster: for the picture to show its path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// Its number: 1 for the cluster's first request.
+    pub sequence: u64,
+    /// When it was sent.
+    pub at: SimTime,
+    /// The URL asked for.
+    pub url: String,
+    /// Its legs, in order.
+    pub hops: Vec<crate::network::traffic::Hop>,
+    /// The answer's status, or None when none came.
+    pub status: Option<u16>,
+}
+
+/// How many requests the cluster remembers.
+const TRAFFIC_KEPT: usize = 64;
 
 impl Cluster {
     /// Builds a fresh cluster: namespaces, one control-plane node and
@@ -133,6 +156,8 @@ impl Cluster {
             driver: Driver::new(controllers),
             now,
             node_names,
+            traffic: std::collections::VecDeque::new(),
+            requests: 0,
         }
     }
 
@@ -395,13 +420,33 @@ impl Cluster {
         let Some(kubelets) = driver.get_mut::<Kubelets>() else {
             return Err(crate::network::traffic::NetError::Resolve(url.to_string()));
         };
-        crate::network::traffic::Network {
+        let mut network = crate::network::traffic::Network {
             store,
             kubelets,
             rng,
             now,
+            hops: Vec::new(),
+        };
+        let answer = network.get(namespace, pod, url);
+        let hops = network.hops;
+        self.requests += 1;
+        if self.traffic.len() == TRAFFIC_KEPT {
+            self.traffic.pop_front();
         }
-        .get(namespace, pod, url)
+        self.traffic.push_back(Request {
+            sequence: self.requests,
+            at: now,
+            url: url.to_string(),
+            hops,
+            status: answer.as_ref().ok().map(|r| r.status),
+        });
+        answer
+    }
+
+    /// The requests sent after request number `sequence` that the cluster
+    /// still remembers, oldest first.
+    pub fn requests_after(&self, sequence: u64) -> impl Iterator<Item = &Request> {
+        self.traffic.iter().filter(move |r| r.sequence > sequence)
     }
 
     fn settle(&mut self) {

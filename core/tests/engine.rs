@@ -527,6 +527,64 @@ fn every_namespace_gets_a_default_service_account_and_the_root_ca() {
     }
 }
 
+/// Each request's path is kept for the picture: debug → service/echo →
+/// the summer pod kube-proxy chose (the one that logs it), then that pod's
+/// nginx on to its echo over localhost.
+#[test]
+fn requests_remember_the_path_they_took() {
+    let mut cluster = cluster();
+    apply(
+        &mut cluster,
+        seed::manifest("simple-replicaset-with-label.yaml").expect("seed"),
+    );
+    apply(
+        &mut cluster,
+        seed::manifest("simple-service.yaml").expect("seed"),
+    );
+    apply(&mut cluster, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n  - name: debug\n    image: gihyodocker/fundamental:0.1.0\n    stdin: true\n    tty: true\n");
+    cluster.advance(30_000);
+    assert_eq!(cluster.requests_after(0).count(), 0);
+    cluster
+        .http_get("default", "debug", "http://echo/")
+        .expect("answered");
+    let _ = cluster.http_get("default", "debug", "http://nowhere/");
+    let requests: Vec<_> = cluster.requests_after(0).cloned().collect();
+    assert_eq!(requests.len(), 2);
+    let first = &requests[0];
+    assert_eq!(
+        (first.sequence, first.status, first.url.as_str()),
+        (1, Some(200), "http://echo/")
+    );
+    let chosen = first.hops[0].to.clone();
+    let at = |namespace: &str, name: &str| (namespace.to_string(), name.to_string());
+    assert_eq!(first.hops[0].from, at("default", "debug"));
+    assert_eq!(first.hops[0].service, Some(at("default", "echo")));
+    assert!(chosen.1.starts_with("echo-summer-"), "{chosen:?}");
+    assert_eq!(
+        first.hops[1..],
+        [sunaba_core::network::traffic::Hop {
+            from: chosen.clone(),
+            service: None,
+            to: chosen.clone(),
+        }],
+        "nginx passes it to echo over localhost"
+    );
+    let logged = cluster
+        .kubelets()
+        .logs("default", &chosen.1, "echo", false)
+        .expect("running")
+        .iter()
+        .any(|l| l.text.ends_with("received request"));
+    assert!(logged, "the pod on the path is the one that answered");
+    let failed = &requests[1];
+    assert_eq!(
+        (failed.status, failed.hops.len()),
+        (None, 0),
+        "it never left the pod"
+    );
+    assert_eq!(cluster.requests_after(1).count(), 1);
+}
+
 #[test]
 fn curl_to_the_service_reaches_only_summer_pods_through_nginx() {
     let mut cluster = cluster();

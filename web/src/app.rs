@@ -137,7 +137,16 @@ pub struct App {
     inspector_text: String,
     /// Opens the inspector; made once, so the cluster view's props compare equal.
     on_inspect: Callback<Inspected>,
+    /// The latest request between pods, while its path is shown.
+    traffic: Option<Rc<sunaba_core::cluster::Request>>,
+    /// The number of the latest request seen.
+    traffic_seen: u64,
+    /// When (real milliseconds) the shown request arrived.
+    traffic_at: f64,
 }
+
+/// How long a request's path stays drawn, in real milliseconds.
+const TRAFFIC_SHOWN_MS: f64 = 4_000.0;
 
 /// The speeds the clock offers.
 pub const SPEEDS: [f64; 8] = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0];
@@ -191,7 +200,17 @@ impl Component for App {
             inspected: None,
             inspector_text: String::new(),
             on_inspect: ctx.link().callback(Msg::Inspect),
+            traffic: None,
+            traffic_seen: 0,
+            traffic_at: 0.0,
         };
+        // Requests replayed from the saved session are history, not news.
+        app.traffic_seen = app
+            .playground
+            .cluster
+            .requests_after(0)
+            .last()
+            .map_or(0, |r| r.sequence);
         // A line restored mid-fetch fetches again.
         app.fetch_urls(ctx);
         update_progress(&mut app.playground);
@@ -533,7 +552,8 @@ impl Component for App {
                     editing={self.editing_title()}
                     on_finish_edit={link.callback(Msg::FinishEdit)}
                 />
-                <ClusterView picture={self.picture.clone()} on_inspect={self.on_inspect.clone()} />
+                <ClusterView picture={self.picture.clone()} on_inspect={self.on_inspect.clone()}
+                    traffic={self.traffic.clone()} />
                 if let Some((target, tab)) = &self.inspected {
                     <InspectorPanel target={target.clone()} tab={*tab} text={self.inspector_text.clone()}
                         on_tab={link.callback(Msg::InspectTab)}
@@ -585,6 +605,7 @@ impl App {
         }
         let mut changed = self.playground.poll();
         changed |= self.refresh_picture();
+        changed |= self.refresh_traffic();
         changed |= update_progress(&mut self.playground);
         if now - self.saved_at > 5_000.0 {
             self.save();
@@ -607,6 +628,7 @@ impl App {
 
     fn after_change(&mut self) {
         self.refresh_picture();
+        self.refresh_traffic();
         update_progress(&mut self.playground);
         self.save();
     }
@@ -628,6 +650,31 @@ impl App {
         self.picture = Rc::new(picture(store, now));
         self.refresh_inspector();
         true
+    }
+
+    /// Shows the newest request's path, and hides a shown one after a
+    /// while; true when what is shown changed.
+    fn refresh_traffic(&mut self) -> bool {
+        if self.server.is_some() {
+            return false;
+        }
+        let newest = self
+            .playground
+            .cluster
+            .requests_after(self.traffic_seen)
+            .last()
+            .cloned();
+        if let Some(request) = newest {
+            self.traffic_seen = request.sequence;
+            self.traffic = Some(Rc::new(request));
+            self.traffic_at = now_ms();
+            return true;
+        }
+        if self.traffic.is_some() && now_ms() - self.traffic_at > TRAFFIC_SHOWN_MS {
+            self.traffic = None;
+            return true;
+        }
+        false
     }
 
     /// Prints the inspector's tab again: its kubectl command on the

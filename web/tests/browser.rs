@@ -321,3 +321,45 @@ async fn clicking_a_pod_inspects_it_and_delete_runs_kubectl() {
         .expect("a valid selector")
         .is_none());
 }
+
+/// A curl from a debug pod draws its path: the caption names the Service
+/// and the pod that answered, and both pods are marked.
+#[wasm_bindgen_test]
+async fn a_curl_from_a_debug_pod_draws_its_path() {
+    let root = mount_app().await;
+    let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
+    for line in [
+        "kubectl apply -f simple-replicaset-with-label.yaml",
+        "kubectl apply -f simple-service.yaml",
+        "sleep 30",
+        "kubectl run -it --rm curler --image=curlimages/curl --restart=Never -- sh",
+        "curl -s http://echo/",
+    ] {
+        input.set_value(line);
+        input
+            .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
+            .expect("dispatch input");
+        press_enter(&input);
+        gloo::timers::future::sleep(Duration::from_millis(30)).await;
+    }
+    let terminal = by_testid::<web_sys::Element>(&root, "terminal-output")
+        .text_content()
+        .unwrap_or_default();
+    let caption = root
+        .query_selector(r#"[data-testid="traffic"]"#)
+        .expect("a valid selector")
+        .and_then(|c| c.text_content())
+        .unwrap_or_else(|| format!("no path drawn; the terminal shows: {terminal}"));
+    assert!(
+        caption.starts_with("http://echo/ pod/curler → service/echo → pod/echo-summer-"),
+        "{caption}"
+    );
+    for mark in ["traffic-from", "traffic-to", "traffic-via"] {
+        by_testid::<web_sys::Element>(&root, mark);
+    }
+    input.set_value("exit");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
+        .expect("dispatch input");
+    press_enter(&input);
+}

@@ -90,6 +90,18 @@ impl Url {
     }
 }
 
+/// One leg of a request across the cluster: from a pod, through the
+/// Service its address named (if any), to the pod that took it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    /// The sending pod, as (namespace, name).
+    pub from: (String, String),
+    /// The Service kube-proxy routed through, as (namespace, name).
+    pub service: Option<(String, String)>,
+    /// The receiving pod, as (namespace, name).
+    pub to: (String, String),
+}
+
 /// Everything a request may touch.
 pub struct Network<'a> {
     /// The objects (services, endpoints, pods).
@@ -100,6 +112,9 @@ pub struct Network<'a> {
     pub rng: &'a mut Rng,
     /// The time of the request.
     pub now: SimTime,
+    /// The legs taken so far, in order (a proxy's onward request after
+    /// the leg that reached it).
+    pub hops: Vec<Hop>,
 }
 
 const MAX_HOPS: usize = 8;
@@ -130,6 +145,7 @@ impl Network<'_> {
             port: url.port,
         };
         let ip = *addresses.first().ok_or_else(refused)?;
+        let service = self.service_at(ip);
         let (target_ns, target_pod, port) = self.route(ns, pod, ip, url.port).ok_or_else(|| {
             if self.is_known_address(ip) {
                 refused()
@@ -140,6 +156,11 @@ impl Network<'_> {
                 }
             }
         })?;
+        self.hops.push(Hop {
+            from: (ns.to_string(), pod.to_string()),
+            service,
+            to: (target_ns.clone(), target_pod.clone()),
+        });
         let client = self
             .pod_ip(ns, pod)
             .map_or_else(|| "127.0.0.1".to_string(), |ip| ip.to_string());
@@ -170,6 +191,22 @@ impl Network<'_> {
             return routed;
         }
         self.pod_at(ip).map(|(ns, name)| (ns, name, port))
+    }
+
+    /// The Service whose ClusterIP this is, as (namespace, name).
+    fn service_at(&self, ip: Ipv4Addr) -> Option<(String, String)> {
+        let text = ip.to_string();
+        self.store
+            .list(Kind::Service, None)
+            .find_map(|o| match o.as_ref() {
+                Object::Service(s)
+                    if s.spec.as_ref().and_then(|sp| sp.cluster_ip.as_deref())
+                        == Some(text.as_str()) =>
+                {
+                    Some((o.namespace().to_string(), o.name().to_string()))
+                }
+                _ => None,
+            })
     }
 
     /// kube-proxy: a ClusterIP maps to a random ready endpoint. Outer None: not a service IP.

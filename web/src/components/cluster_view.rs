@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use sunaba_core::api::selector::Selector;
 use sunaba_core::api::{Kind, Object};
+use sunaba_core::cluster::Request;
 use sunaba_core::kubectl::get::printers::pod_summary;
 use sunaba_core::store::Store;
 use sunaba_core::time::SimTime;
@@ -288,6 +289,51 @@ pub struct ClusterViewProps {
     pub picture: Rc<Picture>,
     /// An object clicked (or chosen with Enter): the inspector opens it.
     pub on_inspect: Callback<Inspected>,
+    /// The latest request between pods, whose path is animated: the
+    /// sending pod, the Service, then the pod that answered.
+    #[prop_or_default]
+    pub traffic: Option<Rc<Request>>,
+}
+
+/// A pod's part in a request: `from` sent it, `to` answered it.
+fn traffic_role(request: Option<&Request>, namespace: &str, name: &str) -> Option<&'static str> {
+    let request = request?;
+    let is = |pod: &(String, String)| pod.0 == namespace && pod.1 == name;
+    if request.hops.iter().any(|h| is(&h.from) && !is(&h.to)) {
+        Some("from")
+    } else if request.hops.iter().any(|h| is(&h.to) && !is(&h.from)) {
+        Some("to")
+    } else {
+        None
+    }
+}
+
+/// The animation class for request number `sequence`: `pulse0` and
+/// `pulse1` are the same keyframes, so a new request restarts it.
+fn pulse(sequence: u64) -> &'static str {
+    if sequence.is_multiple_of(2) {
+        "pulse0"
+    } else {
+        "pulse1"
+    }
+}
+
+/// `pod/debug → service/echo → pod/echo-summer-x · 200`.
+fn traffic_caption(request: &Request) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for hop in request.hops.iter().filter(|h| h.from != h.to) {
+        if parts.is_empty() {
+            parts.push(format!("pod/{}", hop.from.1));
+        }
+        if let Some((_, service)) = &hop.service {
+            parts.push(format!("service/{service}"));
+        }
+        parts.push(format!("pod/{}", hop.to.1));
+    }
+    let status = request
+        .status
+        .map_or_else(|| "no answer".to_string(), |s| s.to_string());
+    format!("{} {} · {status}", request.url, parts.join(" → "))
 }
 
 /// A click and an Enter (or Space) that open `target` in the inspector.
@@ -355,6 +401,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <rect class="cluster" x="2" y="2" width={(width - 4).to_string()} height={(height - 4).to_string()} rx="12" />
                 { for picture.nodes.iter().enumerate().map(|(i, node)| html! {
                     <NodeView key={node.name.clone()} node={node.clone()} on_inspect={props.on_inspect.clone()}
+                        traffic={props.traffic.clone()}
                         x={GAP + i as i32 * (NODE_WIDTH + GAP)} y={GAP} height={node_height} />
                 }) }
             </svg>
@@ -371,7 +418,15 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 </div>
                 <div class="services" data-testid="services">
                     <h3>{ "Services" }</h3>
-                    { for picture.services.iter().map(|s| html! { <ServiceView key={format!("{}/{}", s.namespace, s.name)} service={s.clone()} on_inspect={props.on_inspect.clone()} /> }) }
+                    { for picture.services.iter().map(|s| {
+                        let via = props.traffic.as_ref().filter(|r| {
+                            r.hops.iter().any(|h| h.service.as_ref().is_some_and(|(ns, name)| *ns == s.namespace && *name == s.name))
+                        }).map(|r| r.sequence);
+                        html! { <ServiceView key={format!("{}/{}", s.namespace, s.name)} service={s.clone()} on_inspect={props.on_inspect.clone()} via={via} /> }
+                    }) }
+                    if let Some(request) = &props.traffic {
+                        <p class="traffic-path" data-testid="traffic">{ traffic_caption(request) }</p>
+                    }
                 </div>
             </div>
         </section>
@@ -386,6 +441,7 @@ struct NodeProps {
     y: i32,
     height: i32,
     on_inspect: Callback<Inspected>,
+    traffic: Option<Rc<Request>>,
 }
 
 #[function_component(NodeView)]
@@ -396,6 +452,7 @@ fn node_view(props: &NodeProps) -> Html {
         y,
         height,
         on_inspect,
+        traffic,
     } = props;
     let (x, y) = (*x, *y);
     let (on_click, on_key) = opens(
@@ -417,6 +474,7 @@ fn node_view(props: &NodeProps) -> Html {
             }
             { for node.pods.iter().enumerate().map(|(i, pod)| html! {
                 <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_inspect={on_inspect.clone()}
+                    traffic={traffic_role(traffic.as_deref(), &pod.namespace, &pod.name).zip(traffic.as_ref().map(|r| r.sequence))}
                     x={x + 10} y={y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8)} />
             }) }
         </g>
@@ -430,6 +488,8 @@ struct PodProps {
     x: i32,
     y: i32,
     on_inspect: Callback<Inspected>,
+    /// Its part in the latest request, and that request's number.
+    traffic: Option<(&'static str, u64)>,
 }
 
 /// A pod as the inspector's target.
@@ -449,6 +509,7 @@ fn pod_view(props: &PodProps) -> Html {
         x,
         y,
         on_inspect,
+        traffic,
     } = props;
     let (x, y) = (*x, *y);
     let (on_click, on_key) = opens(on_inspect, pod_target(pod));
@@ -460,6 +521,11 @@ fn pod_view(props: &PodProps) -> Html {
             onclick={on_click} onkeydown={on_key}>
             <title>{ format!("{}/{}: {} {} restarts {}", pod.namespace, pod.name, pod.status, pod.ready, pod.restarts) }</title>
             <rect x={x.to_string()} y={y.to_string()} width={width.to_string()} height={POD_HEIGHT.to_string()} rx="8" />
+            if let Some((role, sequence)) = traffic {
+                // Two identical animations, alternated: each request restarts it.
+                <rect class={classes!("traffic", *role, pulse(*sequence))} data-testid={format!("traffic-{role}")}
+                    x={(x - 3).to_string()} y={(y - 3).to_string()} width={(width + 6).to_string()} height={(POD_HEIGHT + 6).to_string()} rx="10" />
+            }
             <text class="pod-name" x={(x + 8).to_string()} y={(y + 17).to_string()}>{ shorten(&pod.name, 30) }</text>
             <text class="pod-status" x={(x + 8).to_string()} y={(y + 33).to_string()}>
                 { format!("{}  {}  ↻{}", pod.status, pod.ready, pod.restarts) }
@@ -537,6 +603,8 @@ fn workload_view(props: &WorkloadProps) -> Html {
 struct ServiceProps {
     service: Rc<ServiceBox>,
     on_inspect: Callback<Inspected>,
+    /// The latest request went through it: that request's number.
+    via: Option<u64>,
 }
 
 #[function_component(ServiceView)]
@@ -552,6 +620,9 @@ fn service_view(props: &ServiceProps) -> Html {
     );
     html! {
         <div class="service" data-testid={format!("service-{}", service.name)}>
+            if let Some(sequence) = props.via {
+                <span class={classes!("traffic", "via", pulse(sequence))} data-testid="traffic-via" aria-hidden="true" />
+            }
             <div class="owner" role="button" tabindex="0" onclick={on_click} onkeydown={on_key}>{ format!("service/{}", service.name) }<span class="count">{ &service.cluster_ip }</span></div>
             <ul>
                 { for service.pods.iter().map(|(p, ready)| html! {
@@ -635,6 +706,7 @@ mod tests {
         let html = yew::ServerRenderer::<ClusterView>::with_props(|| ClusterViewProps {
             picture: Rc::new(running_and_pending_picture()),
             on_inspect: Callback::noop(),
+            traffic: None,
         })
         .render()
         .await;
@@ -646,6 +718,57 @@ mod tests {
             html.contains(r#"data-testid="pod-nowhere" data-status="Pending""#),
             "{html}"
         );
+    }
+
+    /// A curl's path: the sender and the pod that answered are marked in
+    /// the picture, the Service beside them, and the path is spelled out.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[tokio::test]
+    async fn a_requests_path_is_drawn_from_sender_through_service_to_answer() {
+        let html = yew::ServerRenderer::<ClusterView>::with_props(|| {
+            let mut cluster = Cluster::new(ClusterConfig::default());
+            let debug = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n  - name: debug\n    image: gihyodocker/fundamental:0.1.0\n    stdin: true\n";
+            for manifest in [
+                seed::manifest("simple-replicaset-with-label.yaml").expect("seed"),
+                seed::manifest("simple-service.yaml").expect("seed"),
+                debug,
+            ] {
+                for result in cluster.create_manifests(manifest).expect("decodes") {
+                    result.expect("created");
+                }
+            }
+            cluster.advance(30_000);
+            cluster
+                .http_get("default", "debug", "http://echo/")
+                .expect("answered");
+            let request = cluster.requests_after(0).last().cloned();
+            ClusterViewProps {
+                picture: Rc::new(picture(cluster.api().store(), cluster.now())),
+                on_inspect: Callback::noop(),
+                traffic: request.map(Rc::new),
+            }
+        })
+        .render()
+        .await;
+        for marker in [
+            r#"data-testid="traffic-from""#,
+            r#"data-testid="traffic-to""#,
+            r#"data-testid="traffic-via""#,
+        ] {
+            assert_eq!(html.matches(marker).count(), 1, "{marker}: {html}");
+        }
+        let from = html
+            .find(r#"data-testid="pod-debug""#)
+            .expect("debug drawn");
+        let marked = html
+            .find(r#"data-testid="traffic-from""#)
+            .expect("sender marked");
+        assert!(marked > from, "the sender's mark is inside pod-debug");
+        assert!(
+            html.contains("http://echo/ pod/debug → service/echo → pod/echo-summer-"),
+            "{html}"
+        );
+        assert!(html.contains(" · 200"), "{html}");
     }
 
     #[test]
