@@ -3887,3 +3887,31 @@ fn config_view_and_proxy() {
         "#]],
     );
 }
+
+/// `--all-containers`: every container's log, in the pod spec's order (one
+/// of the orders kubectl prints them in, as it walks a Go map), with
+/// `--prefix`, and through `deploy/NAME`.
+#[test]
+fn logs_of_every_container() {
+    check(
+        "$ kubectl apply -f simple-deployment.yaml
+         # advance 30s
+         $ kubectl logs deploy/echo --all-containers
+         $ kubectl logs deploy/echo --all-containers --prefix --tail=1",
+        &[],
+        expect![[r#"
+            $ kubectl apply -f simple-deployment.yaml
+            deployment.apps/echo created
+            $ kubectl logs deploy/echo --all-containers
+            /docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration
+            /docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/
+            /docker-entrypoint.sh: Configuration complete; ready for start up
+            2026/01/01 00:00:02 start server
+            stderr: Found 3 pods, using pod/echo-559c4867bd-86m88
+            $ kubectl logs deploy/echo --all-containers --prefix --tail=1
+            [pod/echo-559c4867bd-86m88/nginx] /docker-entrypoint.sh: Configuration complete; ready for start up
+            [pod/echo-559c4867bd-86m88/echo] 2026/01/01 00:00:02 start server
+            stderr: Found 3 pods, using pod/echo-559c4867bd-86m88
+        "#]],
+    );
+}
