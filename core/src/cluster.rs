@@ -443,6 +443,15 @@ impl Cluster {
         answer
     }
 
+    /// Why the controllers acted, after explanation number `sequence`,
+    /// oldest first (the latest 256 are kept).
+    pub fn explanations_after(
+        &self,
+        sequence: u64,
+    ) -> impl Iterator<Item = &crate::controllers::driver::Explanation> {
+        self.driver.explanations_after(sequence)
+    }
+
     /// The requests sent after request number `sequence` that the cluster
     /// still remembers, oldest first.
     pub fn requests_after(&self, sequence: u64) -> impl Iterator<Item = &Request> {

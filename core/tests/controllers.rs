@@ -1841,3 +1841,63 @@ fn a_named_target_port_resolves_to_each_pods_own_container_port() {
         BTreeMap::from([(vec![80], vec!["on-80".into()])])
     );
 }
+
+// ------------------------------------------------------------ explanations
+
+fn explanations(cluster: &Cluster) -> Vec<String> {
+    cluster
+        .explanations_after(0)
+        .map(|e| format!("{}: {}", e.controller, e.text))
+        .collect()
+}
+
+/// Each controller says why it acted, in words a learner can follow.
+#[test]
+fn controllers_explain_why_they_act() {
+    let mut cluster = cluster();
+    apply(&mut cluster, &web_deployment(3, "nginx:1.25", ""));
+    advance_until(&mut cluster, 1_000, 60_000, |c| rolled_out(c, "web"));
+    let rs = pods_labelled(&cluster, "app", "web")[0]
+        .metadata
+        .owner_references
+        .as_ref()
+        .expect("owned")[0]
+        .name
+        .clone();
+    let said = explanations(&cluster);
+    for expected in [
+        format!("deployment-controller: Deployment web scales up ReplicaSet {rs} from 0 to 3: spec.replicas is 3."),
+        format!("replicaset-controller: ReplicaSet {rs} creates 3 pods: 0 of 3 replicas existed."),
+    ] {
+        assert!(said.contains(&expected), "{expected}\n{said:#?}");
+    }
+    let scheduled = said
+        .iter()
+        .filter(|s| {
+            s.starts_with("default-scheduler: The scheduler puts pod web-")
+                && s.contains(": 2 of 3 nodes could take it")
+        })
+        .count();
+    assert_eq!(scheduled, 3, "{said:#?}");
+    kubectl(&mut cluster, "set image deployment/web nginx=nginx:1.26");
+    advance_until(&mut cluster, 1_000, 120_000, |c| rolled_out(c, "web"));
+    let said = explanations(&cluster);
+    assert!(
+        said.iter().any(|s| s.contains("scales up ReplicaSet")
+            && s.ends_with(
+                ": the rollout adds new pods, at most 4 at once (3 replicas + maxSurge 1)."
+            )),
+        "{said:#?}"
+    );
+    assert!(
+        said.iter().any(|s| s.contains("scales down ReplicaSet") && s.ends_with(": the rollout removes old pods while at least 3 stay available (3 replicas − maxUnavailable 0).")),
+        "{said:#?}"
+    );
+    kubectl(&mut cluster, "delete deployment web");
+    cluster.advance(10_000);
+    let said = explanations(&cluster);
+    let expected = format!(
+        "garbage-collector-controller: The garbage collector deletes ReplicaSet {rs}: its owner Deployment web is gone."
+    );
+    assert!(said.contains(&expected), "{expected}\n{said:#?}");
+}

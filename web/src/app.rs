@@ -18,6 +18,7 @@ use yew::prelude::*;
 
 use crate::components::cluster_view::{picture, ClusterView, Picture};
 use crate::components::editor::EditorPanel;
+use crate::components::event_log::{self, EventLog, LogEntry};
 use crate::components::inspector::{Inspected, InspectorPanel, Tab};
 use crate::components::splitter::{Orientation, Splitter};
 use crate::components::terminal::TerminalPanel;
@@ -85,6 +86,8 @@ pub enum Msg {
     ScaleInspected,
     /// Close the inspector.
     CloseInspector,
+    /// Show the tutorial (false) or the event log (true) in the side column.
+    ShowLog(bool),
     /// The switch: which cluster to show.
     SetMode(Mode),
     /// A message of the server's terminal session.
@@ -143,6 +146,10 @@ pub struct App {
     traffic_seen: u64,
     /// When (real milliseconds) the shown request arrived.
     traffic_at: f64,
+    /// The side column shows the event log instead of the tutorial.
+    show_log: bool,
+    /// The event log's lines, newest first.
+    log: Rc<Vec<LogEntry>>,
 }
 
 /// How long a request's path stays drawn, in real milliseconds.
@@ -203,7 +210,10 @@ impl Component for App {
             traffic: None,
             traffic_seen: 0,
             traffic_at: 0.0,
+            show_log: false,
+            log: Rc::default(),
         };
+        app.refresh_log();
         // Requests replayed from the saved session are history, not news.
         app.traffic_seen = app
             .playground
@@ -390,6 +400,10 @@ impl Component for App {
                     }
                     None => false,
                 }
+            }
+            Msg::ShowLog(show) => {
+                self.show_log = show;
+                true
             }
             Msg::CloseInspector => {
                 self.inspected = None;
@@ -581,7 +595,19 @@ impl Component for App {
                     on_interrupt={link.callback(|_| Msg::Interrupt)}
                     busy={busy}
                 />
-                <TutorialPanel done={p.tutorial_done.clone()} on_run={link.callback(Msg::Run)} />
+                <div class="side">
+                    <div class="side-tabs" role="tablist" aria-label="Side panel">
+                        <button role="tab" data-testid="show-tutorial" aria-selected={(!self.show_log).to_string()}
+                            onclick={link.callback(|_| Msg::ShowLog(false))}>{ "Tutorial" }</button>
+                        <button role="tab" data-testid="show-event-log" aria-selected={self.show_log.to_string()}
+                            onclick={link.callback(|_| Msg::ShowLog(true))}>{ "Event log" }</button>
+                    </div>
+                    if self.show_log {
+                        <EventLog entries={self.log.clone()} />
+                    } else {
+                        <TutorialPanel done={p.tutorial_done.clone()} on_run={link.callback(Msg::Run)} />
+                    }
+                </div>
             </main>
         }
     }
@@ -649,7 +675,20 @@ impl App {
         self.picture_version = version;
         self.picture = Rc::new(picture(store, now));
         self.refresh_inspector();
+        self.refresh_log();
         true
+    }
+
+    /// The event log's lines again: the shown store's Events, and in the
+    /// tab the controllers' explanations.
+    fn refresh_log(&mut self) {
+        self.log = Rc::new(match &self.server {
+            Some(server) => event_log::entries(server.mirror.store(), std::iter::empty()),
+            None => event_log::entries(
+                self.playground.cluster.api().store(),
+                self.playground.cluster.explanations_after(0),
+            ),
+        });
     }
 
     /// Shows the newest request's path, and hides a shown one after a

@@ -363,3 +363,26 @@ async fn a_curl_from_a_debug_pod_draws_its_path() {
         .expect("dispatch input");
     press_enter(&input);
 }
+
+/// The event log, beside the tutorial, says what each controller did and why.
+#[wasm_bindgen_test]
+async fn the_event_log_explains_what_the_controllers_did() {
+    let root = mount_app().await;
+    let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
+    input.set_value("kubectl apply -f simple-replicaset.yaml");
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
+        .expect("dispatch input");
+    press_enter(&input);
+    gloo::timers::future::sleep(Duration::from_millis(30)).await;
+    by_testid::<web_sys::HtmlElement>(&root, "show-event-log").click();
+    gloo::timers::future::sleep(Duration::from_millis(30)).await;
+    let log = by_testid::<web_sys::Element>(&root, "event-log")
+        .text_content()
+        .unwrap_or_default();
+    assert!(log.contains("ReplicaSet echo creates"), "{log}");
+    assert!(log.contains("replicas existed."), "{log}");
+    by_testid::<web_sys::HtmlElement>(&root, "show-tutorial").click();
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    by_testid::<web_sys::Element>(&root, "tutorial");
+}

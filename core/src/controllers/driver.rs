@@ -34,7 +34,27 @@ pub struct Driver {
     timer_sequence: u64,
     observed: u64,
     errors: Vec<ActionError>,
+    /// The latest explanations, oldest first.
+    explanations: VecDeque<Explanation>,
+    /// Explanations given so far.
+    explained: u64,
 }
+
+/// Why a controller acted, in plain words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    /// Its number: 1 for the first.
+    pub sequence: u64,
+    /// When the controller acted.
+    pub at: SimTime,
+    /// The controller (`replicaset-controller`).
+    pub controller: &'static str,
+    /// What it did and why.
+    pub text: String,
+}
+
+/// How many explanations the driver keeps.
+const EXPLANATIONS_KEPT: usize = 256;
 
 #[derive(Default)]
 struct WorkQueue {
@@ -67,6 +87,8 @@ impl Driver {
             timer_sequence: 0,
             observed: 0,
             errors: Vec::new(),
+            explanations: VecDeque::new(),
+            explained: 0,
         }
     }
 
@@ -101,6 +123,13 @@ impl Driver {
     /// The time of the earliest pending timer, if any.
     pub fn next_timer(&self) -> Option<SimTime> {
         self.timers.peek().map(|Reverse((at, ..))| *at)
+    }
+
+    /// The explanations given after number `sequence` that are still kept, oldest first.
+    pub fn explanations_after(&self, sequence: u64) -> impl Iterator<Item = &Explanation> {
+        self.explanations
+            .iter()
+            .filter(move |e| e.sequence > sequence)
     }
 
     /// Writes the controllers' requests refused, oldest first, and forgets them.
@@ -241,6 +270,19 @@ impl Driver {
                 }
                 Action::Record(event) => {
                     api.record_event(event, now);
+                    Ok(())
+                }
+                Action::Explain(text) => {
+                    self.explained += 1;
+                    if self.explanations.len() == EXPLANATIONS_KEPT {
+                        self.explanations.pop_front();
+                    }
+                    self.explanations.push_back(Explanation {
+                        sequence: self.explained,
+                        at: now,
+                        controller: name,
+                        text,
+                    });
                     Ok(())
                 }
                 Action::RequeueAfter(ms) => {

@@ -113,10 +113,19 @@ fn collect_if_owners_gone(store: &Store, object: &Arc<Object>) -> Vec<Action> {
     }
     if alive.is_empty() {
         // An owner being deleted in the foreground passes that on to its dependents.
-        return vec![Action::Delete(
-            ObjectKey::of(object),
-            DeleteOptions::default(),
-        )];
+        let owners: Vec<String> = gone
+            .iter()
+            .map(|r| format!("{} {}", r.kind, r.name))
+            .collect();
+        return vec![
+            Action::Explain(format!(
+                "The garbage collector deletes {} {}: its owner {} is gone.",
+                object.kind().name(),
+                object.name(),
+                owners.join(" and ")
+            )),
+            Action::Delete(ObjectKey::of(object), DeleteOptions::default()),
+        ];
     }
     let mut kept = Object::clone(object);
     kept.metadata_mut().owner_references = Some(alive);

@@ -58,6 +58,9 @@ pub enum Action {
     Record(NewEvent),
     /// Reconcile this key again after so many milliseconds.
     RequeueAfter(i64),
+    /// Say in plain words why the controller acts, for the event log (no
+    /// API object: `Cluster::explanations_after`).
+    Explain(String),
 }
 
 /// Events a controller records about a create it asked for, once the

@@ -227,15 +227,41 @@ fn manage_replicas(
         .and_then(|s| s.replicas)
         .unwrap_or(1)
         .max(0) as usize;
-    match active.len().cmp(&wanted) {
-        Ordering::Less => create_pods(object, rs, (wanted - active.len()).min(BURST_REPLICAS)),
-        Ordering::Greater => delete_pods(
-            ctx,
-            object,
-            active,
-            (active.len() - wanted).min(BURST_REPLICAS),
-        ),
+    let have = active.len();
+    let name = object.name();
+    match have.cmp(&wanted) {
+        Ordering::Less => {
+            let count = (wanted - have).min(BURST_REPLICAS);
+            let burst = if count < wanted - have {
+                format!(" (at most {BURST_REPLICAS} at a time)")
+            } else {
+                String::new()
+            };
+            let mut actions = vec![Action::Explain(format!(
+                "ReplicaSet {name} creates {count} pod{}: {have} of {wanted} replicas existed{burst}.",
+                plural(count)
+            ))];
+            actions.extend(create_pods(object, rs, count));
+            actions
+        }
+        Ordering::Greater => {
+            let count = (have - wanted).min(BURST_REPLICAS);
+            let mut actions = vec![Action::Explain(format!(
+                "ReplicaSet {name} deletes {count} pod{}: {have} existed, {wanted} wanted; pods not yet scheduled, not ready or newest go first.",
+                plural(count)
+            ))];
+            actions.extend(delete_pods(ctx, object, active, count));
+            actions
+        }
         Ordering::Equal => Vec::new(),
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 

@@ -123,7 +123,7 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
 }
 
 /// When an event last happened: its series, its lastTimestamp, or its eventTime.
-fn event_time(event: &Event) -> SimTime {
+pub fn event_time(event: &Event) -> SimTime {
     if let Some(t) = event
         .series
         .as_ref()

@@ -265,7 +265,14 @@ impl Controller for Scheduler {
             Some(node) => {
                 let node = node.to_string();
                 self.unschedulable.forget(key);
+                let fit = feasible.len();
+                let total = self.nodes.len();
                 vec![
+                    Action::Explain(format!(
+                        "The scheduler puts pod {} on {node}: {fit} of {total} node{} could take it, and {node} scored highest (free room, balance, and fewest pods of the same owner).",
+                        key.name,
+                        if total == 1 { "" } else { "s" }
+                    )),
                     Action::Bind(key.clone(), node.clone()),
                     Action::Record(NewEvent {
                         involved: reference_to(object),
@@ -283,6 +290,11 @@ impl Controller for Scheduler {
                 let [backoff, flush] = self.unschedulable.failed(key, ctx.now);
                 let message = unschedulable_message(self.nodes.len(), &failures);
                 vec![
+                    Action::Explain(format!(
+                        "The scheduler finds no node for pod {}: {message} It tries again once the cluster changes, {} s from now at the soonest.",
+                        key.name,
+                        backoff / 1000
+                    )),
                     Action::RequeueAfter(backoff),
                     Action::RequeueAfter(flush),
                     Action::MarkUnschedulable(key.clone(), message.clone()),

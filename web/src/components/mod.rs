@@ -3,6 +3,7 @@
 
 pub mod cluster_view;
 pub mod editor;
+pub mod event_log;
 pub mod inspector;
 pub mod splitter;
 pub mod terminal;

@@ -360,6 +360,34 @@ impl<'a> Plan<'a> {
 
     fn record_scaling(&mut self, name: &str, from: i32, to: i32) {
         let direction = if to > from { "up" } else { "down" };
+        let replicas = util::replicas(&self.d);
+        let (surge, unavailable) = util::fenceposts(&self.d);
+        let others_running = self
+            .rss
+            .iter()
+            .filter(|rs| rs.metadata.name.as_deref() != Some(name))
+            .any(|rs| util::rs_replicas(rs) > 0);
+        let deployment = self.d.metadata.name.clone().unwrap_or_default();
+        let recreate = util::strategy_type(&self.d) == "Recreate";
+        let scaling_down_for_recreate = recreate && to < from;
+        let why = if !(others_running || scaling_down_for_recreate) {
+            format!("spec.replicas is {replicas}")
+        } else if recreate {
+            "the Recreate strategy stops every old pod before new ones start".to_string()
+        } else if to > from {
+            format!(
+                "the rollout adds new pods, at most {} at once ({replicas} replicas + maxSurge {surge})",
+                replicas + surge
+            )
+        } else {
+            format!(
+                "the rollout removes old pods while at least {} stay available ({replicas} replicas − maxUnavailable {unavailable})",
+                replicas - unavailable
+            )
+        };
+        self.events.push(Action::Explain(format!(
+            "Deployment {deployment} scales {direction} ReplicaSet {name} from {from} to {to}: {why}."
+        )));
         self.events.push(Action::Record(NewEvent {
             involved: reference_to(self.object),
             event_type: EventType::Normal,
