@@ -2562,3 +2562,67 @@ replicaset.apps \"echo\" deleted
     )
     .await;
 }
+
+const CM_APPLIED: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n";
+const CM_TYPO: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  bogus: 1\ndata:\n  mode: fast\n";
+const DEPLOYMENT_TYPO: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: echo
+  labels:
+    app: echo
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: echo
+  template:
+    metadata:
+      labels:
+        app: echo
+    spec:
+      containers:
+      - name: nginx
+        image: gihyodocker/nginx:latest
+        imag: typo
+        env:
+        - name: BACKEND_HOST
+          value: localhost:8080
+        ports:
+        - containerPort: 80
+      - name: echo
+        image: gihyodocker/echo:latest
+        ports:
+        - containerPort: 8080
+";
+
+/// A typo in a manifest applied over an object: the API server refuses
+/// the patch kubectl sends, quoting it as Go prints a map.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typo_applied_over_an_object_is_refused_with_the_patch_quoted() {
+    check(
+        "reapply-typo",
+        &[
+            ("settings.yaml", CM_APPLIED),
+            ("settings-typo.yaml", CM_TYPO),
+            ("deployment-typo.yaml", DEPLOYMENT_TYPO),
+        ],
+        "$ kubectl apply -f settings.yaml
+         $ kubectl apply -f settings-typo.yaml
+         $ kubectl apply -f simple-deployment.yaml
+         $ kubectl apply -f deployment-typo.yaml",
+        "$ kubectl apply -f settings.yaml
+configmap/settings created
+$ kubectl apply -f settings-typo.yaml
+stderr: The request is invalid: patch: Invalid value: \"map[metadata:map[annotations:map[kubectl.kubernetes.io/last-applied-configuration:{\\\"apiVersion\\\":\\\"v1\\\",\\\"data\\\":{\\\"mode\\\":\\\"fast\\\"},\\\"kind\\\":\\\"ConfigMap\\\",\\\"metadata\\\":{\\\"annotations\\\":{},\\\"bogus\\\":1,\\\"name\\\":\\\"settings\\\",\\\"namespace\\\":\\\"default\\\"}}\\n] bogus:1]]\": strict decoding error: unknown field \"metadata.bogus\"
+exit: 1
+$ kubectl apply -f simple-deployment.yaml
+deployment.apps/echo created
+$ kubectl apply -f deployment-typo.yaml
+stderr: The request is invalid: patch: Invalid value: \"map[metadata:map[annotations:map[kubectl.kubernetes.io/last-applied-configuration:{\\\"apiVersion\\\":\\\"apps/v1\\\",\\\"kind\\\":\\\"Deployment\\\",\\\"metadata\\\":{\\\"annotations\\\":{},\\\"labels\\\":{\\\"app\\\":\\\"echo\\\"},\\\"name\\\":\\\"echo\\\",\\\"namespace\\\":\\\"default\\\"},\\\"spec\\\":{\\\"replicas\\\":3,\\\"selector\\\":{\\\"matchLabels\\\":{\\\"app\\\":\\\"echo\\\"}},\\\"template\\\":{\\\"metadata\\\":{\\\"labels\\\":{\\\"app\\\":\\\"echo\\\"}},\\\"spec\\\":{\\\"containers\\\":[{\\\"env\\\":[{\\\"name\\\":\\\"BACKEND_HOST\\\",\\\"value\\\":\\\"localhost:8080\\\"}],\\\"imag\\\":\\\"typo\\\",\\\"image\\\":\\\"gihyodocker/nginx:latest\\\",\\\"name\\\":\\\"nginx\\\",\\\"ports\\\":[{\\\"containerPort\\\":80}]},{\\\"image\\\":\\\"gihyodocker/echo:latest\\\",\\\"name\\\":\\\"echo\\\",\\\"ports\\\":[{\\\"containerPort\\\":8080}]}]}}}}\\n]] spec:map[template:map[spec:map[$setElementOrder/containers:[map[name:nginx] map[name:echo]] containers:[map[imag:typo image:gihyodocker/nginx:latest name:nginx]]]]]]\": strict decoding error: unknown field \"spec.template.spec.containers[0].imag\"
+exit: 1
+",
+    )
+    .await;
+}

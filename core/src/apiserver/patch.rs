@@ -674,7 +674,7 @@ pub fn patched_object(
 
 /// Unknown fields in a patched object, refused as the API server words it:
 /// 422 quoting the patch for strategic merge patches, 400 for the others.
-fn strict_patch_error(
+pub fn strict_patch_error(
     patch_type: PatchType,
     quoted_patch: &str,
     unknown: &[String],

@@ -460,6 +460,26 @@ fn configure(
     }
     let mut object = match decode::decode_strict(kind, &merged) {
         Ok(object) => object,
+        Err(DecodeError::UnknownFields { fields, .. }) => {
+            // The API server refuses the patch kubectl sent, quoting it.
+            let patch = merge::three_way_patch(
+                &live_value,
+                previous.as_ref().unwrap_or(&Value::Null),
+                document,
+            );
+            let unknown: Vec<String> = fields
+                .iter()
+                .map(|f| format!("unknown field {:?}", f.path))
+                .collect();
+            let quoted = format!("{:?}", crate::apiserver::patch::go_value_text(&patch));
+            let err = crate::apiserver::patch::strict_patch_error(
+                crate::apiserver::patch::PatchType::StrategicMerge,
+                &quoted,
+                &unknown,
+            );
+            out.fail(format_status(&err, Some((Verb::Patching, &source.name))));
+            return false;
+        }
         Err(err) => {
             out.fail(format!(
                 "Error from server (BadRequest): error when patching \"{}\": {}",
