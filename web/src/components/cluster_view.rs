@@ -381,16 +381,59 @@ const GAP: i32 = 14;
 /// Room for a node's name and role above its pods.
 const NODE_HEADER: i32 = 48;
 
+/// Above this many pods the picture draws groups instead of single pods.
+pub const GROUP_ABOVE: usize = 500;
+
+/// Pods drawn as one box: those of one owner (the name before the last
+/// `-suffix`, as a ReplicaSet names its pods) with one STATUS.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodGroup {
+    /// `web-7c5ddbdf54` (or a bare pod's own name).
+    pub owner: String,
+    /// kubectl's STATUS they share.
+    pub status: String,
+    /// How many.
+    pub count: usize,
+}
+
+/// `pods` grouped by owner and STATUS, in first-seen order.
+pub fn groups(pods: &[Rc<PodBox>]) -> Vec<PodGroup> {
+    let mut groups: Vec<PodGroup> = Vec::new();
+    for pod in pods {
+        let owner = pod
+            .name
+            .rsplit_once('-')
+            .map_or(pod.name.as_str(), |(owner, _)| owner);
+        match groups
+            .iter_mut()
+            .find(|g| g.owner == owner && g.status == pod.status)
+        {
+            Some(group) => group.count += 1,
+            None => groups.push(PodGroup {
+                owner: owner.to_string(),
+                status: pod.status.clone(),
+                count: 1,
+            }),
+        }
+    }
+    groups
+}
+
 /// The cluster view panel.
 #[function_component(ClusterView)]
 pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let picture = &props.picture;
-    let tallest = picture
-        .nodes
-        .iter()
-        .map(|n| n.pods.len())
-        .max()
-        .unwrap_or(0) as i32;
+    let total: usize =
+        picture.nodes.iter().map(|n| n.pods.len()).sum::<usize>() + picture.pending.len();
+    let grouped = total > GROUP_ABOVE;
+    let boxes = |node: &NodeBox| {
+        if grouped {
+            groups(&node.pods).len()
+        } else {
+            node.pods.len()
+        }
+    };
+    let tallest = picture.nodes.iter().map(|n| boxes(n)).max().unwrap_or(0) as i32;
     let node_height = NODE_HEADER + tallest.max(1) * (POD_HEIGHT + 8);
     let width = picture.nodes.len() as i32 * (NODE_WIDTH + GAP) + GAP;
     let height = node_height + 2 * GAP;
@@ -401,14 +444,22 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <rect class="cluster" x="2" y="2" width={(width - 4).to_string()} height={(height - 4).to_string()} rx="12" />
                 { for picture.nodes.iter().enumerate().map(|(i, node)| html! {
                     <NodeView key={node.name.clone()} node={node.clone()} on_inspect={props.on_inspect.clone()}
-                        traffic={props.traffic.clone()}
+                        traffic={props.traffic.clone()} grouped={grouped}
                         x={GAP + i as i32 * (NODE_WIDTH + GAP)} y={GAP} height={node_height} />
                 }) }
             </svg>
             if !picture.pending.is_empty() {
                 <p class="pending" data-testid="pending-pods">
                     { "Not scheduled: " }
-                    { for picture.pending.iter().map(|p| html! { <PendingChip key={p.name.clone()} pod={p.clone()} on_inspect={props.on_inspect.clone()} /> }) }
+                    if grouped {
+                        { for groups(&picture.pending).iter().map(|g| html! {
+                            <span class="chip bad" data-testid={format!("pod-group-{}", g.owner)}>
+                                { format!("{} ×{} ({})", g.owner, g.count, g.status) }
+                            </span>
+                        }) }
+                    } else {
+                        { for picture.pending.iter().map(|p| html! { <PendingChip key={p.name.clone()} pod={p.clone()} on_inspect={props.on_inspect.clone()} /> }) }
+                    }
                 </p>
             }
             <div class="relations">
@@ -442,6 +493,8 @@ struct NodeProps {
     height: i32,
     on_inspect: Callback<Inspected>,
     traffic: Option<Rc<Request>>,
+    /// Draw groups of pods instead of single pods (above [`GROUP_ABOVE`]).
+    grouped: bool,
 }
 
 #[function_component(NodeView)]
@@ -453,6 +506,7 @@ fn node_view(props: &NodeProps) -> Html {
         height,
         on_inspect,
         traffic,
+        grouped,
     } = props;
     let (x, y) = (*x, *y);
     let (on_click, on_key) = opens(
@@ -472,11 +526,31 @@ fn node_view(props: &NodeProps) -> Html {
             if node.control_plane {
                 <text class="node-role" x={(x + 12).to_string()} y={(y + 38).to_string()}>{ "control-plane · NoSchedule" }</text>
             }
-            { for node.pods.iter().enumerate().map(|(i, pod)| html! {
-                <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_inspect={on_inspect.clone()}
-                    traffic={traffic_role(traffic.as_deref(), &pod.namespace, &pod.name).zip(traffic.as_ref().map(|r| r.sequence))}
-                    x={x + 10} y={y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8)} />
-            }) }
+            if *grouped {
+                { for groups(&node.pods).iter().enumerate().map(|(i, group)| draw_group(group, x + 10, y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8))) }
+            } else {
+                { for node.pods.iter().enumerate().map(|(i, pod)| html! {
+                    <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_inspect={on_inspect.clone()}
+                        traffic={traffic_role(traffic.as_deref(), &pod.namespace, &pod.name).zip(traffic.as_ref().map(|r| r.sequence))}
+                        x={x + 10} y={y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8)} />
+                }) }
+            }
+        </g>
+    }
+}
+
+/// A group of pods as one box: their owner, how many, their STATUS.
+fn draw_group(group: &PodGroup, x: i32, y: i32) -> Html {
+    let width = NODE_WIDTH - 20;
+    html! {
+        <g class={classes!("pod", "group", status_class(&group.status))}
+            data-testid={format!("pod-group-{}", group.owner)} data-status={group.status.clone()}>
+            <title>{ format!("{} pods of {}: {}", group.count, group.owner, group.status) }</title>
+            <rect x={x.to_string()} y={y.to_string()} width={width.to_string()} height={POD_HEIGHT.to_string()} rx="8" />
+            <text class="pod-name" x={(x + 8).to_string()} y={(y + 17).to_string()}>{ format!("{}-*", shorten(&group.owner, 26)) }</text>
+            <text class="pod-status" x={(x + 8).to_string()} y={(y + 33).to_string()}>
+                { format!("×{}  {}", group.count, group.status) }
+            </text>
         </g>
     }
 }
@@ -769,6 +843,92 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(" · 200"), "{html}");
+    }
+
+    fn pod_box(name: &str, status: &str) -> Rc<PodBox> {
+        Rc::new(PodBox {
+            namespace: "default".into(),
+            name: name.into(),
+            status: status.into(),
+            ready: "1/1".into(),
+            restarts: "0".into(),
+            containers: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn pods_group_by_owner_and_status_in_first_seen_order() {
+        let pods = [
+            pod_box("web-7c5d-aaaaa", "Running"),
+            pod_box("web-7c5d-bbbbb", "Pending"),
+            pod_box("web-7c5d-ccccc", "Running"),
+            pod_box("solo", "Running"),
+        ];
+        let group = |owner: &str, status: &str, count| PodGroup {
+            owner: owner.into(),
+            status: status.into(),
+            count,
+        };
+        assert_eq!(
+            groups(&pods),
+            [
+                group("web-7c5d", "Running", 2),
+                group("web-7c5d", "Pending", 1),
+                group("solo", "Running", 1)
+            ]
+        );
+    }
+
+    /// Above 500 pods, each node draws a box per owner and STATUS, with
+    /// the count, instead of a box per pod.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[tokio::test]
+    async fn above_five_hundred_pods_the_picture_draws_groups() {
+        let html = yew::ServerRenderer::<ClusterView>::with_props(|| {
+            let node = |name: &str, range: std::ops::Range<usize>| {
+                Rc::new(NodeBox {
+                    name: name.into(),
+                    control_plane: false,
+                    pods: range
+                        .map(|i| {
+                            pod_box(
+                                &format!("web-7c5d-{i:05}"),
+                                if i % 3 == 0 {
+                                    "ContainerCreating"
+                                } else {
+                                    "Running"
+                                },
+                            )
+                        })
+                        .collect(),
+                })
+            };
+            ClusterViewProps {
+                picture: Rc::new(Picture {
+                    nodes: vec![node("worker", 0..260), node("worker2", 260..520)],
+                    pending: (0..30)
+                        .map(|i| pod_box(&format!("web-7c5d-p{i:04}"), "Pending"))
+                        .collect(),
+                    ..Picture::default()
+                }),
+                on_inspect: Callback::noop(),
+                traffic: None,
+            }
+        })
+        .render()
+        .await;
+        assert!(
+            !html.contains(r#"data-testid="pod-web-7c5d-00001""#),
+            "no single pods"
+        );
+        assert_eq!(
+            html.matches(r#"data-testid="pod-group-web-7c5d""#).count(),
+            5,
+            "{html}"
+        );
+        assert!(html.contains("×173  Running"), "{html}");
+        assert!(html.contains("×87  ContainerCreating"), "{html}");
+        assert!(html.contains("web-7c5d ×30 (Pending)"), "{html}");
     }
 
     #[test]
