@@ -403,6 +403,7 @@ impl Component for App {
             }
             Msg::ShowLog(show) => {
                 self.show_log = show;
+                self.refresh_log();
                 true
             }
             Msg::CloseInspector => {
@@ -679,9 +680,12 @@ impl App {
         true
     }
 
-    /// The event log's lines again: the shown store's Events, and in the
-    /// tab the controllers' explanations.
+    /// The event log's lines again, while it is shown: the shown store's
+    /// Events, and in the tab the controllers' explanations.
     fn refresh_log(&mut self) {
+        if !self.show_log {
+            return;
+        }
         self.log = Rc::new(match &self.server {
             Some(server) => event_log::entries(server.mirror.store(), std::iter::empty()),
             None => event_log::entries(
