@@ -117,7 +117,7 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
     let notice = wait_for(client, r#"[data-testid="notice"]"#).await;
     assert_eq!(
         notice.text().await.expect("text"),
-        "Opened 1 shared file(s)."
+        "Opened 1 shared file."
     );
     wait_for(client, r#"[data-testid="editor-tab-mine.yaml"]"#).await;
 

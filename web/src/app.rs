@@ -22,11 +22,13 @@ use crate::components::event_log::{self, EventLog, LogEntry};
 use crate::components::inspector::{Inspected, InspectorPanel, Tab};
 use crate::components::splitter::{Orientation, Splitter};
 use crate::components::terminal::TerminalPanel;
-use crate::components::tutorial::TutorialPanel;
+use crate::components::tutorial::{current_step, TutorialPanel};
+use crate::i18n::{Lang, Texts};
 use crate::mirror::{parse_event, Mirror, Next, KINDS};
 use crate::remote::{Mode, RemoteTerminal};
 use crate::services::socket::Socket;
-use crate::state::{read_share_payload, share_payload, Playground};
+use crate::share::{Merged, ShareError, Shared};
+use crate::state::{Playground, RenameError};
 use crate::tutorial::{newly_done, update_progress, Seen};
 use sunaba_core::time::SimTime;
 
@@ -38,6 +40,26 @@ const TICK_MS: u32 = 250;
 
 /// What the playground reacts to.
 pub enum Msg {
+    /// The language switch was turned.
+    SetLang(Lang),
+    /// A tutorial command clicked: into the terminal's input.
+    Paste(String),
+    /// A tutorial step's manifest clicked: its tab in the editor.
+    OpenManifest(String),
+    /// "Next step": the tutorial moves on to the step with this id.
+    MoveTutorial(String),
+    /// The share box opened or closed.
+    ToggleShareBox,
+    /// The share box's options: the tutorial step, the commands.
+    ShareOptions(bool, bool),
+    /// The share box's copy button.
+    CopyShareLink,
+    /// The page's `#fragment` changed (a share link pasted into this tab).
+    HashChanged,
+    /// Run the commands a share link carried.
+    Replay,
+    /// The notice's close button.
+    DismissNotice,
     /// A line for the terminal.
     Run(String),
     /// Real time passed.
@@ -68,8 +90,6 @@ pub enum Msg {
     ResizeColumns(u8),
     /// A splitter moved: the upper row's share of the height.
     ResizeRows(u8),
-    /// Copy a link that carries the files.
-    Share,
     /// Start over with a fresh cluster.
     Reset,
     /// Stop or restart the clock.
@@ -117,7 +137,16 @@ pub struct App {
     playground: Playground,
     picture: Rc<Picture>,
     picture_version: u64,
-    notice: Option<String>,
+    notice: Option<Notice>,
+    /// The interface's language.
+    lang: Lang,
+    /// The latest line pasted into the terminal, numbered.
+    paste: Option<(u64, String)>,
+    /// The share box, while open: with the tutorial step, with the commands.
+    share_box: Option<(bool, bool)>,
+    /// Commands a share link carried, offered until run or dismissed.
+    replay: Vec<String>,
+    _hash_listener: Option<gloo::events::EventListener>,
     last_tick: f64,
     saved_at: f64,
     _clock: Option<gloo::timers::callback::Interval>,
@@ -152,6 +181,36 @@ pub struct App {
     log: Rc<Vec<LogEntry>>,
 }
 
+/// What the bar under the top bar says, in the interface's language.
+#[derive(Clone, Debug, PartialEq)]
+enum Notice {
+    LinkCopied,
+    NoPageAddress,
+    NothingPending,
+    NotSaved,
+    StartedAfresh(String),
+    Rename(RenameError),
+    OpenedShared(Merged),
+    BadLink(ShareError),
+}
+
+impl Notice {
+    fn text(&self, lang: Lang) -> String {
+        let texts = lang.texts();
+        match self {
+            Notice::LinkCopied => texts.link_copied.into(),
+            Notice::NoPageAddress => texts.no_page_address.into(),
+            Notice::NothingPending => texts.nothing_pending.into(),
+            Notice::NotSaved => texts.not_saved.into(),
+            Notice::StartedAfresh(why) => (texts.started_afresh)(why),
+            Notice::Rename(RenameError::NotAFileName(name)) => (texts.not_a_file_name)(name),
+            Notice::Rename(RenameError::Exists(name)) => (texts.file_exists)(name),
+            Notice::OpenedShared(m) => (texts.opened_shared)(m.added, m.replaced, m.renamed),
+            Notice::BadLink(why) => (texts.bad_link)(&why.describe(lang)),
+        }
+    }
+}
+
 /// How long a request's path stays drawn, in real milliseconds.
 const TRAFFIC_SHOWN_MS: f64 = 4_000.0;
 
@@ -180,6 +239,8 @@ impl Component for App {
         let token = crate::services::storage::api_token();
         let (playground, notice) = open_playground();
         let clock = start_clock(ctx);
+        let lang = chosen_lang();
+        crate::services::storage::mark_document_lang(lang.tag());
         let mut app = Self {
             picture: Rc::new(picture(
                 playground.cluster.api().store(),
@@ -188,6 +249,11 @@ impl Component for App {
             picture_version: playground.cluster.api().store().resource_version(),
             playground,
             notice,
+            lang,
+            paste: None,
+            share_box: None,
+            replay: Vec::new(),
+            _hash_listener: listen_for_links(ctx),
             last_tick: now_ms(),
             saved_at: now_ms(),
             _clock: clock,
@@ -213,6 +279,7 @@ impl Component for App {
             show_log: false,
             log: Rc::default(),
         };
+        app.open_shared();
         app.refresh_log();
         // Requests replayed from the saved session are history, not news.
         app.traffic_seen = app
@@ -237,6 +304,71 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Self::Message) -> bool {
         match msg {
+            Msg::SetLang(lang) => {
+                self.lang = lang;
+                crate::services::storage::save_lang(lang.tag());
+                crate::services::storage::mark_document_lang(lang.tag());
+                true
+            }
+            Msg::Paste(line) => {
+                let serial = self.paste.as_ref().map_or(0, |(n, _)| n + 1);
+                self.paste = Some((serial, line));
+                true
+            }
+            Msg::OpenManifest(name) => {
+                let editor = &mut self.playground.editor;
+                match editor.files.iter().position(|(n, _)| *n == name) {
+                    Some(index) => editor.active = index,
+                    None => {
+                        // Deleted or renamed since: the seed's text again.
+                        let text = sunaba_core::seed::manifest(&name).unwrap_or_default();
+                        editor.open_buffer(&name, text);
+                        self.save();
+                    }
+                }
+                true
+            }
+            Msg::MoveTutorial(id) => {
+                self.playground.tutorial_at = Some(id);
+                self.save();
+                true
+            }
+            Msg::ToggleShareBox => {
+                self.share_box = match self.share_box {
+                    Some(_) => None,
+                    None => Some((true, false)),
+                };
+                true
+            }
+            Msg::ShareOptions(with_step, with_commands) => {
+                self.share_box = Some((with_step, with_commands));
+                true
+            }
+            Msg::CopyShareLink => {
+                self.notice = Some(match self.share_url() {
+                    Some(url) => {
+                        crate::services::storage::copy_to_clipboard(&url);
+                        Notice::LinkCopied
+                    }
+                    None => Notice::NoPageAddress,
+                });
+                true
+            }
+            Msg::HashChanged => {
+                self.open_shared();
+                true
+            }
+            Msg::Replay => {
+                for line in std::mem::take(&mut self.replay) {
+                    ctx.link().send_message(Msg::Run(line));
+                }
+                true
+            }
+            Msg::DismissNotice => {
+                self.notice = None;
+                self.replay.clear();
+                true
+            }
             Msg::Run(line) => {
                 if self.server.is_some() {
                     self.run_on_server(&line);
@@ -283,9 +415,14 @@ impl Component for App {
                     .map(|(n, _)| n.clone())
                     .unwrap_or_default();
                 if let Some(name) =
-                    crate::services::storage::prompt("Rename the file to:", &current)
+                    crate::services::storage::prompt(self.texts().rename_prompt, &current)
                 {
-                    self.notice = self.playground.editor.rename(&name).err();
+                    self.notice = self
+                        .playground
+                        .editor
+                        .rename(&name)
+                        .err()
+                        .map(Notice::Rename);
                     self.save();
                 }
                 true
@@ -293,7 +430,7 @@ impl Component for App {
             Msg::DeleteFile => {
                 let name = self.playground.editor.current().map(|(n, _)| n.clone());
                 if let Some(name) = name {
-                    if crate::services::storage::confirm(&format!("Delete {name}?")) {
+                    if crate::services::storage::confirm(&(self.texts().delete_confirm)(&name)) {
                         self.playground.editor.delete();
                         self.save();
                     }
@@ -358,19 +495,6 @@ impl Component for App {
                 self.save();
                 true
             }
-            Msg::Share => {
-                let payload = share_payload(&self.playground.editor);
-                match crate::services::storage::share_url(&payload) {
-                    Some(url) => {
-                        crate::services::storage::copy_to_clipboard(&url);
-                        self.notice = Some(format!("Link copied: {url}"));
-                    }
-                    None => {
-                        self.notice = Some("This browser gives no page address to share.".into())
-                    }
-                }
-                true
-            }
             Msg::Inspect(target) => {
                 let tab = self.inspected.as_ref().map_or(Tab::Yaml, |(_, tab)| *tab);
                 self.inspected = Some((target, tab));
@@ -389,7 +513,7 @@ impl Component for App {
                     return false;
                 };
                 let answer = crate::services::storage::prompt(
-                    &format!("Scale {} to how many replicas?", target.type_name()),
+                    &(self.texts().scale_prompt)(&target.type_name()),
                     "3",
                 );
                 match answer.and_then(|a| a.trim().parse::<u32>().ok()) {
@@ -420,15 +544,13 @@ impl Component for App {
             }
             Msg::StepEvent => {
                 if !self.playground.step_to_next_event() {
-                    self.notice = Some("Nothing is pending: the cluster waits for you.".into());
+                    self.notice = Some(Notice::NothingPending);
                 }
                 self.after_change();
                 true
             }
             Msg::Reset => {
-                if crate::services::storage::confirm(
-                    "Start a fresh cluster? Your cluster, terminal and files here are discarded.",
-                ) {
+                if crate::services::storage::confirm(self.texts().reset_confirm) {
                     crate::services::storage::clear();
                     self.playground = Playground::new(fresh_seed(), SimTime(now_ms() as i64));
                     self.refresh_picture();
@@ -530,29 +652,47 @@ impl Component for App {
                     .flat_map(|n| n.pods.iter().map(|p| p.name.clone())),
             )
             .collect::<Vec<_>>();
+        let texts = self.texts();
         html! {
+            <ContextProvider<Lang> context={self.lang}>
             <main class="playground" data-testid="playground" style={layout_style(self.layout)}>
                 <header class="topbar">
                     <h1>{ "Sunaba" }</h1>
-                    <span class="tagline">{ "a Kubernetes playground" }</span>
+                    <span class="tagline">{ texts.tagline }</span>
                     if self.token.is_some() {
-                        { mode_switch(mode, link.callback(Msg::SetMode)) }
+                        { mode_switch(mode, link.callback(Msg::SetMode), texts) }
                     }
                     if mode == Mode::Tab {
                         <span class="clock" data-testid="clock">{ clock_text(p.cluster.now()) }</span>
-                        { clock_controls(self.paused, self.speed, link) }
+                        { clock_controls(self.paused, self.speed, link, texts) }
                     } else {
                         <span class="clock" data-testid="server-status">
-                            { if self.server.as_ref().is_some_and(|s| s.mirror.synced()) { "live from the server" } else { "connecting…" } }
+                            { if self.server.as_ref().is_some_and(|s| s.mirror.synced()) { texts.server_live } else { texts.server_connecting } }
                         </span>
                     }
-                    <button data-testid="share-button" onclick={link.callback(|_| Msg::Share)}>{ "Share" }</button>
+                    <button data-testid="share-button" aria-expanded={self.share_box.is_some().to_string()}
+                        onclick={link.callback(|_| Msg::ToggleShareBox)}>{ texts.share }</button>
                     if mode == Mode::Tab {
-                        <button data-testid="reset" onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
+                        <button data-testid="reset" onclick={link.callback(|_| Msg::Reset)}>{ texts.reset }</button>
                     }
+                    { language_switch(self.lang, link.callback(Msg::SetLang), texts) }
                 </header>
-                if let Some(notice) = &self.notice {
-                    <p class="notice" role="status" data-testid="notice">{ notice }</p>
+                if let Some((with_step, with_commands)) = self.share_box {
+                    { self.share_box_view(with_step, with_commands, link) }
+                }
+                if self.notice.is_some() || !self.replay.is_empty() {
+                    <div class="notice" role="status" data-testid="notice-bar">
+                        if let Some(notice) = &self.notice {
+                            <span data-testid="notice">{ notice.text(self.lang) }</span>
+                        }
+                        if !self.replay.is_empty() {
+                            <span data-testid="replay-offer">{ (texts.replay_offer)(self.replay.len()) }</span>
+                            <button class="primary" data-testid="replay-button"
+                                onclick={link.callback(|_| Msg::Replay)}>{ texts.replay }</button>
+                        }
+                        <button class="dismiss" data-testid="dismiss-notice" aria-label={texts.dismiss}
+                            onclick={link.callback(|_| Msg::DismissNotice)}>{ "×" }</button>
+                    </div>
                 }
                 <EditorPanel
                     names={names}
@@ -578,12 +718,12 @@ impl Component for App {
                 }
                 <Splitter orientation={Orientation::Vertical} value={self.layout.0}
                     min={LEFT_SHARE.0} max={LEFT_SHARE.1}
-                    label="Resize the editor and the cluster view" testid="split-columns"
+                    label={texts.split_columns} testid="split-columns"
                     before=".editor" after=".cluster-view"
                     on_change={link.callback(Msg::ResizeColumns)} />
                 <Splitter orientation={Orientation::Horizontal} value={self.layout.1}
                     min={TOP_SHARE.0} max={TOP_SHARE.1}
-                    label="Resize the panels and the terminal" testid="split-rows"
+                    label={texts.split_rows} testid="split-rows"
                     before=".editor" after=".terminal"
                     on_change={link.callback(Msg::ResizeRows)} />
                 <TerminalPanel
@@ -595,26 +735,129 @@ impl Component for App {
                     on_clear={link.callback(|_| Msg::ClearScreen)}
                     on_interrupt={link.callback(|_| Msg::Interrupt)}
                     busy={busy}
+                    paste={self.paste.clone()}
                 />
                 <div class="side">
-                    <div class="side-tabs" role="tablist" aria-label="Side panel">
+                    <div class="side-tabs" role="tablist" aria-label={texts.side_panel}>
                         <button role="tab" data-testid="show-tutorial" aria-selected={(!self.show_log).to_string()}
-                            onclick={link.callback(|_| Msg::ShowLog(false))}>{ "Tutorial" }</button>
+                            onclick={link.callback(|_| Msg::ShowLog(false))}>{ texts.tutorial }</button>
                         <button role="tab" data-testid="show-event-log" aria-selected={self.show_log.to_string()}
-                            onclick={link.callback(|_| Msg::ShowLog(true))}>{ "Event log" }</button>
+                            onclick={link.callback(|_| Msg::ShowLog(true))}>{ texts.event_log }</button>
                     </div>
                     if self.show_log {
                         <EventLog entries={self.log.clone()} />
                     } else {
-                        <TutorialPanel done={p.tutorial_done.clone()} on_run={link.callback(Msg::Run)} />
+                        <TutorialPanel done={p.tutorial_done.clone()} moved_to={p.tutorial_at.clone()}
+                            on_paste={link.callback(Msg::Paste)}
+                            on_open={link.callback(Msg::OpenManifest)}
+                            on_move={link.callback(Msg::MoveTutorial)} />
                     }
                 </div>
             </main>
+            </ContextProvider<Lang>>
         }
     }
 }
 
 impl App {
+    fn texts(&self) -> &'static Texts {
+        self.lang.texts()
+    }
+
+    /// What the share box's link carries: the files, and as chosen the
+    /// open tutorial step and the commands typed.
+    fn shared(&self, with_step: bool, with_commands: bool) -> Shared {
+        let p = &self.playground;
+        let step = current_step(&p.tutorial_done, p.tutorial_at.as_deref());
+        Shared {
+            files: p.editor.files.clone(),
+            step: with_step.then(|| crate::tutorial::STEPS[step].id.to_string()),
+            replay: if with_commands {
+                p.history.clone()
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The share box's link, if the page has an address.
+    fn share_url(&self) -> Option<String> {
+        let (with_step, with_commands) = self.share_box.unwrap_or((true, false));
+        let fragment = crate::share::encode(&self.shared(with_step, with_commands));
+        crate::services::storage::share_url(&fragment)
+    }
+
+    /// The share box: what to include, the link, and a copy button.
+    fn share_box_view(
+        &self,
+        with_step: bool,
+        with_commands: bool,
+        link: &yew::html::Scope<App>,
+    ) -> Html {
+        let texts = self.texts();
+        let p = &self.playground;
+        let step =
+            &crate::tutorial::STEPS[current_step(&p.tutorial_done, p.tutorial_at.as_deref())];
+        let url = self.share_url().unwrap_or_default();
+        html! {
+            <section class="share-box" data-testid="share-dialog" aria-label={texts.share_heading}>
+                <h2>{ texts.share_heading }</h2>
+                <label>
+                    <input type="checkbox" data-testid="share-with-step" checked={with_step}
+                        onchange={link.callback(move |_| Msg::ShareOptions(!with_step, with_commands))} />
+                    { (texts.share_with_step)(step.title.get(self.lang)) }
+                </label>
+                <label>
+                    <input type="checkbox" data-testid="share-with-commands" checked={with_commands}
+                        disabled={p.history.is_empty()}
+                        onchange={link.callback(move |_| Msg::ShareOptions(with_step, !with_commands))} />
+                    { (texts.share_with_commands)(p.history.len()) }
+                </label>
+                <label class="link">
+                    { texts.link }
+                    <input type="text" readonly=true data-testid="share-link" value={url} />
+                </label>
+                <button class="primary" data-testid="share-copy"
+                    onclick={link.callback(|_| Msg::CopyShareLink)}>{ texts.copy_link }</button>
+                <button data-testid="share-close"
+                    onclick={link.callback(|_| Msg::ToggleShareBox)}>{ texts.close }</button>
+            </section>
+        }
+    }
+
+    /// Opens the share link in the page's address, if any: its files
+    /// beside the learner's (asking before replacing one), its tutorial
+    /// step, and its commands offered to run. Nothing is applied.
+    fn open_shared(&mut self) {
+        let fragment = crate::services::storage::fragment();
+        let Some(decoded) = crate::share::decode(&fragment) else {
+            return;
+        };
+        crate::services::storage::clear_hash();
+        let shared = match decoded {
+            Ok(shared) => shared,
+            Err(why) => {
+                self.notice = Some(Notice::BadLink(why));
+                return;
+            }
+        };
+        let texts = self.texts();
+        let merged = crate::share::merge(
+            &mut self.playground.editor.files,
+            shared.files,
+            |name, renamed| {
+                crate::services::storage::confirm(&(texts.replace_shared)(name, renamed))
+            },
+        );
+        if let Some(step) = shared.step.filter(|id| crate::tutorial::step(id).is_some()) {
+            self.playground.tutorial_at = Some(step);
+            self.show_log = false;
+        }
+        self.replay = shared.replay;
+        self.notice = Some(Notice::OpenedShared(merged));
+        self.save();
+    }
+
     fn tick(&mut self) -> bool {
         let now = now_ms();
         let elapsed = (now - self.last_tick).clamp(0.0, 60_000.0) as i64;
@@ -745,11 +988,8 @@ impl App {
                 (Tab::Yaml, Some(object)) => {
                     sunaba_core::kubectl::yaml::to_yaml(&object.to_value())
                 }
-                (Tab::Yaml, None) => format!("{} is gone.", target.type_name()),
-                _ => format!(
-                    "In server mode, run it in the terminal: kubectl {}",
-                    tab.command(target).join(" ")
-                ),
+                (Tab::Yaml, None) => (self.lang.texts().gone)(&target.type_name()),
+                _ => (self.lang.texts().run_in_terminal)(&tab.command(target).join(" ")),
             },
         };
     }
@@ -893,40 +1133,53 @@ impl App {
         self.saved_at = now_ms();
         let saved = self.playground.save();
         if !crate::services::storage::save(&saved) {
-            self.notice = Some(
-                "This browser would not save the session; it will not survive a reload.".into(),
-            );
+            self.notice = Some(Notice::NotSaved);
         }
     }
 }
 
-/// The saved session, a shared link's files, or a fresh playground.
-fn open_playground() -> (Playground, Option<String>) {
+/// The language saved, or else the browser's.
+fn chosen_lang() -> Lang {
+    crate::services::storage::load_lang()
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or_else(|| {
+            let tags = crate::services::storage::browser_languages();
+            Lang::preferred(tags.iter().map(String::as_str))
+        })
+}
+
+/// Opens share links pasted into this tab's address bar.
+fn listen_for_links(ctx: &Context<App>) -> Option<gloo::events::EventListener> {
+    // Not in the server-side renderer of the native tests.
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    let window = web_sys::window()?;
+    let link = ctx.link().clone();
+    Some(gloo::events::EventListener::new(
+        &window,
+        "hashchange",
+        move |_| link.send_message(Msg::HashChanged),
+    ))
+}
+
+/// The saved session, or a fresh playground.
+fn open_playground() -> (Playground, Option<Notice>) {
     let mut notice = None;
-    let mut playground = match crate::services::storage::load() {
+    let playground = match crate::services::storage::load() {
         Some(Ok(saved)) => match Playground::restore(&saved) {
             Ok(p) => p,
             Err(e) => {
-                notice = Some(format!("Started afresh: {e}."));
+                notice = Some(Notice::StartedAfresh(e));
                 Playground::new(fresh_seed(), SimTime(now_ms() as i64))
             }
         },
         Some(Err(e)) => {
-            notice = Some(format!("Started afresh: {e}."));
+            notice = Some(Notice::StartedAfresh(e));
             Playground::new(fresh_seed(), SimTime(now_ms() as i64))
         }
         None => Playground::new(fresh_seed(), SimTime(now_ms() as i64)),
     };
-    if let Some(payload) = crate::services::storage::shared_payload() {
-        match read_share_payload(&payload) {
-            Ok(files) => {
-                notice = Some(format!("Opened {} shared file(s).", files.files.len()));
-                playground.editor = files;
-            }
-            Err(e) => notice = Some(format!("Could not open the shared link: {e}.")),
-        }
-        crate::services::storage::clear_hash();
-    }
     (playground, notice)
 }
 
@@ -946,7 +1199,7 @@ fn later(ctx: &Context<App>, msg: Msg) {
 
 /// The switch between the in-tab cluster and the server's: two radio
 /// buttons, reachable with Tab and the arrow keys.
-fn mode_switch(mode: Mode, on_change: Callback<Mode>) -> Html {
+fn mode_switch(mode: Mode, on_change: Callback<Mode>, texts: &Texts) -> Html {
     let option = |value: Mode, label: &'static str| {
         let on_change = on_change.clone();
         html! {
@@ -961,16 +1214,38 @@ fn mode_switch(mode: Mode, on_change: Callback<Mode>) -> Html {
     };
     html! {
         <fieldset class="mode-switch" data-testid="mode-switch">
-            <legend>{ "Cluster:" }</legend>
-            { option(Mode::Tab, "in this tab") }
-            { option(Mode::Server, "on the server") }
+            <legend>{ texts.mode_legend }</legend>
+            { option(Mode::Tab, texts.mode_tab) }
+            { option(Mode::Server, texts.mode_server) }
         </fieldset>
     }
 }
 
-/// The simulated clock as the top bar shows it.
+/// The language switch: each language in its own name.
+fn language_switch(lang: Lang, on_change: Callback<Lang>, texts: &Texts) -> Html {
+    let on_change = Callback::from(move |event: Event| {
+        let tag = event
+            .target_dyn_into::<web_sys::HtmlSelectElement>()
+            .map(|select| select.value())
+            .unwrap_or_default();
+        if let Some(lang) = Lang::from_tag(&tag) {
+            on_change.emit(lang);
+        }
+    });
+    html! {
+        <label class="language">
+            <span class="visually-hidden">{ texts.language }</span>
+            <select data-testid="language-switch" aria-label={texts.language} onchange={on_change}>
+                { for Lang::ALL.iter().map(|l| html! {
+                    <option value={l.tag()} lang={l.tag()} selected={*l == lang}>{ l.own_name() }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
 /// Play/pause, the speed (0.25× to 20×), and a step to the next event.
-fn clock_controls(paused: bool, speed: f64, link: &yew::html::Scope<App>) -> Html {
+fn clock_controls(paused: bool, speed: f64, link: &yew::html::Scope<App>, texts: &Texts) -> Html {
     let on_speed = link.callback(|event: Event| {
         let value = event
             .target_dyn_into::<web_sys::HtmlSelectElement>()
@@ -979,26 +1254,27 @@ fn clock_controls(paused: bool, speed: f64, link: &yew::html::Scope<App>) -> Htm
         Msg::SetSpeed(value.parse().unwrap_or(1.0))
     });
     html! {
-        <span class="clock-controls" role="group" aria-label="Clock">
+        <span class="clock-controls" role="group" aria-label={texts.clock}>
             <button data-testid="play-pause" aria-pressed={paused.to_string()}
-                title={if paused { "Start the clock" } else { "Stop the clock" }}
+                title={if paused { texts.play_title } else { texts.pause_title }}
                 onclick={link.callback(|_| Msg::TogglePause)}>
-                { if paused { "▶ Play" } else { "⏸ Pause" } }
+                { if paused { texts.play } else { texts.pause } }
             </button>
             <label class="speed">
-                { "Speed " }
-                <select data-testid="speed-control" aria-label="Clock speed" onchange={on_speed}>
+                { texts.speed }
+                <select data-testid="speed-control" aria-label={texts.speed_label} onchange={on_speed}>
                     { for SPEEDS.iter().map(|s| html! {
                         <option value={s.to_string()} selected={*s == speed}>{ format!("{s}×") }</option>
                     }) }
                 </select>
             </label>
-            <button data-testid="step-event" title="Run the clock to the next event"
-                onclick={link.callback(|_| Msg::StepEvent)}>{ "Step ⏭" }</button>
+            <button data-testid="step-event" title={texts.step_event_title}
+                onclick={link.callback(|_| Msg::StepEvent)}>{ texts.step_event }</button>
         </span>
     }
 }
 
+/// The simulated clock as the top bar shows it.
 fn clock_text(now: SimTime) -> String {
     let seconds = now.millis().div_euclid(1000);
     let (h, m, s) = ((seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);

@@ -3,9 +3,11 @@
 
 pub mod app;
 pub mod components;
+pub mod i18n;
 pub mod mirror;
 pub mod remote;
 pub mod services;
+pub mod share;
 pub mod state;
 pub mod tutorial;
 

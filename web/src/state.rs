@@ -65,10 +65,10 @@ impl EditorFiles {
     }
 
     /// Renames the open file; refuses an empty name, a path, or a name in use.
-    pub fn rename(&mut self, new_name: &str) -> Result<(), String> {
+    pub fn rename(&mut self, new_name: &str) -> Result<(), RenameError> {
         let new_name = new_name.trim();
         if new_name.is_empty() || new_name.contains('/') {
-            return Err(format!("\"{new_name}\" is not a file name"));
+            return Err(RenameError::NotAFileName(new_name.to_string()));
         }
         if self
             .files
@@ -76,7 +76,7 @@ impl EditorFiles {
             .enumerate()
             .any(|(i, (n, _))| n == new_name && i != self.active)
         {
-            return Err(format!("a file named \"{new_name}\" already exists"));
+            return Err(RenameError::Exists(new_name.to_string()));
         }
         if let Some(file) = self.files.get_mut(self.active) {
             file.0 = new_name.to_string();
@@ -134,9 +134,20 @@ impl Files for EditorFiles {
     }
 }
 
+/// Why a file could not be renamed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenameError {
+    /// Empty, or with a slash.
+    NotAFileName(String),
+    /// Another file has the name.
+    Exists(String),
+}
+
 /// One line of the terminal's scrollback.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TermLine {
+    /// The greeting, in the interface's language.
+    Welcome,
     /// The prompt and what was typed.
     Input(String),
     /// Standard output.
@@ -188,6 +199,9 @@ pub struct Saved {
     pub history: Vec<String>,
     /// Finished tutorial steps.
     pub tutorial_done: Vec<String>,
+    /// The tutorial step moved on to, by id.
+    #[serde(default)]
+    pub tutorial_at: Option<String>,
 }
 
 /// The version of [`Saved`] this code writes.
@@ -207,6 +221,8 @@ pub struct Playground {
     pub history: Vec<String>,
     /// Finished tutorial steps, by id.
     pub tutorial_done: Vec<String>,
+    /// The tutorial step moved on to ("Next", or a share link), by id.
+    pub tutorial_at: Option<String>,
     seed: u64,
     start: SimTime,
     steps: Vec<Step>,
@@ -227,6 +243,7 @@ impl Playground {
             scrollback: Vec::new(),
             history: Vec::new(),
             tutorial_done: Vec::new(),
+            tutorial_at: None,
             seed,
             start,
             steps: Vec::new(),
@@ -236,10 +253,7 @@ impl Playground {
     }
 
     fn greet(&mut self) {
-        self.scrollback.push(TermLine::Out(
-            "Welcome to Sunaba: a Kubernetes cluster runs in this tab. Try `kubectl get nodes`."
-                .into(),
-        ));
+        self.scrollback.push(TermLine::Welcome);
     }
 
     /// Runs a line typed at the prompt and records it. While a command is
@@ -395,6 +409,7 @@ impl Playground {
             editor: self.editor.clone(),
             history: self.history.clone(),
             tutorial_done: self.tutorial_done.clone(),
+            tutorial_at: self.tutorial_at.clone(),
         }
     }
 
@@ -439,6 +454,7 @@ impl Playground {
             .min(playground.editor.files.len().saturating_sub(1));
         playground.history = saved.history.clone();
         playground.tutorial_done = saved.tutorial_done.clone();
+        playground.tutorial_at = saved.tutorial_at.clone();
         Ok(playground)
     }
 }
@@ -454,81 +470,6 @@ pub fn show_output(scrollback: &mut Vec<TermLine>, stdout: &str, stderr: &str) {
     );
     let excess = scrollback.len().saturating_sub(SCROLLBACK_LINES);
     scrollback.drain(..excess);
-}
-
-/// A share link's payload: the editor's files, as URL-safe base64 of JSON.
-pub fn share_payload(files: &EditorFiles) -> String {
-    let json = serde_json::to_string(&files.files).unwrap_or_default();
-    base64url_encode(json.as_bytes())
-}
-
-/// The files a share link carries, or why it cannot be read.
-pub fn read_share_payload(payload: &str) -> Result<EditorFiles, String> {
-    const LIMIT: usize = 2 * 1024 * 1024;
-    if payload.len() > LIMIT {
-        return Err("the shared link is too large to open".into());
-    }
-    let bytes = base64url_decode(payload).ok_or("the shared link is damaged (not base64)")?;
-    let text = String::from_utf8(bytes).map_err(|_| "the shared link is damaged (not UTF-8)")?;
-    let files: Vec<(String, String)> =
-        serde_json::from_str(&text).map_err(|e| format!("the shared link is damaged ({e})"))?;
-    if files.is_empty() {
-        return Err("the shared link carries no files".into());
-    }
-    if files
-        .iter()
-        .any(|(n, _)| n.trim().is_empty() || n.contains('/') || n.len() > 255)
-    {
-        return Err("the shared link names a file Sunaba cannot open".into());
-    }
-    Ok(EditorFiles { files, active: 0 })
-}
-
-const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// Base64 with the URL-safe alphabet and no padding.
-pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = (u32::from(chunk[0]) << 16)
-            | (u32::from(*chunk.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*chunk.get(2).unwrap_or(&0));
-        let count = chunk.len() + 1;
-        for i in 0..count {
-            out.push(BASE64URL[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-/// Decodes URL-safe base64 (padding optional); None on any other character.
-pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut values = Vec::with_capacity(text.len());
-    for c in text.trim_end_matches('=').bytes() {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        values.push(u32::from(value));
-    }
-    if values.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(values.len() * 3 / 4);
-    for chunk in values.chunks(4) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, v)| acc | (v << (18 - 6 * i)));
-        for i in 0..chunk.len() - 1 {
-            out.push(((n >> (16 - 8 * i)) & 0xff) as u8);
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -721,33 +662,6 @@ mod tests {
             restored.scrollback.last(),
             Some(&TermLine::Out("^C".into()))
         );
-    }
-
-    #[test]
-    fn share_links_round_trip_and_bad_ones_are_refused() {
-        let files = EditorFiles::seed();
-        let payload = share_payload(&files);
-        assert_eq!(read_share_payload(&payload), Ok(files));
-        assert!(read_share_payload("not base64!").is_err());
-        assert!(read_share_payload(&base64url_encode(b"{\"x\":1}")).is_err());
-        assert!(read_share_payload(&base64url_encode(b"[[\"../etc/passwd\",\"x\"]]")).is_err());
-        assert!(read_share_payload(&base64url_encode(b"[]")).is_err());
-    }
-
-    #[test]
-    fn base64url_matches_the_rfc_vectors() {
-        for (plain, encoded) in [
-            ("", ""),
-            ("f", "Zg"),
-            ("fo", "Zm8"),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg"),
-            ("fooba", "Zm9vYmE"),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64url_encode(plain.as_bytes()), encoded);
-            assert_eq!(base64url_decode(encoded).as_deref(), Some(plain.as_bytes()));
-        }
     }
 
     #[test]

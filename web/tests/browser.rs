@@ -9,8 +9,24 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the whole app in a fresh element of the page.
+thread_local! {
+    /// The app mounted last, and its element.
+    static MOUNTED: std::cell::RefCell<Option<(yew::AppHandle<App>, web_sys::Element)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Mounts the whole app in a fresh element of the page, on a fresh
+/// session (the apps mounted before share the page's storage).
 async fn mount_app() -> web_sys::Element {
+    // The app mounted before goes first: its clock, saves and listeners
+    // would otherwise run on beside this one.
+    if let Some((handle, root)) = MOUNTED.with(|m| m.borrow_mut().take()) {
+        handle.destroy();
+        root.remove();
+    }
+    if let Ok(Some(storage)) = gloo::utils::window().local_storage() {
+        let _ = storage.remove_item("sunaba/session/v1");
+    }
     let document = gloo::utils::document();
     let root = document.create_element("div").expect("create a div");
     document
@@ -18,7 +34,8 @@ async fn mount_app() -> web_sys::Element {
         .expect("a body")
         .append_child(&root)
         .expect("attach the div");
-    yew::Renderer::<App>::with_root(root.clone()).render();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    MOUNTED.with(|m| *m.borrow_mut() = Some((handle, root.clone())));
     gloo::timers::future::sleep(Duration::from_millis(10)).await;
     root
 }
@@ -30,6 +47,22 @@ fn by_testid<T: JsCast>(root: &web_sys::Element, testid: &str) -> T {
         .unwrap_or_else(|| panic!("{testid} is drawn"))
         .dyn_into()
         .unwrap_or_else(|_| panic!("{testid} is the element expected"))
+}
+
+/// The text of the element with this `data-testid`.
+fn text_of(root: &web_sys::Element, testid: &str) -> String {
+    by_testid::<web_sys::Element>(root, testid)
+        .text_content()
+        .unwrap_or_default()
+}
+
+/// Types a line into an input and presses Enter, as a learner does.
+fn type_line(input: &web_sys::HtmlInputElement, line: &str) {
+    input.set_value(line);
+    input
+        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
+        .expect("dispatch input");
+    press_enter(input);
 }
 
 /// A keydown of Enter on an element, bubbling as a real one does.
@@ -73,11 +106,7 @@ async fn app_mounts_and_draws_the_nodes() {
 async fn typing_a_command_in_the_terminal_draws_its_pod() {
     let root = mount_app().await;
     let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
-    input.set_value("kubectl apply -f simple-pod.yaml");
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
-        .expect("dispatch input");
-    press_enter(&input);
+    type_line(&input, "kubectl apply -f simple-pod.yaml");
     gloo::timers::future::sleep(Duration::from_millis(50)).await;
     let pod = root
         .query_selector(r#"[data-testid="pod-simple-echo"]"#)
@@ -212,11 +241,7 @@ async fn apply_from_a_url_is_fetched_by_the_browser() {
         .expect("the page's origin");
     let url = format!("{origin}/no-such-manifest.yaml");
     let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
-    input.set_value(&format!("kubectl apply -f {url}"));
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
-        .expect("dispatch input");
-    press_enter(&input);
+    type_line(&input, &format!("kubectl apply -f {url}"));
     let expected = format!("error: unable to read URL \"{url}\", server reported 404 ");
     for _ in 0..100 {
         gloo::timers::future::sleep(Duration::from_millis(20)).await;
@@ -247,11 +272,7 @@ async fn the_clock_pauses_and_steps_and_the_tutorial_moves_on() {
     gloo::timers::future::sleep(Duration::from_millis(1_300)).await;
     assert_eq!(clock(), paused_at, "a paused clock stands still");
     let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
-    input.set_value("kubectl run stepper --image=nginx:1.25");
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
-        .expect("dispatch input");
-    press_enter(&input);
+    type_line(&input, "kubectl run stepper --image=nginx:1.25");
     gloo::timers::future::sleep(Duration::from_millis(20)).await;
     // Events may fall within one second: step until the shown time moves.
     for _ in 0..20 {
@@ -282,22 +303,14 @@ async fn the_clock_pauses_and_steps_and_the_tutorial_moves_on() {
 async fn clicking_a_pod_inspects_it_and_delete_runs_kubectl() {
     let root = mount_app().await;
     let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
-    input.set_value("kubectl apply -f simple-pod.yaml");
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
-        .expect("dispatch input");
-    press_enter(&input);
+    type_line(&input, "kubectl apply -f simple-pod.yaml");
     gloo::timers::future::sleep(Duration::from_millis(30)).await;
     let click = |testid: &str| by_testid::<web_sys::HtmlElement>(&root, testid).click();
     let pod: web_sys::Element = by_testid(&root, "pod-simple-echo");
     pod.dispatch_event(&web_sys::MouseEvent::new("click").expect("a click"))
         .expect("dispatch the click");
     gloo::timers::future::sleep(Duration::from_millis(30)).await;
-    let output = || {
-        by_testid::<web_sys::Element>(&root, "inspector-output")
-            .text_content()
-            .unwrap_or_default()
-    };
+    let output = || text_of(&root, "inspector-output");
     assert!(output().contains("name: simple-echo"), "{}", output());
     click("inspector-tab-describe");
     gloo::timers::future::sleep(Duration::from_millis(30)).await;
@@ -307,9 +320,7 @@ async fn clicking_a_pod_inspects_it_and_delete_runs_kubectl() {
     assert!(output().contains("Scheduled"), "{}", output());
     click("inspector-delete");
     gloo::timers::future::sleep(Duration::from_millis(50)).await;
-    let terminal = by_testid::<web_sys::Element>(&root, "terminal-output")
-        .text_content()
-        .unwrap_or_default();
+    let terminal = text_of(&root, "terminal-output");
     assert!(
         terminal.contains("kubectl delete pod/simple-echo -n default"),
         "{terminal}"
@@ -335,16 +346,10 @@ async fn a_curl_from_a_debug_pod_draws_its_path() {
         "kubectl run -it --rm curler --image=curlimages/curl --restart=Never -- sh",
         "curl -s http://echo/",
     ] {
-        input.set_value(line);
-        input
-            .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
-            .expect("dispatch input");
-        press_enter(&input);
+        type_line(&input, line);
         gloo::timers::future::sleep(Duration::from_millis(30)).await;
     }
-    let terminal = by_testid::<web_sys::Element>(&root, "terminal-output")
-        .text_content()
-        .unwrap_or_default();
+    let terminal = text_of(&root, "terminal-output");
     let caption = root
         .query_selector(r#"[data-testid="traffic"]"#)
         .expect("a valid selector")
@@ -357,11 +362,7 @@ async fn a_curl_from_a_debug_pod_draws_its_path() {
     for mark in ["traffic-from", "traffic-to", "traffic-via"] {
         by_testid::<web_sys::Element>(&root, mark);
     }
-    input.set_value("exit");
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
-        .expect("dispatch input");
-    press_enter(&input);
+    type_line(&input, "exit");
 }
 
 /// The event log, beside the tutorial, says what each controller did and why.
@@ -369,20 +370,186 @@ async fn a_curl_from_a_debug_pod_draws_its_path() {
 async fn the_event_log_explains_what_the_controllers_did() {
     let root = mount_app().await;
     let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
-    input.set_value("kubectl apply -f simple-replicaset.yaml");
-    input
-        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
-        .expect("dispatch input");
-    press_enter(&input);
+    type_line(&input, "kubectl apply -f simple-replicaset.yaml");
     gloo::timers::future::sleep(Duration::from_millis(30)).await;
     by_testid::<web_sys::HtmlElement>(&root, "show-event-log").click();
     gloo::timers::future::sleep(Duration::from_millis(30)).await;
-    let log = by_testid::<web_sys::Element>(&root, "event-log")
-        .text_content()
-        .unwrap_or_default();
+    let log = text_of(&root, "event-log");
     assert!(log.contains("ReplicaSet echo creates"), "{log}");
     assert!(log.contains("replicas existed."), "{log}");
     by_testid::<web_sys::HtmlElement>(&root, "show-tutorial").click();
     gloo::timers::future::sleep(Duration::from_millis(20)).await;
     by_testid::<web_sys::Element>(&root, "tutorial");
+}
+
+/// The language switch turns the whole interface, tutorial and terminal
+/// greeting included, into Japanese and back, and remembers the choice.
+#[wasm_bindgen_test]
+async fn the_language_switch_translates_the_whole_interface() {
+    let root = mount_app().await;
+    let text = |testid: &str| text_of(&root, testid);
+    let switch_to = |tag: &str| {
+        let select: web_sys::HtmlSelectElement = by_testid(&root, "language-switch");
+        select.set_value(tag);
+        select
+            .dispatch_event(&web_sys::Event::new("change").expect("a change event"))
+            .expect("dispatch change");
+    };
+    switch_to("en");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    assert_eq!(text("share-button"), "Share");
+    assert!(text("tutorial").starts_with("Tutorial · "));
+
+    switch_to("ja");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    assert_eq!(text("share-button"), "共有");
+    assert_eq!(text("apply-button"), "適用");
+    assert_eq!(text("show-event-log"), "イベントログ");
+    assert!(
+        text("tutorial").starts_with("チュートリアル · "),
+        "{}",
+        text("tutorial")
+    );
+    assert!(
+        text("tutorial-step").contains("Kubernetes は、"),
+        "{}",
+        text("tutorial-step")
+    );
+    assert!(text("terminal-output").contains("Sunaba へようこそ"));
+    let document = gloo::utils::document();
+    let html_lang = document
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"));
+    assert_eq!(html_lang.as_deref(), Some("ja"));
+    let saved = gloo::utils::window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item("sunaba/lang/v1").ok().flatten());
+    assert_eq!(
+        saved.as_deref(),
+        Some("ja"),
+        "the choice is kept for the next load"
+    );
+
+    switch_to("en");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    assert_eq!(text("share-button"), "Share");
+    assert!(text("terminal-output").contains("Welcome to Sunaba"));
+}
+
+/// A tutorial step's command goes into the terminal's input, not run until
+/// Enter; its manifest opens in the editor.
+#[wasm_bindgen_test]
+async fn a_tutorial_command_is_pasted_and_its_manifest_opens() {
+    let root = mount_app().await;
+    let click = |testid: &str| by_testid::<web_sys::HtmlElement>(&root, testid).click();
+    // The third step, the Pod, works with simple-pod.yaml.
+    for _ in 0..2 {
+        click("tutorial-next");
+        gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        by_testid::<web_sys::Element>(&root, "tutorial-step").get_attribute("data-step"),
+        Some("pod".into())
+    );
+    by_testid::<web_sys::HtmlElement>(&root, "editor-tab-simple-service.yaml").click();
+    click("open-manifest");
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    let active = root
+        .query_selector(r#".tab.active"#)
+        .expect("a valid selector")
+        .and_then(|t| t.get_attribute("data-testid"));
+    assert_eq!(active.as_deref(), Some("editor-tab-simple-pod.yaml"));
+
+    let step = by_testid::<web_sys::Element>(&root, "tutorial-step");
+    let command: web_sys::HtmlElement = step
+        .query_selector(r#"[data-testid="tutorial-command"]"#)
+        .expect("a valid selector")
+        .expect("a command")
+        .dyn_into()
+        .expect("a button");
+    command.click();
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
+    assert_eq!(input.value(), "kubectl apply -f simple-pod.yaml");
+    assert!(
+        root.query_selector(r#"[data-testid="pod-simple-echo"]"#)
+            .expect("a valid selector")
+            .is_none(),
+        "pasted, not run"
+    );
+    press_enter(&input);
+    gloo::timers::future::sleep(Duration::from_millis(50)).await;
+    by_testid::<web_sys::Element>(&root, "pod-simple-echo");
+}
+
+/// The share box's link carries the files, and the tutorial step when
+/// asked; opening such a link adds its files beside the learner's and
+/// offers its commands without running them.
+#[wasm_bindgen_test]
+async fn a_share_link_round_trips_through_the_page() {
+    let root = mount_app().await;
+    by_testid::<web_sys::HtmlElement>(&root, "share-button").click();
+    gloo::timers::future::sleep(Duration::from_millis(20)).await;
+    let link: web_sys::HtmlInputElement = by_testid(&root, "share-link");
+    let url = link.value();
+    let (_, fragment) = url.split_once('#').expect("a fragment");
+    let shared = sunaba_web::share::decode(fragment)
+        .expect("a share link")
+        .expect("readable");
+    assert!(shared
+        .files
+        .iter()
+        .any(|(name, text)| name == "simple-pod.yaml" && text.contains("kind: Pod")));
+    assert!(shared.step.is_some(), "the step is included by default");
+    assert!(shared.replay.is_empty(), "commands only when asked");
+    by_testid::<web_sys::HtmlElement>(&root, "share-close").click();
+
+    let friend = sunaba_web::share::Shared {
+        files: vec![("friend.yaml".into(), "kind: Namespace\n".into())],
+        step: Some("service".into()),
+        replay: vec!["kubectl create namespace from-a-friend".into()],
+    };
+    gloo::utils::window()
+        .location()
+        .set_hash(&sunaba_web::share::encode(&friend))
+        .expect("set the hash");
+    let root = mount_app().await;
+    by_testid::<web_sys::Element>(&root, "editor-tab-friend.yaml");
+    by_testid::<web_sys::Element>(&root, "editor-tab-simple-pod.yaml");
+    let notice = text_of(&root, "notice-bar");
+    assert!(notice.contains("1 command"), "{notice}");
+    assert_eq!(
+        by_testid::<web_sys::Element>(&root, "tutorial-step").get_attribute("data-step"),
+        Some("service".into())
+    );
+    let terminal = text_of(&root, "terminal-output");
+    assert!(
+        !terminal.contains("from-a-friend"),
+        "nothing runs by itself"
+    );
+    by_testid::<web_sys::HtmlElement>(&root, "replay-button").click();
+    gloo::timers::future::sleep(Duration::from_millis(30)).await;
+    let terminal = text_of(&root, "terminal-output");
+    assert!(
+        terminal.contains("namespace/from-a-friend created"),
+        "{terminal}"
+    );
+}
+
+/// A damaged link says why, and the tab keeps what it had.
+#[wasm_bindgen_test]
+async fn a_damaged_share_link_changes_nothing() {
+    gloo::utils::window()
+        .location()
+        .set_hash("share=not*base64")
+        .expect("set the hash");
+    let root = mount_app().await;
+    let notice = text_of(&root, "notice");
+    assert!(
+        notice.starts_with("Could not open the shared link: it is damaged"),
+        "{notice}"
+    );
+    by_testid::<web_sys::Element>(&root, "editor-tab-simple-pod.yaml");
 }

@@ -20,6 +20,7 @@ use sunaba_core::store::Store;
 use sunaba_core::time::SimTime;
 
 use super::inspector::Inspected;
+use crate::i18n::{use_lang, Lang, Texts};
 
 /// A container as drawn.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -422,6 +423,8 @@ pub fn groups(pods: &[Rc<PodBox>]) -> Vec<PodGroup> {
 /// The cluster view panel.
 #[function_component(ClusterView)]
 pub fn cluster_view(props: &ClusterViewProps) -> Html {
+    let lang = use_lang();
+    let texts = lang.texts();
     let picture = &props.picture;
     let total: usize =
         picture.nodes.iter().map(|n| n.pods.len()).sum::<usize>() + picture.pending.len();
@@ -438,19 +441,19 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let width = picture.nodes.len() as i32 * (NODE_WIDTH + GAP) + GAP;
     let height = node_height + 2 * GAP;
     html! {
-        <section class="panel cluster-view" data-testid="cluster-view" aria-label="Cluster">
-            <svg class="nodes-picture" role="img" aria-label="Nodes, pods and containers"
+        <section class="panel cluster-view" data-testid="cluster-view" aria-label={texts.cluster}>
+            <svg class="nodes-picture" role="img" aria-label={texts.nodes_picture}
                 viewBox={format!("0 0 {width} {height}")} width={width.to_string()} height={height.to_string()}>
                 <rect class="cluster" x="2" y="2" width={(width - 4).to_string()} height={(height - 4).to_string()} rx="12" />
                 { for picture.nodes.iter().enumerate().map(|(i, node)| html! {
                     <NodeView key={node.name.clone()} node={node.clone()} on_inspect={props.on_inspect.clone()}
-                        traffic={props.traffic.clone()} grouped={grouped}
+                        traffic={props.traffic.clone()} grouped={grouped} lang={lang}
                         x={GAP + i as i32 * (NODE_WIDTH + GAP)} y={GAP} height={node_height} />
                 }) }
             </svg>
             if !picture.pending.is_empty() {
                 <p class="pending" data-testid="pending-pods">
-                    { "Not scheduled: " }
+                    { texts.not_scheduled }
                     if grouped {
                         { for groups(&picture.pending).iter().map(|g| html! {
                             <span class="chip bad" data-testid={format!("pod-group-{}", g.owner)}>
@@ -458,17 +461,17 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                             </span>
                         }) }
                     } else {
-                        { for picture.pending.iter().map(|p| html! { <PendingChip key={p.name.clone()} pod={p.clone()} on_inspect={props.on_inspect.clone()} /> }) }
+                        { for picture.pending.iter().map(|p| html! { <PendingChip key={p.name.clone()} pod={p.clone()} on_inspect={props.on_inspect.clone()} lang={lang} /> }) }
                     }
                 </p>
             }
             <div class="relations">
                 <div class="workloads" data-testid="workloads">
-                    <h3>{ "Workloads" }</h3>
+                    <h3>{ texts.workloads }</h3>
                     { for picture.workloads.iter().map(|w| html! { <WorkloadView key={format!("{}/{}", w.namespace, w.name)} workload={w.clone()} on_inspect={props.on_inspect.clone()} /> }) }
                 </div>
                 <div class="services" data-testid="services">
-                    <h3>{ "Services" }</h3>
+                    <h3>{ texts.services }</h3>
                     { for picture.services.iter().map(|s| {
                         let via = props.traffic.as_ref().filter(|r| {
                             r.hops.iter().any(|h| h.service.as_ref().is_some_and(|(ns, name)| *ns == s.namespace && *name == s.name))
@@ -495,6 +498,8 @@ struct NodeProps {
     traffic: Option<Rc<Request>>,
     /// Draw groups of pods instead of single pods (above [`GROUP_ABOVE`]).
     grouped: bool,
+    /// The interface's language.
+    lang: Lang,
 }
 
 #[function_component(NodeView)]
@@ -507,7 +512,9 @@ fn node_view(props: &NodeProps) -> Html {
         on_inspect,
         traffic,
         grouped,
+        lang,
     } = props;
+    let texts = lang.texts();
     let (x, y) = (*x, *y);
     let (on_click, on_key) = opens(
         on_inspect,
@@ -521,16 +528,16 @@ fn node_view(props: &NodeProps) -> Html {
         <g class="node" data-testid={format!("node-{}", node.name)}>
             <rect x={x.to_string()} y={y.to_string()} width={NODE_WIDTH.to_string()} height={height.to_string()} rx="10" />
             <text class="node-name" x={(x + 12).to_string()} y={(y + 24).to_string()}
-                role="button" tabindex="0" aria-label={format!("Inspect node {}", node.name)}
+                role="button" tabindex="0" aria-label={(texts.inspect)(&format!("node/{}", node.name))}
                 onclick={on_click} onkeydown={on_key}>{ &node.name }</text>
             if node.control_plane {
                 <text class="node-role" x={(x + 12).to_string()} y={(y + 38).to_string()}>{ "control-plane · NoSchedule" }</text>
             }
             if *grouped {
-                { for groups(&node.pods).iter().enumerate().map(|(i, group)| draw_group(group, x + 10, y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8))) }
+                { for groups(&node.pods).iter().enumerate().map(|(i, group)| draw_group(group, x + 10, y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8), texts)) }
             } else {
                 { for node.pods.iter().enumerate().map(|(i, pod)| html! {
-                    <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_inspect={on_inspect.clone()}
+                    <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_inspect={on_inspect.clone()} lang={*lang}
                         traffic={traffic_role(traffic.as_deref(), &pod.namespace, &pod.name).zip(traffic.as_ref().map(|r| r.sequence))}
                         x={x + 10} y={y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8)} />
                 }) }
@@ -540,12 +547,12 @@ fn node_view(props: &NodeProps) -> Html {
 }
 
 /// A group of pods as one box: their owner, how many, their STATUS.
-fn draw_group(group: &PodGroup, x: i32, y: i32) -> Html {
+fn draw_group(group: &PodGroup, x: i32, y: i32, texts: &Texts) -> Html {
     let width = NODE_WIDTH - 20;
     html! {
         <g class={classes!("pod", "group", status_class(&group.status))}
             data-testid={format!("pod-group-{}", group.owner)} data-status={group.status.clone()}>
-            <title>{ format!("{} pods of {}: {}", group.count, group.owner, group.status) }</title>
+            <title>{ (texts.pod_group)(group.count, &group.owner, &group.status) }</title>
             <rect x={x.to_string()} y={y.to_string()} width={width.to_string()} height={POD_HEIGHT.to_string()} rx="8" />
             <text class="pod-name" x={(x + 8).to_string()} y={(y + 17).to_string()}>{ format!("{}-*", shorten(&group.owner, 26)) }</text>
             <text class="pod-status" x={(x + 8).to_string()} y={(y + 33).to_string()}>
@@ -564,6 +571,8 @@ struct PodProps {
     on_inspect: Callback<Inspected>,
     /// Its part in the latest request, and that request's number.
     traffic: Option<(&'static str, u64)>,
+    /// The interface's language.
+    lang: Lang,
 }
 
 /// A pod as the inspector's target.
@@ -584,6 +593,7 @@ fn pod_view(props: &PodProps) -> Html {
         y,
         on_inspect,
         traffic,
+        lang,
     } = props;
     let (x, y) = (*x, *y);
     let (on_click, on_key) = opens(on_inspect, pod_target(pod));
@@ -591,7 +601,7 @@ fn pod_view(props: &PodProps) -> Html {
     let width = NODE_WIDTH - 20;
     html! {
         <g class={class} data-testid={format!("pod-{}", pod.name)} data-status={pod.status.clone()}
-            role="button" tabindex="0" aria-label={format!("Inspect pod {}", pod.name)}
+            role="button" tabindex="0" aria-label={(lang.texts().inspect)(&format!("pod/{}", pod.name))}
             onclick={on_click} onkeydown={on_key}>
             <title>{ format!("{}/{}: {} {} restarts {}", pod.namespace, pod.name, pod.status, pod.ready, pod.restarts) }</title>
             <rect x={x.to_string()} y={y.to_string()} width={width.to_string()} height={POD_HEIGHT.to_string()} rx="8" />
@@ -622,6 +632,7 @@ fn pod_view(props: &PodProps) -> Html {
 struct PendingProps {
     pod: Rc<PodBox>,
     on_inspect: Callback<Inspected>,
+    lang: Lang,
 }
 
 /// A pod no node has yet, as a chip (with the same test hooks as a drawn pod).
@@ -631,7 +642,8 @@ fn pending_chip(props: &PendingProps) -> Html {
     let (on_click, on_key) = opens(&props.on_inspect, pod_target(pod));
     html! {
         <span class="chip bad" data-testid={format!("pod-{}", pod.name)} data-status={pod.status.clone()}
-            role="button" tabindex="0" onclick={on_click} onkeydown={on_key}>
+            role="button" tabindex="0" onclick={on_click} onkeydown={on_key}
+            aria-label={(props.lang.texts().inspect)(&format!("pod/{}", pod.name))}>
             { format!("{} ({})", pod.name, pod.status) }
         </span>
     }

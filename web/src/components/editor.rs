@@ -8,6 +8,7 @@
 use web_sys::{HtmlTextAreaElement, KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Texts};
 use sunaba_core::api::decode::{decode_manifests, DecodeError};
 use sunaba_core::schema_help::{self, Completions, FieldDoc};
 
@@ -258,15 +259,16 @@ pub fn editor_panel(props: &EditorProps) -> Html {
             })
         }
     };
+    let texts = use_lang().texts();
     html! {
-        <section class="panel editor" data-testid="editor" aria-label="Editor">
+        <section class="panel editor" data-testid="editor" aria-label={texts.editor}>
             if let Some(title) = &props.editing {
                 <div class="edit-banner" role="status" data-testid="edit-banner">
-                    <span>{ format!("kubectl edit is waiting for {title}: change it in its tab, then") }</span>
+                    <span>{ (texts.edit_waiting)(title) }</span>
                     <button class="primary" data-testid="edit-save"
-                        onclick={props.on_finish_edit.reform(|_| true)}>{ "Save and apply" }</button>
+                        onclick={props.on_finish_edit.reform(|_| true)}>{ texts.save_and_apply }</button>
                     <button data-testid="edit-cancel"
-                        onclick={props.on_finish_edit.reform(|_| false)}>{ "Cancel" }</button>
+                        onclick={props.on_finish_edit.reform(|_| false)}>{ texts.cancel }</button>
                 </div>
             }
             <div class="tabs" role="tablist" ref={tabs_ref}>
@@ -279,13 +281,13 @@ pub fn editor_panel(props: &EditorProps) -> Html {
                             onclick={Callback::from(move |_| on_select.emit(i))}>{ name }</button>
                     }
                 }) }
-                <button class="tab-action" title="New file" aria-label="New file" data-testid="new-file"
+                <button class="tab-action" title={texts.new_file} aria-label={texts.new_file} data-testid="new-file"
                     onclick={props.on_new.reform(|_| ())}>{ "+" }</button>
             </div>
             <div class="toolbar">
-                <button class="primary" data-testid="apply-button" onclick={props.on_apply.reform(|_| ())}>{ "Apply" }</button>
-                <button data-testid="rename" onclick={props.on_rename.reform(|_| ())}>{ "Rename" }</button>
-                <button data-testid="delete-file" onclick={props.on_delete.reform(|_| ())}>{ "Delete" }</button>
+                <button class="primary" data-testid="apply-button" onclick={props.on_apply.reform(|_| ())}>{ texts.apply }</button>
+                <button data-testid="rename" onclick={props.on_rename.reform(|_| ())}>{ texts.rename }</button>
+                <button data-testid="delete-file" onclick={props.on_delete.reform(|_| ())}>{ texts.delete }</button>
             </div>
             <div class="code">
                 <ol class="gutter" aria-hidden="true">
@@ -299,7 +301,7 @@ pub fn editor_panel(props: &EditorProps) -> Html {
                     <textarea
                         ref={area_ref}
                         data-testid="editor-text"
-                        aria-label="Manifest"
+                        aria-label={texts.manifest}
                         aria-autocomplete="list"
                         aria-expanded={completions.is_some().to_string()}
                         spellcheck="false"
@@ -313,7 +315,7 @@ pub fn editor_panel(props: &EditorProps) -> Html {
                         {onmousemove}
                     />
                     if let Some(list) = &completions {
-                        { suggestion_list(&props.text, *cursor, list, suggesting.selected, on_pick) }
+                        { suggestion_list(&props.text, *cursor, list, suggesting.selected, on_pick, texts) }
                     }
                 </div>
             </div>
@@ -322,7 +324,7 @@ pub fn editor_panel(props: &EditorProps) -> Html {
             </p>
             <ul class="problems" data-testid="problems" aria-live="polite">
                 { for found.iter().map(|p| html! {
-                    <li>{ p.line.map(|l| format!("line {l}: ")).unwrap_or_default() }{ &p.message }</li>
+                    <li>{ p.line.map(texts.at_line).unwrap_or_default() }{ &p.message }</li>
                 }) }
             </ul>
         </section>
@@ -346,6 +348,7 @@ fn suggestion_list(
     list: &Completions,
     selected: usize,
     on_pick: impl Fn(usize) -> Callback<MouseEvent>,
+    texts: &Texts,
 ) -> Html {
     let (line, column) = line_and_column(text, cursor);
     let column = column.saturating_sub(list.typed.chars().count());
@@ -356,7 +359,7 @@ fn suggestion_list(
     );
     html! {
         <div class="suggestions" {style}>
-            <ul role="listbox" aria-label={format!("Fields of {}", list.path)} data-testid="completions">
+            <ul role="listbox" aria-label={(texts.fields_of)(&list.path)} data-testid="completions">
                 { for list.fields.iter().enumerate().map(|(i, field)| html! {
                     <li role="option" aria-selected={(i == selected).to_string()}
                         class={classes!((i == selected).then_some("selected"))}

@@ -84,10 +84,11 @@ pub struct EventLogProps {
 /// The event log panel.
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
+    let texts = crate::i18n::use_lang().texts();
     html! {
-        <section class="panel event-log" data-testid="event-log" aria-label="Event log">
+        <section class="panel event-log" data-testid="event-log" aria-label={texts.event_log}>
             if props.entries.is_empty() {
-                <p class="empty">{ "Nothing has happened yet. Apply a manifest, and each controller will say what it did and why." }</p>
+                <p class="empty">{ texts.event_log_empty }</p>
             }
             <ol class="entries">
                 { for props.entries.iter().map(|entry| html! {

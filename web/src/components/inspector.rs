@@ -6,6 +6,8 @@
 use sunaba_core::api::Kind;
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Lang};
+
 /// What the inspector shows of its object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -20,11 +22,22 @@ pub enum Tab {
 impl Tab {
     const ALL: [Tab; 3] = [Tab::Yaml, Tab::Describe, Tab::Events];
 
-    fn label(self) -> &'static str {
+    /// The tab's stable id, for its test hook.
+    fn id(self) -> &'static str {
         match self {
-            Tab::Yaml => "YAML",
-            Tab::Describe => "Describe",
-            Tab::Events => "Events",
+            Tab::Yaml => "yaml",
+            Tab::Describe => "describe",
+            Tab::Events => "events",
+        }
+    }
+
+    fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Tab::Yaml, _) => "YAML",
+            (Tab::Describe, Lang::En) => "Describe",
+            (Tab::Describe, Lang::Ja) => "詳細 (describe)",
+            (Tab::Events, Lang::En) => "Events",
+            (Tab::Events, Lang::Ja) => "イベント",
         }
     }
 
@@ -122,11 +135,13 @@ pub struct InspectorProps {
 pub fn inspector_panel(props: &InspectorProps) -> Html {
     let target = &props.target;
     let run = |line: String| props.on_run.reform(move |_| line.clone());
+    let lang = use_lang();
+    let texts = lang.texts();
     html! {
-        <aside class="inspector" data-testid="inspector" aria-label={format!("Inspector: {}", target.type_name())}>
+        <aside class="inspector" data-testid="inspector" aria-label={(texts.inspector)(&target.type_name())}>
             <header>
                 <h2>{ target.type_name() }</h2>
-                <button class="close" data-testid="inspector-close" aria-label="Close the inspector"
+                <button class="close" data-testid="inspector-close" aria-label={texts.close_inspector}
                     onclick={props.on_close.reform(|_| ())}>{ "×" }</button>
             </header>
             <div class="tabs" role="tablist">
@@ -134,19 +149,19 @@ pub fn inspector_panel(props: &InspectorProps) -> Html {
                     let tab = *tab;
                     html! {
                         <button role="tab" aria-selected={(tab == props.tab).to_string()}
-                            data-testid={format!("inspector-tab-{}", tab.label().to_ascii_lowercase())}
-                            onclick={props.on_tab.reform(move |_| tab)}>{ tab.label() }</button>
+                            data-testid={format!("inspector-tab-{}", tab.id())}
+                            onclick={props.on_tab.reform(move |_| tab)}>{ tab.label(lang) }</button>
                     }
                 }) }
             </div>
             <p class="command"><code>{ format!("$ kubectl {}", props.tab.command(target).join(" ")) }</code></p>
             <pre class="output" data-testid="inspector-output">{ &props.text }</pre>
             <div class="actions">
-                <button data-testid="inspector-edit" onclick={run(target.edit_line())}>{ "Edit" }</button>
+                <button data-testid="inspector-edit" onclick={run(target.edit_line())}>{ texts.edit }</button>
                 if target.scalable() {
-                    <button data-testid="inspector-scale" onclick={props.on_scale.reform(|_| ())}>{ "Scale…" }</button>
+                    <button data-testid="inspector-scale" onclick={props.on_scale.reform(|_| ())}>{ texts.scale }</button>
                 }
-                <button class="danger" data-testid="inspector-delete" onclick={run(target.delete_line())}>{ "Delete" }</button>
+                <button class="danger" data-testid="inspector-delete" onclick={run(target.delete_line())}>{ texts.delete }</button>
             </div>
         </aside>
     }

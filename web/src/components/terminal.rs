@@ -6,6 +6,7 @@
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
+use crate::i18n::{use_lang, Texts};
 use crate::state::TermLine;
 
 /// What the terminal shows and where its lines go.
@@ -27,6 +28,10 @@ pub struct TerminalProps {
     pub on_interrupt: Callback<()>,
     /// A command is still running: no prompt, and Ctrl-C stops it.
     pub busy: bool,
+    /// A line pasted in (a tutorial command), numbered so that pasting the
+    /// same line twice pastes it again.
+    #[prop_or_default]
+    pub paste: Option<(u64, String)>,
 }
 
 /// The terminal panel.
@@ -37,6 +42,19 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
     let input_ref = use_node_ref();
     let scrollback_ref = use_node_ref();
 
+    {
+        // A pasted line replaces the input, ready for Enter.
+        let input = input.clone();
+        let input_ref = input_ref.clone();
+        use_effect_with(props.paste.clone(), move |paste| {
+            if let Some((_, line)) = paste {
+                input.set(line.clone());
+                if let Some(element) = input_ref.cast::<HtmlInputElement>() {
+                    let _ = element.focus();
+                }
+            }
+        });
+    }
     {
         // Keep the newest line in view by scrolling the scrollback alone,
         // never the page around it.
@@ -131,17 +149,18 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
         })
     };
 
+    let texts = use_lang().texts();
     html! {
-        <section class="panel terminal" data-testid="terminal" aria-label="Terminal" onclick={focus}>
+        <section class="panel terminal" data-testid="terminal" aria-label={texts.terminal} onclick={focus}>
             <div class="scrollback" role="log" aria-live="polite" data-testid="terminal-output" ref={scrollback_ref}>
-                { for props.lines.iter().map(render_line) }
+                { for props.lines.iter().map(|line| render_line(line, texts)) }
             </div>
             <label class="prompt-line">
                 <span class="prompt" data-testid="prompt">{ &props.prompt }</span>
                 <input
                     ref={input_ref}
                     data-testid="terminal-input"
-                    aria-label="Command"
+                    aria-label={texts.command}
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
@@ -154,8 +173,9 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
     }
 }
 
-fn render_line(line: &TermLine) -> Html {
+fn render_line(line: &TermLine, texts: &Texts) -> Html {
     match line {
+        TermLine::Welcome => html! { <pre class="line out welcome">{ texts.welcome }</pre> },
         TermLine::Input(text) => html! { <pre class="line input">{ text }</pre> },
         TermLine::Out(text) => html! { <pre class="line out">{ text }</pre> },
         TermLine::Err(text) => html! { <pre class="line err">{ text }</pre> },

@@ -7,7 +7,7 @@
 use sunaba_core::remote::BEARER_PROTOCOL_PREFIX;
 use yew::Callback;
 
-use crate::state::base64url_encode;
+use crate::share::base64url_encode;
 
 /// The subprotocols to offer: `protocol`, and the token as Kubernetes reads
 /// it (`base64url.bearer.authorization.k8s.io.<base64url(token)>`).

@@ -43,6 +43,10 @@ fn window() -> Option<web_sys::Window> {
 /// The sessionStorage key of the API token.
 const TOKEN_KEY: &str = "sunaba/token";
 
+/// The localStorage key of the chosen language; apart from the session,
+/// so Reset keeps it.
+const LANG_KEY: &str = "sunaba/lang/v1";
+
 /// The localStorage key of the chosen mode.
 const MODE_KEY: &str = "sunaba/mode/v1";
 
@@ -148,10 +152,12 @@ pub fn clear() {
     }
 }
 
-/// The `files=` payload of the page's `#hash`, if any.
-pub fn shared_payload() -> Option<String> {
-    let hash = window()?.location().hash().ok()?;
-    hash.strip_prefix("#files=").map(str::to_string)
+/// The page's `#fragment`, without the `#`; empty when it has none.
+pub fn fragment() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|hash| hash.trim_start_matches('#').to_string())
+        .unwrap_or_default()
 }
 
 /// Removes the `#hash` (after a share link was opened).
@@ -164,11 +170,51 @@ pub fn clear_hash() {
     }
 }
 
-/// The page's address with a share payload, for the clipboard.
-pub fn share_url(payload: &str) -> Option<String> {
+/// The page's address with `fragment` (a share link), for the clipboard.
+pub fn share_url(fragment: &str) -> Option<String> {
     let location = window()?.location();
     let base = format!("{}{}", location.origin().ok()?, location.pathname().ok()?);
-    Some(format!("{base}#files={payload}"))
+    Some(format!("{base}#{fragment}"))
+}
+
+/// The language chosen last, if any.
+pub fn load_lang() -> Option<String> {
+    storage()?.get_item(LANG_KEY).ok()?
+}
+
+/// Keeps the chosen language for the next load.
+pub fn save_lang(tag: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LANG_KEY, tag);
+    }
+}
+
+/// Tells the page (`<html lang>`) which language it shows, for screen
+/// readers and fonts.
+pub fn mark_document_lang(tag: &str) {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", tag);
+    }
+}
+
+/// The browser's preferred languages, most wanted first.
+pub fn browser_languages() -> Vec<String> {
+    let Some(navigator) = window().map(|w| w.navigator()) else {
+        return Vec::new();
+    };
+    let listed: Vec<String> = navigator
+        .languages()
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .collect();
+    if listed.is_empty() {
+        navigator.language().into_iter().collect()
+    } else {
+        listed
+    }
 }
 
 /// Asks the learner to confirm (Reset); false without a window.
