@@ -1847,7 +1847,7 @@ fn a_named_target_port_resolves_to_each_pods_own_container_port() {
 fn explanations(cluster: &Cluster) -> Vec<String> {
     cluster
         .explanations_after(0)
-        .map(|e| format!("{}: {}", e.controller, e.text))
+        .map(|e| format!("{}: {}", e.controller, e.reason))
         .collect()
 }
 

@@ -7,7 +7,10 @@ use std::{
     time::Duration,
 };
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+/// WebDriver's Enter key.
+pub const ENTER: &str = "\u{E007}";
 
 /// A running ChromeDriver and one browser session on it. Dropping it ends both.
 pub struct Browser {
@@ -36,6 +39,11 @@ impl Browser {
     /// Panics with what to install when ChromeDriver is missing: a browser test
     /// must never pass by not running.
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// As [`Browser::start`], with more Chromium flags (`--accept-lang=ja`).
+    pub async fn start_with(extra_args: &[&str]) -> Self {
         let chromedriver = tool_path("SUNABA_CHROMEDRIVER", "chromedriver");
         let port = free_port();
         let driver = Command::new(&chromedriver)
@@ -48,6 +56,7 @@ impl Browser {
             std::env::temp_dir().join(format!("sunaba-chromium-{}-{port}", std::process::id()));
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra_args.iter().map(|a| a.to_string()));
         let mut chrome_options = serde_json::json!({ "args": args });
         if let Some(binary) = std::env::var_os("SUNABA_CHROMIUM") {
             chrome_options["binary"] = binary.to_string_lossy().into_owned().into();
@@ -119,6 +128,25 @@ fn tool_path(env: &str, name: &str) -> PathBuf {
         .unwrap_or_else(|| {
             panic!("{name} not found: install Debian's chromium and chromium-driver, or run `cargo xtask test`, which does")
         })
+}
+
+/// The first element matching `css`, waiting up to a minute for it.
+pub async fn wait_for(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+/// Types a line into the playground's terminal and presses Enter.
+pub async fn type_line(client: &Client, line: &str) {
+    wait_for(client, r#"[data-testid="terminal-input"]"#)
+        .await
+        .send_keys(&format!("{line}{ENTER}"))
+        .await
+        .expect("type into the terminal");
 }
 
 /// A port nobody listens on right now.

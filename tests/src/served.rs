@@ -1,5 +1,6 @@
 //! A `sunaba serve` process on a free loopback port, for the benchmarks
-//! that measure the real binary from outside.
+//! that measure the real binary from outside; or the same server in the
+//! test's own process, for the browser tests.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -63,6 +64,20 @@ impl Served {
     pub fn authorization(&self) -> String {
         format!("Bearer {}", self.token)
     }
+}
+
+/// Serves the playground from this process on a free loopback port (the
+/// bundle `cargo xtask build` made); returns the page's address.
+pub async fn serve_in_process() -> String {
+    let server = sunaba_server::Server::bind(&sunaba_server::ServeConfig {
+        addr: "127.0.0.1:0".parse().expect("a valid address"),
+        ..sunaba_server::ServeConfig::default()
+    })
+    .await
+    .expect("bind a loopback port");
+    let url = server.url().expect("a bound address");
+    tokio::spawn(server.run());
+    url
 }
 
 /// The bearer token of a kubeconfig `sunaba serve` wrote.

@@ -5,42 +5,12 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use sunaba_server::{ServeConfig, Server};
-use sunaba_tests::browser::Browser;
+use sunaba_tests::browser::{type_line, wait_for, Browser, ENTER};
+use sunaba_tests::served::serve_in_process;
 
-const ENTER: &str = "\u{E007}";
 /// WebDriver's Control key, and the key that releases held modifiers.
 const CONTROL: &str = "\u{E009}";
 const RELEASE: &str = "\u{E000}";
-
-async fn serve() -> String {
-    let server = Server::bind(&ServeConfig {
-        addr: "127.0.0.1:0".parse().expect("a valid address"),
-        ..ServeConfig::default()
-    })
-    .await
-    .expect("bind a loopback port");
-    let url = server.url().expect("a bound address");
-    tokio::spawn(server.run());
-    url
-}
-
-async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
-    client
-        .wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
-}
-
-async fn type_line(client: &Client, line: &str) {
-    let input = wait_for(client, r#"[data-testid="terminal-input"]"#).await;
-    input
-        .send_keys(&format!("{line}{ENTER}"))
-        .await
-        .expect("type into the terminal");
-}
 
 async fn terminal_text(client: &Client) -> String {
     wait_for(client, r#"[data-testid="terminal"]"#)
@@ -52,7 +22,7 @@ async fn terminal_text(client: &Client) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_shows_its_pod_and_survives_a_reload() {
-    let url = serve().await;
+    let url = serve_in_process().await;
     let browser = Browser::start().await;
     let client = &browser.client;
     client.goto(&url).await.expect("open the playground");
@@ -86,7 +56,7 @@ async fn a_command_shows_its_pod_and_survives_a_reload() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
-    let url = serve().await;
+    let url = serve_in_process().await;
     let browser = Browser::start().await;
     let client = &browser.client;
     client.goto(&url).await.expect("open the playground");
@@ -115,10 +85,7 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
         .await
         .expect("open the link");
     let notice = wait_for(client, r#"[data-testid="notice"]"#).await;
-    assert_eq!(
-        notice.text().await.expect("text"),
-        "Opened 1 shared file."
-    );
+    assert_eq!(notice.text().await.expect("text"), "Opened 1 shared file.");
     wait_for(client, r#"[data-testid="editor-tab-mine.yaml"]"#).await;
 
     client
@@ -136,7 +103,7 @@ async fn apply_button_runs_kubectl_and_a_share_link_opens_its_files() {
 /// from the same schemas `kubectl explain` reads, and Enter takes one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_editor_completes_field_names_as_the_learner_types() {
-    let url = serve().await;
+    let url = serve_in_process().await;
     let browser = Browser::start().await;
     let client = &browser.client;
     client.goto(&url).await.expect("open the playground");
@@ -203,7 +170,7 @@ async fn the_editor_completes_field_names_as_the_learner_types() {
 /// saving it patches the object, as kubectl does with its editor.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kubectl_edit_opens_the_object_in_the_editor_and_save_applies_it() {
-    let url = serve().await;
+    let url = serve_in_process().await;
     let browser = Browser::start().await;
     let client = &browser.client;
     client.goto(&url).await.expect("open the playground");

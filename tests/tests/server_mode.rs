@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use fantoccini::wd::WindowHandle;
 use fantoccini::{Client, Locator};
 use sunaba_server::{ServeConfig, Server};
-use sunaba_tests::browser::Browser;
+use sunaba_tests::browser::{wait_for, Browser};
 
 const ENTER: &str = "\u{E007}";
 
@@ -51,15 +51,6 @@ fn kubectl(kubeconfig: &PathBuf, args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
-    client
-        .wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
 }
 
 async fn wait_gone(client: &Client, css: &str) {

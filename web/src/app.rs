@@ -22,14 +22,14 @@ use crate::components::event_log::{self, EventLog, LogEntry};
 use crate::components::inspector::{Inspected, InspectorPanel, Tab};
 use crate::components::splitter::{Orientation, Splitter};
 use crate::components::terminal::TerminalPanel;
-use crate::components::tutorial::{current_step, TutorialPanel};
+use crate::components::tutorial::TutorialPanel;
 use crate::i18n::{Lang, Texts};
 use crate::mirror::{parse_event, Mirror, Next, KINDS};
 use crate::remote::{Mode, RemoteTerminal};
 use crate::services::socket::Socket;
 use crate::share::{Merged, ShareError, Shared};
 use crate::state::{Playground, RenameError};
-use crate::tutorial::{newly_done, update_progress, Seen};
+use crate::tutorial::{current_step, newly_done, update_progress, Seen};
 use sunaba_core::time::SimTime;
 
 /// How long to wait before opening a closed WebSocket again, in milliseconds.
@@ -306,6 +306,7 @@ impl Component for App {
         match msg {
             Msg::SetLang(lang) => {
                 self.lang = lang;
+                self.refresh_log();
                 crate::services::storage::save_lang(lang.tag());
                 crate::services::storage::mark_document_lang(lang.tag());
                 true
@@ -930,10 +931,13 @@ impl App {
             return;
         }
         self.log = Rc::new(match &self.server {
-            Some(server) => event_log::entries(server.mirror.store(), std::iter::empty()),
+            Some(server) => {
+                event_log::entries(server.mirror.store(), std::iter::empty(), self.lang)
+            }
             None => event_log::entries(
                 self.playground.cluster.api().store(),
                 self.playground.cluster.explanations_after(0),
+                self.lang,
             ),
         });
     }
@@ -1115,6 +1119,10 @@ impl App {
 
     /// Marks the tutorial's steps the server's cluster now shows done.
     fn update_remote_progress(&mut self) -> bool {
+        if self.server.is_none() {
+            return false;
+        }
+        crate::tutorial::pin_open_step(&mut self.playground);
         let Some(server) = &self.server else {
             return false;
         };

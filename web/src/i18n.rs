@@ -3,6 +3,7 @@
 //! holds every word the interface itself shows. What kubectl, the API
 //! server and the schemas print stays in English, as on a real cluster.
 
+use sunaba_core::controllers::reason::{Reason, ScaleCause};
 use yew::prelude::*;
 
 /// A language the interface speaks.
@@ -84,6 +85,97 @@ impl Tr {
 #[hook]
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
+}
+
+/// Why a controller acted, in `lang`: core's English, or its Japanese.
+pub fn reason_text(reason: &Reason, lang: Lang) -> String {
+    match lang {
+        Lang::En => reason.to_string(),
+        Lang::Ja => reason_ja(reason),
+    }
+}
+
+fn reason_ja(reason: &Reason) -> String {
+    match reason {
+        Reason::OwnersGone { kind, name, owners } => format!(
+            "ガベージコレクターが {kind} {name} を削除します: オーナーの {} がもうありません。",
+            owners.join(" と ")
+        ),
+        Reason::ReplicaSetScaled {
+            deployment,
+            replica_set,
+            from,
+            to,
+            cause,
+        } => {
+            let direction = if to > from {
+                "スケールアップ"
+            } else {
+                "スケールダウン"
+            };
+            format!(
+                "Deployment {deployment} が ReplicaSet {replica_set} を {from} から {to} に{direction}します: {}。",
+                scale_cause_ja(*cause)
+            )
+        }
+        Reason::PodsCreated {
+            replica_set,
+            count,
+            existed,
+            wanted,
+            burst,
+        } => {
+            let burst = burst
+                .map(|b| format!(" (一度に最大 {b} 個)"))
+                .unwrap_or_default();
+            format!(
+                "ReplicaSet {replica_set} が Pod を {count} 個作ります{burst}: レプリカ {wanted} 個のうち {existed} 個しかありませんでした。"
+            )
+        }
+        Reason::PodsDeleted {
+            replica_set,
+            count,
+            existed,
+            wanted,
+        } => format!(
+            "ReplicaSet {replica_set} が Pod を {count} 個削除します: {existed} 個あり、望む数は {wanted} 個です。未スケジュール、未 Ready、新しいものから先に消します。"
+        ),
+        Reason::PodScheduled {
+            pod,
+            node,
+            fit,
+            nodes,
+        } => format!(
+            "スケジューラーが Pod {pod} を {node} に置きます: {nodes} 台のノードのうち {fit} 台が受け入れ可能で、{node} のスコアが最も高かったためです (空き容量、バランス、同じオーナーの Pod の少なさ)。"
+        ),
+        Reason::PodUnschedulable {
+            pod,
+            message,
+            retry_seconds,
+        } => format!(
+            "スケジューラーは Pod {pod} を置けるノードを見つけられません: {message} クラスターが変わったら、早くて {retry_seconds} 秒後にもう一度試します。"
+        ),
+    }
+}
+
+fn scale_cause_ja(cause: ScaleCause) -> String {
+    match cause {
+        ScaleCause::Replicas(replicas) => format!("spec.replicas が {replicas} だからです"),
+        ScaleCause::Recreate => {
+            "Recreate 戦略では、新しい Pod を起動する前に古い Pod をすべて止めます".into()
+        }
+        ScaleCause::Surge { replicas, surge } => format!(
+            "ロールアウトで新しい Pod を足します。同時に最大 {} 個まで ({replicas} レプリカ + maxSurge {surge})",
+            replicas + surge
+        ),
+        ScaleCause::Availability {
+            replicas,
+            unavailable,
+        } => format!(
+            "ロールアウトで古い Pod を減らします。少なくとも {} 個は利用可能なまま残します ({replicas} レプリカ − maxUnavailable {unavailable})",
+            replicas - unavailable
+        ),
+    }
 }
 
 /// Every word the interface shows, in one language.
@@ -261,6 +353,15 @@ fn s(n: usize) -> &'static str {
     }
 }
 
+/// The text with its first letter in upper case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// English.
 pub static EN: Texts = Texts {
     tagline: "a Kubernetes playground",
@@ -340,14 +441,23 @@ pub static EN: Texts = Texts {
     started_afresh: |why| format!("Started afresh: {why}."),
     replace_shared: |name, renamed| format!("The link carries a different {name}. Replace yours with it?\n(Cancel keeps yours and opens the link's as {renamed}.)"),
     opened_shared: |added, replaced, renamed| {
-        let mut parts = vec![format!("Opened {added} shared file{}", s(added))];
-        if replaced > 0 {
-            parts.push(format!("{replaced} replaced yours"));
+        let mut clauses = Vec::new();
+        if added > 0 {
+            clauses.push(format!("Opened {added} shared file{}", s(added)));
         }
         if renamed > 0 {
-            parts.push(format!("{renamed} kept beside yours under a new name"));
+            clauses.push(format!(
+                "opened {renamed} shared file{} beside yours under a new name",
+                s(renamed)
+            ));
         }
-        format!("{}.", parts.join("; "))
+        if replaced > 0 {
+            clauses.push(format!("replaced {replaced} of yours with the link's"));
+        }
+        match clauses.is_empty() {
+            true => "The link's files are all here already.".into(),
+            false => capitalized(&format!("{}.", clauses.join("; "))),
+        }
     },
     bad_link: |why| format!("Could not open the shared link: {why}. Nothing here changed."),
     replay_offer: |n| format!("The link carries {n} command{} to replay. Nothing runs until you say so.", s(n)),
@@ -434,15 +544,22 @@ pub static JA: Texts = Texts {
     started_afresh: |why| format!("新しく始めました: {why}。"),
     replace_shared: |name, renamed| format!("リンクには内容の違う {name} が入っています。あなたのファイルを置き換えますか?\n(キャンセルすると、あなたのファイルはそのままで、リンクのファイルは {renamed} として開きます。)"),
     opened_shared: |added, replaced, renamed| {
-        let mut text = format!("共有されたファイルを {added} 個開きました");
-        if replaced > 0 {
-            text.push_str(&format!("。{replaced} 個はあなたのファイルを置き換えました"));
+        let mut sentences = Vec::new();
+        if added > 0 {
+            sentences.push(format!("共有されたファイルを {added} 個開きました。"));
         }
         if renamed > 0 {
-            text.push_str(&format!("。{renamed} 個は別の名前で並べて開きました"));
+            sentences.push(format!(
+                "同じ名前のファイルがあったので、{renamed} 個は別の名前で並べて開きました。"
+            ));
         }
-        text.push('。');
-        text
+        if replaced > 0 {
+            sentences.push(format!("{replaced} 個はリンクのファイルで置き換えました。"));
+        }
+        match sentences.is_empty() {
+            true => "リンクのファイルはすべてすでにあります。".into(),
+            false => sentences.concat(),
+        }
     },
     bad_link: |why| format!("共有リンクを開けませんでした: {why}。このタブの内容は何も変わっていません。"),
     replay_offer: |n| format!("このリンクには再実行できるコマンドが {n} 個あります。あなたが選ぶまで何も実行しません。"),
@@ -466,15 +583,53 @@ mod tests {
     }
 
     #[test]
+    fn controllers_explain_themselves_in_japanese_too() {
+        let scaled = Reason::ReplicaSetScaled {
+            deployment: "echo".into(),
+            replica_set: "echo-7c5d".into(),
+            from: 0,
+            to: 3,
+            cause: ScaleCause::Replicas(3),
+        };
+        assert_eq!(
+            reason_text(&scaled, Lang::En),
+            "Deployment echo scales up ReplicaSet echo-7c5d from 0 to 3: spec.replicas is 3."
+        );
+        assert_eq!(
+            reason_text(&scaled, Lang::Ja),
+            "Deployment echo が ReplicaSet echo-7c5d を 0 から 3 にスケールアップします: spec.replicas が 3 だからです。"
+        );
+        let created = Reason::PodsCreated {
+            replica_set: "echo".into(),
+            count: 2,
+            existed: 1,
+            wanted: 3,
+            burst: None,
+        };
+        assert_eq!(
+            reason_text(&created, Lang::Ja),
+            "ReplicaSet echo が Pod を 2 個作ります: レプリカ 3 個のうち 1 個しかありませんでした。"
+        );
+    }
+
+    #[test]
     fn counts_read_naturally_in_both_languages() {
         assert_eq!((EN.opened_shared)(1, 0, 0), "Opened 1 shared file.");
         assert_eq!(
-            (EN.opened_shared)(3, 1, 1),
-            "Opened 3 shared files; 1 replaced yours; 1 kept beside yours under a new name."
+            (EN.opened_shared)(3, 1, 2),
+            "Opened 3 shared files; opened 2 shared files beside yours under a new name; replaced 1 of yours with the link's."
+        );
+        assert_eq!(
+            (EN.opened_shared)(0, 0, 1),
+            "Opened 1 shared file beside yours under a new name."
+        );
+        assert_eq!(
+            (EN.opened_shared)(0, 0, 0),
+            "The link's files are all here already."
         );
         assert_eq!(
             (JA.opened_shared)(2, 0, 1),
-            "共有されたファイルを 2 個開きました。1 個は別の名前で並べて開きました。"
+            "共有されたファイルを 2 個開きました。同じ名前のファイルがあったので、1 個は別の名前で並べて開きました。"
         );
         assert_eq!((EN.pod_group)(1, "web", "Running"), "1 pod of web: Running");
         assert_eq!(

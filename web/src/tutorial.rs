@@ -340,6 +340,22 @@ fn summer_received_requests(p: &Playground) -> bool {
         })
 }
 
+/// The index of the step shown open: the one the learner moved to (with
+/// "Next", a click on its title, or a share link), else the first not done.
+/// A step whose goal is met stays open until the learner moves on, so its
+/// remaining commands can still be tried.
+pub fn current_step(done: &[String], moved_to: Option<&str>) -> usize {
+    let first_undone = || {
+        STEPS
+            .iter()
+            .position(|s| !done.iter().any(|d| d == s.id))
+            .unwrap_or(STEPS.len() - 1)
+    };
+    moved_to
+        .and_then(|id| STEPS.iter().position(|s| s.id == id))
+        .unwrap_or_else(first_undone)
+}
+
 /// The ids of the steps not in `done` whose checks now pass.
 pub fn newly_done(done: &[String], seen: &Seen) -> Vec<String> {
     STEPS
@@ -349,9 +365,18 @@ pub fn newly_done(done: &[String], seen: &Seen) -> Vec<String> {
         .collect()
 }
 
+/// Keeps the open step open when its goal is met: the learner moves on.
+pub fn pin_open_step(p: &mut Playground) {
+    if p.tutorial_at.is_none() {
+        let open = current_step(&p.tutorial_done, None);
+        p.tutorial_at = Some(STEPS[open].id.to_string());
+    }
+}
+
 /// Marks the in-tab playground's steps whose checks now pass; true when
 /// any became done.
 pub fn update_progress(p: &mut Playground) -> bool {
+    pin_open_step(p);
     let new = newly_done(&p.tutorial_done, &Seen::of_playground(p));
     let changed = !new.is_empty();
     p.tutorial_done.extend(new);
@@ -455,5 +480,26 @@ mod tests {
         assert!(text("exec").contains("1.31"), "says why the old exec fails");
         assert!(text("deployment").contains("deprecated"));
         assert!(text("dns").contains("does not resolve"));
+    }
+
+    fn ids(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_open_step_is_the_one_moved_to_else_the_first_not_done() {
+        assert_eq!(current_step(&[], None), 0);
+        assert_eq!(current_step(&ids(&["kubernetes", "nodes"]), None), 2);
+        assert_eq!(current_step(&ids(&["kubernetes"]), Some("service")), 8);
+        // A step met stays open until the learner moves on; and going back
+        // to read an earlier one is allowed.
+        assert_eq!(current_step(&ids(&["kubernetes"]), Some("kubernetes")), 0);
+        assert_eq!(
+            current_step(&ids(&["kubernetes", "nodes", "pod"]), Some("nodes")),
+            1
+        );
+        assert_eq!(current_step(&[], Some("no-such-step")), 0);
+        let all: Vec<String> = STEPS.iter().map(|s| s.id.to_string()).collect();
+        assert_eq!(current_step(&all, None), STEPS.len() - 1);
     }
 }

@@ -105,6 +105,7 @@ pub fn wasm_bindgen_tool(name: &str) -> Result<PathBuf, String> {
 /// Chromium and ChromeDriver for the WASM and end-to-end tests: found, installed
 /// (as root, from Debian), or an error that says exactly what to install.
 pub fn ensure_chromium() -> Result<ChromeTools, String> {
+    ensure_japanese_font();
     if let Some(tools) = ChromeTools::find() {
         return Ok(tools);
     }
@@ -122,6 +123,33 @@ pub fn ensure_chromium() -> Result<ChromeTools, String> {
          run `sudo apt-get install chromium chromium-driver`"
             .to_string()
     })
+}
+
+/// A Japanese font, so that the Japanese tour's screenshots show text
+/// rather than empty boxes: installed as root (Debian's IPA Gothic, 3.5 MB),
+/// else a warning; the tests read the DOM, not the pixels, either way.
+fn ensure_japanese_font() {
+    const FONT: &str = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf";
+    if Path::new(FONT).exists() {
+        return;
+    }
+    if is_root() {
+        eprintln!("xtask: installing Debian's fonts-ipafont-gothic");
+        let installed = cmd::run(Command::new("apt-get").arg("update")).and_then(|()| {
+            cmd::run(
+                Command::new("apt-get")
+                    .env("DEBIAN_FRONTEND", "noninteractive")
+                    .args(["install", "-y", "fonts-ipafont-gothic"]),
+            )
+        });
+        if installed.is_ok() {
+            return;
+        }
+    }
+    eprintln!(
+        "xtask: no Japanese font ({FONT}); the Japanese screenshots will show boxes: \
+         run `sudo apt-get install fonts-ipafont-gothic`"
+    );
 }
 
 /// The browser and its WebDriver.

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, BinaryHeap, VecDeque};
 
 use rustc_hash::FxHashSet;
 
+use super::reason::Reason;
 use super::{Action, Context, Controller, CreateEvents, NAME_PLACEHOLDER};
 use crate::apiserver::events::{EventType, NewEvent};
 use crate::apiserver::{ApiServer, DeleteOutcome, WriteOptions};
@@ -50,7 +51,7 @@ pub struct Explanation {
     /// The controller (`replicaset-controller`).
     pub controller: &'static str,
     /// What it did and why.
-    pub text: String,
+    pub reason: Reason,
 }
 
 /// How many explanations the driver keeps.
@@ -272,7 +273,7 @@ impl Driver {
                     api.record_event(event, now);
                     Ok(())
                 }
-                Action::Explain(text) => {
+                Action::Explain(reason) => {
                     self.explained += 1;
                     if self.explanations.len() == EXPLANATIONS_KEPT {
                         self.explanations.pop_front();
@@ -281,7 +282,7 @@ impl Driver {
                         sequence: self.explained,
                         at: now,
                         controller: name,
-                        text,
+                        reason,
                     });
                     Ok(())
                 }

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use super::reason::Reason;
 use super::{Action, Context, Controller};
 use crate::api::{Kind, Object};
 use crate::apiserver::delete::{FOREGROUND_DELETION, ORPHAN};
@@ -118,12 +119,11 @@ fn collect_if_owners_gone(store: &Store, object: &Arc<Object>) -> Vec<Action> {
             .map(|r| format!("{} {}", r.kind, r.name))
             .collect();
         return vec![
-            Action::Explain(format!(
-                "The garbage collector deletes {} {}: its owner {} is gone.",
-                object.kind().name(),
-                object.name(),
-                owners.join(" and ")
-            )),
+            Action::Explain(Reason::OwnersGone {
+                kind: object.kind().name(),
+                name: object.name().to_string(),
+                owners,
+            }),
             Action::Delete(ObjectKey::of(object), DeleteOptions::default()),
         ];
     }

@@ -13,6 +13,7 @@ pub mod endpointslice;
 pub mod garbage_collector;
 pub mod namespace;
 pub mod pod_util;
+pub mod reason;
 pub mod replicaset;
 
 use crate::api::Object;
@@ -60,7 +61,7 @@ pub enum Action {
     RequeueAfter(i64),
     /// Say in plain words why the controller acts, for the event log (no
     /// API object: `Cluster::explanations_after`).
-    Explain(String),
+    Explain(reason::Reason),
 }
 
 /// Events a controller records about a create it asked for, once the

@@ -10,6 +10,7 @@ use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::Pod;
 
 use super::pod_util::{self, controller_ref};
+use super::reason::Reason;
 use super::{Action, Context, Controller, CreateEvents, NAME_PLACEHOLDER};
 use crate::api::selector::{labels_of, Selector, NO_LABELS};
 use crate::api::{Kind, Object};
@@ -232,36 +233,28 @@ fn manage_replicas(
     match have.cmp(&wanted) {
         Ordering::Less => {
             let count = (wanted - have).min(BURST_REPLICAS);
-            let burst = if count < wanted - have {
-                format!(" (at most {BURST_REPLICAS} at a time)")
-            } else {
-                String::new()
-            };
-            let mut actions = vec![Action::Explain(format!(
-                "ReplicaSet {name} creates {count} pod{}: {have} of {wanted} replicas existed{burst}.",
-                plural(count)
-            ))];
+            let mut actions = vec![Action::Explain(Reason::PodsCreated {
+                replica_set: name.to_string(),
+                count,
+                existed: have,
+                wanted,
+                burst: (count < wanted - have).then_some(BURST_REPLICAS),
+            })];
             actions.extend(create_pods(object, rs, count));
             actions
         }
         Ordering::Greater => {
             let count = (have - wanted).min(BURST_REPLICAS);
-            let mut actions = vec![Action::Explain(format!(
-                "ReplicaSet {name} deletes {count} pod{}: {have} existed, {wanted} wanted; pods not yet scheduled, not ready or newest go first.",
-                plural(count)
-            ))];
+            let mut actions = vec![Action::Explain(Reason::PodsDeleted {
+                replica_set: name.to_string(),
+                count,
+                existed: have,
+                wanted,
+            })];
             actions.extend(delete_pods(ctx, object, active, count));
             actions
         }
         Ordering::Equal => Vec::new(),
-    }
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -19,6 +19,7 @@ use crate::api::selector::labels_of;
 use crate::api::{Kind, Object};
 use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
 use crate::controllers::pod_util::{self, controller_ref};
+use crate::controllers::reason::Reason;
 use crate::controllers::{Action, Context, Controller};
 use crate::resources;
 use crate::store::{ObjectKey, Store, WatchEvent, WatchEventType};
@@ -268,11 +269,12 @@ impl Controller for Scheduler {
                 let fit = feasible.len();
                 let total = self.nodes.len();
                 vec![
-                    Action::Explain(format!(
-                        "The scheduler puts pod {} on {node}: {fit} of {total} node{} could take it, and {node} scored highest (free room, balance, and fewest pods of the same owner).",
-                        key.name,
-                        if total == 1 { "" } else { "s" }
-                    )),
+                    Action::Explain(Reason::PodScheduled {
+                        pod: key.name.clone(),
+                        node: node.clone(),
+                        fit,
+                        nodes: total,
+                    }),
                     Action::Bind(key.clone(), node.clone()),
                     Action::Record(NewEvent {
                         involved: reference_to(object),
@@ -290,11 +292,11 @@ impl Controller for Scheduler {
                 let [backoff, flush] = self.unschedulable.failed(key, ctx.now);
                 let message = unschedulable_message(self.nodes.len(), &failures);
                 vec![
-                    Action::Explain(format!(
-                        "The scheduler finds no node for pod {}: {message} It tries again once the cluster changes, {} s from now at the soonest.",
-                        key.name,
-                        backoff / 1000
-                    )),
+                    Action::Explain(Reason::PodUnschedulable {
+                        pod: key.name.clone(),
+                        message: message.clone(),
+                        retry_seconds: backoff / 1000,
+                    }),
                     Action::RequeueAfter(backoff),
                     Action::RequeueAfter(flush),
                     Action::MarkUnschedulable(key.clone(), message.clone()),

@@ -11,6 +11,8 @@ use sunaba_core::store::Store;
 use sunaba_core::time::SimTime;
 use yew::prelude::*;
 
+use crate::i18n::Lang;
+
 /// How many entries the log shows.
 pub const SHOWN: usize = 60;
 
@@ -32,6 +34,7 @@ pub struct LogEntry {
 pub fn entries<'a>(
     store: &Store,
     explanations: impl Iterator<Item = &'a Explanation>,
+    lang: Lang,
 ) -> Vec<LogEntry> {
     let events = store
         .list(Kind::Event, None)
@@ -65,7 +68,7 @@ pub fn entries<'a>(
     let why = explanations.map(|e| LogEntry {
         at: e.at,
         source: e.controller.to_string(),
-        text: e.text.clone(),
+        text: crate::i18n::reason_text(&e.reason, lang),
         class: "why",
     });
     let mut all: Vec<LogEntry> = events.chain(why).collect();
@@ -122,7 +125,11 @@ mod tests {
             result.expect("created");
         }
         cluster.advance(30_000);
-        let log = entries(cluster.api().store(), cluster.explanations_after(0));
+        let log = entries(
+            cluster.api().store(),
+            cluster.explanations_after(0),
+            Lang::En,
+        );
         assert!(!log.is_empty() && log.len() <= SHOWN);
         assert!(log.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
         let why = log

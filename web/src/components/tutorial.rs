@@ -1,13 +1,13 @@
 //! The tutorial panel: the chapter's steps, each with its idea, the
 //! manifest it works with (a click opens it in the editor), commands (a
 //! click pastes one into the terminal), and the goal its check watches,
-//! ticked once the cluster shows it. The open step is the first not done,
-//! or a later one "Next" moved on to.
+//! ticked once the cluster shows it. The open step is the one the learner
+//! moved to, and stays open, done or not, until they move on.
 
 use yew::prelude::*;
 
 use crate::i18n::use_lang;
-use crate::tutorial::STEPS;
+use crate::tutorial::{current_step, STEPS};
 
 /// Progress, and where clicks go.
 #[derive(Properties, PartialEq)]
@@ -22,19 +22,6 @@ pub struct TutorialProps {
     pub on_open: Callback<String>,
     /// Moves on to the step with this id.
     pub on_move: Callback<String>,
-}
-
-/// The index of the step shown open: the first not done, or a later one
-/// moved on to; the last once all are done.
-pub fn current_step(done: &[String], moved_to: Option<&str>) -> usize {
-    let first_undone = STEPS
-        .iter()
-        .position(|s| !done.iter().any(|d| d == s.id))
-        .unwrap_or(STEPS.len());
-    let moved = moved_to.and_then(|id| STEPS.iter().position(|s| s.id == id));
-    moved
-        .map_or(first_undone, |i| i.max(first_undone))
-        .min(STEPS.len() - 1)
 }
 
 /// The tutorial panel.
@@ -55,7 +42,11 @@ pub fn tutorial_panel(props: &TutorialProps) -> Html {
                         <li key={step.id} class={classes!("step", done.then_some("done"), open.then_some("current"))}
                             data-testid={format!("step-{}", step.id)}>
                             <details open={open}>
-                                <summary>{ if done { "✓ " } else { "" } }{ step.title.get(lang) }</summary>
+                                <summary onclick={props.on_move.reform(move |event: MouseEvent| {
+                                    // The panel decides which step is open.
+                                    event.prevent_default();
+                                    step.id.to_string()
+                                })}>{ if done { "✓ " } else { "" } }{ step.title.get(lang) }</summary>
                                 <div class="step-body" data-testid={open.then_some("tutorial-step")}
                                     data-step={step.id} data-done={done.to_string()}>
                                     { for step.text.get(lang).split("\n\n").map(|paragraph| html! { <p>{ paragraph }</p> }) }
@@ -79,7 +70,7 @@ pub fn tutorial_panel(props: &TutorialProps) -> Html {
                                         { if done { "✓ " } else { "○ " } }{ texts.goal }{ step.goal.get(lang) }
                                     </p>
                                     if open && i + 1 < STEPS.len() {
-                                        <button class="next" data-testid="tutorial-next"
+                                        <button class={classes!("next", done.then_some("primary"))} data-testid="tutorial-next"
                                             onclick={props.on_move.reform(move |_| STEPS[i + 1].id.to_string())}>
                                             { texts.next_step }
                                         </button>
@@ -94,29 +85,5 @@ pub fn tutorial_panel(props: &TutorialProps) -> Html {
                 }) }
             </ol>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ids(ids: &[&str]) -> Vec<String> {
-        ids.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn the_open_step_is_the_first_not_done_or_a_later_one_moved_to() {
-        assert_eq!(current_step(&[], None), 0);
-        assert_eq!(current_step(&ids(&["kubernetes", "nodes"]), None), 2);
-        assert_eq!(current_step(&ids(&["kubernetes"]), Some("service")), 8);
-        // Moving back behind unfinished work is not a thing Next does.
-        assert_eq!(
-            current_step(&ids(&["kubernetes", "nodes", "pod"]), Some("nodes")),
-            3
-        );
-        assert_eq!(current_step(&[], Some("no-such-step")), 0);
-        let all: Vec<String> = STEPS.iter().map(|s| s.id.to_string()).collect();
-        assert_eq!(current_step(&all, None), STEPS.len() - 1);
     }
 }

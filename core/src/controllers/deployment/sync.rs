@@ -14,6 +14,7 @@ use crate::api::selector::{labels_of, Selector};
 use crate::api::{Kind, Object};
 use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
 use crate::controllers::pod_util::{controller_ref, new_controller_ref};
+use crate::controllers::reason::{Reason, ScaleCause};
 use crate::controllers::{Action, Context};
 
 /// One sync's view and its pending changes.
@@ -370,24 +371,25 @@ impl<'a> Plan<'a> {
         let deployment = self.d.metadata.name.clone().unwrap_or_default();
         let recreate = util::strategy_type(&self.d) == "Recreate";
         let scaling_down_for_recreate = recreate && to < from;
-        let why = if !(others_running || scaling_down_for_recreate) {
-            format!("spec.replicas is {replicas}")
+        let cause = if !(others_running || scaling_down_for_recreate) {
+            ScaleCause::Replicas(replicas)
         } else if recreate {
-            "the Recreate strategy stops every old pod before new ones start".to_string()
+            ScaleCause::Recreate
         } else if to > from {
-            format!(
-                "the rollout adds new pods, at most {} at once ({replicas} replicas + maxSurge {surge})",
-                replicas + surge
-            )
+            ScaleCause::Surge { replicas, surge }
         } else {
-            format!(
-                "the rollout removes old pods while at least {} stay available ({replicas} replicas − maxUnavailable {unavailable})",
-                replicas - unavailable
-            )
+            ScaleCause::Availability {
+                replicas,
+                unavailable,
+            }
         };
-        self.events.push(Action::Explain(format!(
-            "Deployment {deployment} scales {direction} ReplicaSet {name} from {from} to {to}: {why}."
-        )));
+        self.events.push(Action::Explain(Reason::ReplicaSetScaled {
+            deployment,
+            replica_set: name.to_string(),
+            from,
+            to,
+            cause,
+        }));
         self.events.push(Action::Record(NewEvent {
             involved: reference_to(self.object),
             event_type: EventType::Normal,
