@@ -12,6 +12,11 @@
 //! own (DevTools' `Page.addScriptToEvaluateOnNewDocument`) watches the DOM
 //! and the app's clock. Each measurement is one stdout line,
 //! `sample ID UNIT VALUE`, for xtask's `bench` module.
+//!
+//! With `SUNABA_WEB_PROFILE=FILE` it also records a DevTools CPU profile
+//! of the rollout's frames into FILE; build the bundle with
+//! `SUNABA_WASM_NAMES=1 cargo xtask build` first, so that it names Rust's
+//! functions.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -55,9 +60,13 @@ const PROBE: &str = r#"
     const { tick, start } = ends.shift();
     if (active === tick) active = null;
     tick.open -= 1;
-    if (tick.open === 0 && document.body) document.body.getBoundingClientRect();
+    if (tick.open === 0 && document.body) {
+      const layoutStart = performance.now();
+      document.body.getBoundingClientRect();
+      tick.layout = performance.now() - layoutStart;
+    }
     tick.busy += performance.now() - start;
-    if (tick.open === 0 && tick.recording) marks.ticks.push([tick.busy, tick.redrawn]);
+    if (tick.open === 0 && tick.recording) marks.ticks.push([tick.busy, tick.redrawn, tick.layout]);
   };
   const segment = (tick, handler, self, args) => {
     const start = performance.now();
@@ -76,7 +85,7 @@ const PROBE: &str = r#"
   window.setInterval = function (handler, ms, ...rest) {
     if (typeof handler !== 'function') return setInterval.call(window, handler, ms, ...rest);
     return setInterval.call(window, function (...args) {
-      const tick = { busy: 0, open: 1, redrawn: false, recording: marks.recording };
+      const tick = { busy: 0, open: 1, redrawn: false, recording: marks.recording, layout: 0 };
       return segment(tick, handler, this, args);
     }, ms, ...rest);
   };
@@ -201,6 +210,14 @@ impl WebDriverCompatibleCommand for Cdp {
         let body = json!({ "cmd": self.command, "params": self.params });
         (http::Method::POST, Some(body.to_string()))
     }
+}
+
+/// Runs a DevTools command and returns its result.
+async fn cdp(client: &Client, command: &'static str, params: Value) -> Value {
+    client
+        .issue_cmd(Cdp { command, params })
+        .await
+        .unwrap_or_else(|e| panic!("DevTools {command}: {e}"))
 }
 
 /// A fresh browser (a new profile: no cache, no saved session) with the probe installed.
@@ -338,24 +355,47 @@ async fn frames_during_rollout(url: &str, seconds: u64) {
     note(&format!(
         "before the rollout the page drew {drawn} pods on nodes ({running} running) and {pending} pending"
     ));
+    let profile = std::env::var_os("SUNABA_WEB_PROFILE");
+    if profile.is_some() {
+        cdp(client, "Profiler.enable", json!({})).await;
+        cdp(client, "Profiler.start", json!({})).await;
+    }
     script(client, "window.__sunabaBench.recording = true;").await;
     type_line(client, "kubectl set image deployment/web web=nginx:1.26").await;
     tokio::time::sleep(Duration::from_secs(seconds)).await;
+    if let Some(path) = profile {
+        let taken = cdp(client, "Profiler.stop", json!({})).await;
+        std::fs::write(&path, taken["profile"].to_string()).expect("write the CPU profile");
+        note(&format!(
+            "wrote the rollout's CPU profile to {} (open it in Chromium's DevTools)",
+            path.to_string_lossy()
+        ));
+    }
     let marks = script(
         client,
         "const m = window.__sunabaBench; m.recording = false; return [m.ticks, m.frames];",
     )
     .await;
+    let mut layout = Vec::new();
     for tick in marks[0].as_array().into_iter().flatten() {
         let (Some(ms), Some(redrawn)) = (tick[0].as_f64(), tick[1].as_bool()) else {
             continue;
         };
+        if redrawn {
+            layout.push(tick[2].as_f64().unwrap_or(0.0));
+        }
         let id = if redrawn {
             "web-frame"
         } else {
             "web-frame-idle"
         };
         sample(&format!("{id}/{PODS}"), "ms", ms);
+    }
+    layout.sort_by(f64::total_cmp);
+    if let Some(median) = layout.get(layout.len() / 2) {
+        note(&format!(
+            "of each redrawing tick, style and layout (forced at its end) took {median:.1} ms at the median"
+        ));
     }
     for frame in numbers(&marks[1]) {
         sample(&format!("web-frame-interval/{PODS}"), "ms", frame);

@@ -55,12 +55,16 @@ pub fn build_web() -> Result<(), String> {
 }
 
 /// Shrinks the module with `wasm-opt -Oz` (about 12% smaller gzipped), with
-/// the WebAssembly features rustc's output uses.
+/// the WebAssembly features rustc's output uses. With `SUNABA_WASM_NAMES=1`
+/// the functions keep their names, for a readable CPU profile (the web
+/// benchmark's `SUNABA_WEB_PROFILE`).
 fn optimize(wasm: &Path) -> Result<(), String> {
     let optimized = wasm.with_extension("opt.wasm");
+    let keep_names = std::env::var_os("SUNABA_WASM_NAMES").is_some_and(|v| v == "1");
     cmd::run(
         tools::wasm_opt()?
             .arg("-Oz")
+            .args(keep_names.then_some("--debuginfo"))
             .args([
                 "--enable-bulk-memory",
                 "--enable-reference-types",

@@ -119,6 +119,25 @@ pub fn text_of(path: &[&str]) -> &'static str {
     text_for(path)
 }
 
+/// The long flags (`--selector`) a command path's help lists under
+/// "Options:", in its order; the global options are not among them.
+pub fn flags_of(path: &[&str]) -> Vec<&'static str> {
+    let text = text_for(path);
+    let Some((_, options)) = text.split_once("\nOptions:\n") else {
+        return Vec::new();
+    };
+    options
+        .lines()
+        .take_while(|line| line.is_empty() || line.starts_with([' ', '\t']))
+        .filter(|line| line.starts_with("    -"))
+        .filter_map(|line| {
+            let long = line.trim().split(", ").last()?;
+            let name = long.split(['=', ':']).next()?;
+            name.starts_with("--").then_some(name)
+        })
+        .collect()
+}
+
 /// `kubectl options`: the global options.
 pub fn options() -> Output {
     printed(texts().options)
@@ -212,5 +231,16 @@ mod tests {
         assert!(out.stderr.starts_with("Unknown help topic [`nope`]\n"));
         assert_eq!(out.stdout, "");
         assert_eq!(out.exit_code, 0);
+    }
+
+    #[test]
+    fn a_commands_flags_come_from_its_help() {
+        let get = flags_of(&["get"]);
+        assert_eq!(get.first(), Some(&"--all-namespaces"));
+        assert!(get.contains(&"--selector") && get.contains(&"--output"));
+        assert!(!get.contains(&"--kubeconfig"), "global options are apart");
+        let undo = flags_of(&["rollout", "undo"]);
+        assert!(undo.contains(&"--to-revision"), "{undo:?}");
+        assert_eq!(flags_of(&["no-such-command"]), Vec::<&str>::new());
     }
 }

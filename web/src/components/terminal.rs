@@ -200,6 +200,8 @@ pub fn complete(line: &str, names: &[String]) -> Option<String> {
             .iter()
             .map(|c| c.to_string())
             .collect()
+    } else if word.starts_with('-') {
+        command_flags(&words)
     } else {
         RESOURCE_TYPES
             .iter()
@@ -224,6 +226,23 @@ pub fn complete(line: &str, names: &[String]) -> Option<String> {
     (completed != line).then_some(completed)
 }
 
+/// The flags of the kubectl command a line names (`rollout undo` for
+/// `kubectl rollout undo deploy/web --to`), from kubectl's own help, and
+/// the global flags learners use most.
+fn command_flags(words: &[&str]) -> Vec<String> {
+    let path: Vec<&str> = words
+        .iter()
+        .skip(1)
+        .copied()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    sunaba_core::kubectl::help::flags_of(&path)
+        .into_iter()
+        .chain(["--namespace", "--help"])
+        .map(str::to_string)
+        .collect()
+}
+
 const RESOURCE_TYPES: &[&str] = &[
     "pods",
     "replicasets",
@@ -239,17 +258,36 @@ const RESOURCE_TYPES: &[&str] = &[
     "deployment/",
     "pod/",
     "service/",
-    "--selector",
-    "--filename",
-    "--output",
-    "--all-namespaces",
-    "--show-labels",
-    "--record",
 ];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tab_completes_each_commands_own_flags() {
+        sunaba_core::kubectl::help::install(include_str!(
+            "../../../core/data/kubectl-1.32-help.txt"
+        ));
+        assert_eq!(
+            complete("kubectl get pods --show-l", &[]),
+            Some("kubectl get pods --show-labels ".into())
+        );
+        assert_eq!(
+            complete("kubectl rollout undo deployment/echo --to", &[]),
+            Some("kubectl rollout undo deployment/echo --to-revision ".into())
+        );
+        assert_eq!(
+            complete("kubectl logs -f echo --tim", &[]),
+            Some("kubectl logs -f echo --timestamps ".into())
+        );
+        assert_eq!(
+            complete("kubectl apply --namesp", &[]),
+            Some("kubectl apply --namespace ".into()),
+            "a global flag"
+        );
+        assert_eq!(complete("kubectl get --show-labelz", &[]), None);
+    }
 
     #[test]
     fn tab_completes_commands_types_and_names() {
