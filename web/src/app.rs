@@ -9,6 +9,7 @@
 //! lines run in a terminal session on the server, and the in-tab cluster
 //! waits, its clock stopped, until the switch is turned back.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -16,7 +17,7 @@ use sunaba_core::api::Kind;
 use sunaba_core::remote::{ClientMessage, TERMINAL_PROTOCOL, WATCH_PROTOCOL};
 use yew::prelude::*;
 
-use crate::components::cluster_view::{picture, ClusterView, Picture};
+use crate::components::cluster_view::{picture, ClusterView, Painter, Picture};
 use crate::components::editor::EditorPanel;
 use crate::components::event_log::{self, EventLog, LogEntry};
 use crate::components::inspector::{Inspected, InspectorPanel, Tab};
@@ -28,7 +29,7 @@ use crate::mirror::{parse_event, Mirror, Next, KINDS};
 use crate::remote::{Mode, RemoteTerminal};
 use crate::services::socket::Socket;
 use crate::share::{Merged, ShareError, Shared};
-use crate::state::{Playground, RenameError};
+use crate::state::{Playground, RenameError, TermLine};
 use crate::tutorial::{current_step, newly_done, update_progress, Seen};
 use sunaba_core::time::SimTime;
 
@@ -137,6 +138,8 @@ pub struct App {
     playground: Playground,
     picture: Rc<Picture>,
     picture_version: u64,
+    /// Draws the picture, reusing the boxes of pods that did not change.
+    painter: Painter,
     notice: Option<Notice>,
     /// The interface's language.
     lang: Lang,
@@ -179,6 +182,9 @@ pub struct App {
     show_log: bool,
     /// The event log's lines, newest first.
     log: Rc<Vec<LogEntry>>,
+    /// The terminal's lines as last shown: one `Rc` while they stay the
+    /// same, so the scrollback is not drawn again on every render.
+    lines: RefCell<Rc<Vec<TermLine>>>,
 }
 
 /// What the bar under the top bar says, in the interface's language.
@@ -247,6 +253,7 @@ impl Component for App {
                 playground.cluster.now(),
             )),
             picture_version: playground.cluster.api().store().resource_version(),
+            painter: Painter::default(),
             playground,
             notice,
             lang,
@@ -278,6 +285,7 @@ impl Component for App {
             traffic_at: 0.0,
             show_log: false,
             log: Rc::default(),
+            lines: RefCell::default(),
         };
         app.open_shared();
         app.refresh_log();
@@ -621,12 +629,12 @@ impl Component for App {
         let p = &self.playground;
         let (lines, prompt, busy) = match &self.server {
             Some(server) => (
-                server.terminal.scrollback.clone(),
+                self.shown_lines(&server.terminal.scrollback),
                 server.terminal.prompt.clone(),
                 server.terminal.busy,
             ),
             None => (
-                p.scrollback.clone(),
+                self.shown_lines(&p.scrollback),
                 p.terminal.prompt(),
                 p.terminal.is_busy(),
             ),
@@ -763,6 +771,15 @@ impl Component for App {
 impl App {
     fn texts(&self) -> &'static Texts {
         self.lang.texts()
+    }
+
+    /// The terminal's lines to draw: those shown last if unchanged.
+    fn shown_lines(&self, current: &[TermLine]) -> Rc<Vec<TermLine>> {
+        let mut shown = self.lines.borrow_mut();
+        if shown.as_slice() != current {
+            *shown = Rc::new(current.to_vec());
+        }
+        shown.clone()
     }
 
     /// What the share box's link carries: the files, and as chosen the
@@ -918,7 +935,7 @@ impl App {
             return false;
         }
         self.picture_version = version;
-        self.picture = Rc::new(picture(store, now));
+        self.picture = Rc::new(self.painter.picture(store, now));
         self.refresh_inspector();
         self.refresh_log();
         true

@@ -278,6 +278,8 @@ pub struct Texts {
     pub services: &'static str,
     /// A clickable object's label.
     pub inspect: fn(&str) -> String,
+    /// After the first pods of a list, how many more there are.
+    pub more: fn(usize) -> String,
     /// A group of pods: count, owner, status.
     pub pod_group: fn(usize, &str, &str) -> String,
     /// The inspector, for an object.
@@ -413,6 +415,7 @@ pub static EN: Texts = Texts {
     workloads: "Workloads",
     services: "Services",
     inspect: |what| format!("Inspect {what}"),
+    more: |n| format!("+{n} more"),
     pod_group: |count, owner, status| format!("{count} pod{} of {owner}: {status}", s(count)),
     inspector: |what| format!("Inspector: {what}"),
     close_inspector: "Close the inspector",
@@ -516,6 +519,7 @@ pub static JA: Texts = Texts {
     workloads: "ワークロード",
     services: "Service",
     inspect: |what| format!("{what} を調べる"),
+    more: |n| format!("ほか {n} 個"),
     pod_group: |count, owner, status| format!("{owner} の Pod {count} 個: {status}"),
     inspector: |what| format!("インスペクター: {what}"),
     close_inspector: "インスペクターを閉じる",

@@ -7,9 +7,10 @@
 //! name whose props compare by value: when one pod changes, Yew redraws
 //! that pod (and what moved), not the other five hundred.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
+use k8s_openapi::api::core::v1::Pod;
 use yew::prelude::*;
 
 use sunaba_core::api::selector::Selector;
@@ -103,6 +104,84 @@ pub struct Picture {
 /// Builds the picture from a store's objects (the in-tab cluster's, or
 /// the mirror of the server's) at `now`.
 pub fn picture(store: &Store, now: SimTime) -> Picture {
+    Painter::default().picture(store, now)
+}
+
+/// Builds pictures again and again, reusing each drawn pod whose object did
+/// not change (same uid and resourceVersion): the work per picture then
+/// grows with what changed, and the unchanged pods' props compare equal
+/// by pointer.
+#[derive(Default)]
+pub struct Painter {
+    /// The pods drawn last time, by uid, with their resourceVersion.
+    pods: HashMap<String, (String, Rc<PodBox>)>,
+}
+
+impl Painter {
+    /// The picture of `store` at `now`.
+    pub fn picture(&mut self, store: &Store, now: SimTime) -> Picture {
+        let mut drawn_before = std::mem::take(&mut self.pods);
+        let mut picture = nodes_and_pods(store, |object, pod| {
+            let version = object.metadata().resource_version.as_deref().unwrap_or("");
+            let drawn = match drawn_before.remove(object.uid()) {
+                Some((before, drawn)) if before == version => drawn,
+                _ => Rc::new(pod_box(object, pod, now)),
+            };
+            self.pods.insert(
+                object.uid().to_string(),
+                (version.to_string(), drawn.clone()),
+            );
+            drawn
+        });
+        picture.workloads = workloads(store).into_iter().map(Rc::new).collect();
+        picture.services = services(store).into_iter().map(Rc::new).collect();
+        picture
+    }
+}
+
+/// A pod as drawn: STATUS, READY and RESTARTS as kubectl counts them (the
+/// count alone, so that the box depends on the object only), and its
+/// containers' states.
+fn pod_box(object: &Object, pod: &Pod, now: SimTime) -> PodBox {
+    let summary = pod_summary(pod, now);
+    let statuses = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_deref())
+        .unwrap_or_default();
+    let containers = pod
+        .spec
+        .as_ref()
+        .map(|s| s.containers.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|c| {
+            let status = statuses.iter().find(|s| s.name == c.name);
+            let state = status.and_then(|s| s.state.as_ref());
+            ContainerBox {
+                name: c.name.clone(),
+                state: match state {
+                    Some(s) if s.running.is_some() => "running",
+                    Some(s) if s.terminated.is_some() => "terminated",
+                    _ => "waiting",
+                },
+                ready: status.is_some_and(|s| s.ready),
+            }
+        })
+        .collect();
+    PodBox {
+        namespace: object.namespace().to_string(),
+        name: object.name().to_string(),
+        status: summary.status,
+        ready: format!("{}/{}", summary.ready, summary.total),
+        restarts: summary.restart_count.to_string(),
+        containers,
+    }
+}
+
+/// The nodes, control plane first, with the pods bound to them, and the
+/// pods not yet bound; `draw` gives each pod's box.
+fn nodes_and_pods(store: &Store, mut draw: impl FnMut(&Object, &Pod) -> Rc<PodBox>) -> Picture {
     let mut nodes: Vec<NodeBox> = store
         .list(Kind::Node, None)
         .map(|n| NodeBox {
@@ -121,42 +200,7 @@ pub fn picture(store: &Store, now: SimTime) -> Picture {
         let Object::Pod(pod) = object.as_ref() else {
             continue;
         };
-        let summary = pod_summary(pod, now);
-        let statuses = pod
-            .status
-            .as_ref()
-            .and_then(|s| s.container_statuses.clone())
-            .unwrap_or_default();
-        let containers = pod
-            .spec
-            .as_ref()
-            .map(|s| s.containers.clone())
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| {
-                let status = statuses.iter().find(|s| s.name == c.name);
-                let state = status.and_then(|s| s.state.clone()).unwrap_or_default();
-                ContainerBox {
-                    name: c.name,
-                    state: if state.running.is_some() {
-                        "running"
-                    } else if state.terminated.is_some() {
-                        "terminated"
-                    } else {
-                        "waiting"
-                    },
-                    ready: status.is_some_and(|s| s.ready),
-                }
-            })
-            .collect();
-        let drawn = Rc::new(PodBox {
-            namespace: object.namespace().to_string(),
-            name: object.name().to_string(),
-            status: summary.status,
-            ready: format!("{}/{}", summary.ready, summary.total),
-            restarts: sunaba_core::kubectl::get::table::cell_text(&summary.restarts),
-            containers,
-        });
+        let drawn = draw(object.as_ref(), pod);
         let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
         match node.and_then(|n| nodes.iter_mut().find(|b| b.name == n)) {
             Some(node) => node.pods.push(drawn),
@@ -166,8 +210,7 @@ pub fn picture(store: &Store, now: SimTime) -> Picture {
     Picture {
         nodes: nodes.into_iter().map(Rc::new).collect(),
         pending,
-        workloads: workloads(store).into_iter().map(Rc::new).collect(),
-        services: services(store).into_iter().map(Rc::new).collect(),
+        ..Picture::default()
     }
 }
 
@@ -385,6 +428,51 @@ const NODE_HEADER: i32 = 48;
 /// Above this many pods the picture draws groups instead of single pods.
 pub const GROUP_ABOVE: usize = 500;
 
+/// Above this many pods single pods are drawn as tiles, not labelled boxes.
+pub const TILES_ABOVE: usize = 60;
+
+/// A pod tile's side.
+const TILE: i32 = 20;
+/// The room between tiles.
+const TILE_GAP: i32 = 4;
+
+/// How a node lays out its pods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// One labelled box per row, with the containers inside.
+    Boxes,
+    /// Small tiles in rows.
+    Tiles,
+}
+
+impl Layout {
+    fn per_row(self) -> usize {
+        match self {
+            Layout::Boxes => 1,
+            Layout::Tiles => ((NODE_WIDTH - 20 + TILE_GAP) / (TILE + TILE_GAP)) as usize,
+        }
+    }
+
+    fn pitch(self) -> i32 {
+        match self {
+            Layout::Boxes => POD_HEIGHT + 8,
+            Layout::Tiles => TILE + TILE_GAP,
+        }
+    }
+
+    /// The offset of the `index`th pod from the node's first.
+    fn place(self, index: usize) -> (i32, i32) {
+        let per_row = self.per_row();
+        let (row, column) = (index / per_row, index % per_row);
+        (column as i32 * self.pitch(), row as i32 * self.pitch())
+    }
+
+    /// The height `count` pods take.
+    fn height(self, count: usize) -> i32 {
+        count.div_ceil(self.per_row()) as i32 * self.pitch()
+    }
+}
+
 /// Pods drawn as one box: those of one owner (the name before the last
 /// `-suffix`, as a ReplicaSet names its pods) with one STATUS.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -429,6 +517,13 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let total: usize =
         picture.nodes.iter().map(|n| n.pods.len()).sum::<usize>() + picture.pending.len();
     let grouped = total > GROUP_ABOVE;
+    let layout = if grouped {
+        Layout::Boxes
+    } else if total > TILES_ABOVE {
+        Layout::Tiles
+    } else {
+        Layout::Boxes
+    };
     let boxes = |node: &NodeBox| {
         if grouped {
             groups(&node.pods).len()
@@ -436,8 +531,8 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
             node.pods.len()
         }
     };
-    let tallest = picture.nodes.iter().map(|n| boxes(n)).max().unwrap_or(0) as i32;
-    let node_height = NODE_HEADER + tallest.max(1) * (POD_HEIGHT + 8);
+    let tallest = picture.nodes.iter().map(|n| boxes(n)).max().unwrap_or(0);
+    let node_height = NODE_HEADER + layout.height(tallest.max(1));
     let width = picture.nodes.len() as i32 * (NODE_WIDTH + GAP) + GAP;
     let height = node_height + 2 * GAP;
     html! {
@@ -447,7 +542,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
                 <rect class="cluster" x="2" y="2" width={(width - 4).to_string()} height={(height - 4).to_string()} rx="12" />
                 { for picture.nodes.iter().enumerate().map(|(i, node)| html! {
                     <NodeView key={node.name.clone()} node={node.clone()} on_inspect={props.on_inspect.clone()}
-                        traffic={props.traffic.clone()} grouped={grouped} lang={lang}
+                        traffic={props.traffic.clone()} grouped={grouped} layout={layout} lang={lang}
                         x={GAP + i as i32 * (NODE_WIDTH + GAP)} y={GAP} height={node_height} />
                 }) }
             </svg>
@@ -498,6 +593,8 @@ struct NodeProps {
     traffic: Option<Rc<Request>>,
     /// Draw groups of pods instead of single pods (above [`GROUP_ABOVE`]).
     grouped: bool,
+    /// How single pods are drawn.
+    layout: Layout,
     /// The interface's language.
     lang: Lang,
 }
@@ -512,6 +609,7 @@ fn node_view(props: &NodeProps) -> Html {
         on_inspect,
         traffic,
         grouped,
+        layout,
         lang,
     } = props;
     let texts = lang.texts();
@@ -536,10 +634,18 @@ fn node_view(props: &NodeProps) -> Html {
             if *grouped {
                 { for groups(&node.pods).iter().enumerate().map(|(i, group)| draw_group(group, x + 10, y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8), texts)) }
             } else {
-                { for node.pods.iter().enumerate().map(|(i, pod)| html! {
-                    <PodView key={format!("{}/{}", pod.namespace, pod.name)} pod={pod.clone()} on_inspect={on_inspect.clone()} lang={*lang}
-                        traffic={traffic_role(traffic.as_deref(), &pod.namespace, &pod.name).zip(traffic.as_ref().map(|r| r.sequence))}
-                        x={x + 10} y={y + NODE_HEADER + i as i32 * (POD_HEIGHT + 8)} />
+                // Each pod in a group moved by its place alone: when pods
+                // come and go, the others move without being drawn again.
+                { for node.pods.iter().enumerate().map(|(i, pod)| {
+                    let (dx, dy) = layout.place(i);
+                    html! {
+                        <g key={format!("{}/{}", pod.namespace, pod.name)}
+                            transform={format!("translate({},{})", x + 10 + dx, y + NODE_HEADER + dy)}>
+                            <PodView pod={pod.clone()} on_inspect={on_inspect.clone()} lang={*lang}
+                                tile={*layout == Layout::Tiles}
+                                traffic={traffic_role(traffic.as_deref(), &pod.namespace, &pod.name).zip(traffic.as_ref().map(|r| r.sequence))} />
+                        </g>
+                    }
                 }) }
             }
         </g>
@@ -562,12 +668,12 @@ fn draw_group(group: &PodGroup, x: i32, y: i32, texts: &Texts) -> Html {
     }
 }
 
-/// A pod's props: the pod and its box's corner.
+/// A pod's props: the pod, drawn from (0, 0) of its group.
 #[derive(Properties, PartialEq)]
 struct PodProps {
     pod: Rc<PodBox>,
-    x: i32,
-    y: i32,
+    /// Drawn as a small tile (many pods), not a labelled box.
+    tile: bool,
     on_inspect: Callback<Inspected>,
     /// Its part in the latest request, and that request's number.
     traffic: Option<(&'static str, u64)>,
@@ -589,14 +695,16 @@ fn pod_target(pod: &PodBox) -> Inspected {
 fn pod_view(props: &PodProps) -> Html {
     let PodProps {
         pod,
-        x,
-        y,
+        tile,
         on_inspect,
         traffic,
         lang,
     } = props;
-    let (x, y) = (*x, *y);
+    let (x, y) = (0, 0);
     let (on_click, on_key) = opens(on_inspect, pod_target(pod));
+    if *tile {
+        return pod_tile(pod, *traffic, lang.texts(), on_click, on_key);
+    }
     let class = classes!("pod", status_class(&pod.status));
     let width = NODE_WIDTH - 20;
     html! {
@@ -622,6 +730,40 @@ fn pod_view(props: &PodProps) -> Html {
                         <text x={(cx + 4).to_string()} y={(y + 50).to_string()}>{ shorten(&c.name, 10) }</text>
                     </g>
                 }
+            }) }
+        </g>
+    }
+}
+
+/// A pod as a small tile, for clusters with many pods: its STATUS as its
+/// colour, its containers as bars inside it, its name and counts in its
+/// tooltip (and the inspector, on click).
+fn pod_tile(
+    pod: &PodBox,
+    traffic: Option<(&'static str, u64)>,
+    texts: &Texts,
+    on_click: Callback<MouseEvent>,
+    on_key: Callback<KeyboardEvent>,
+) -> Html {
+    let bars = pod.containers.len().max(1) as i32;
+    let bar_width = ((TILE - 4) / bars - 1).max(1);
+    html! {
+        <g class={classes!("pod", "tile", status_class(&pod.status))} data-testid={format!("pod-{}", pod.name)}
+            data-status={pod.status.clone()} role="button" tabindex="0"
+            aria-label={(texts.inspect)(&format!("pod/{}", pod.name))}
+            onclick={on_click} onkeydown={on_key}>
+            <title>{ format!("{}/{}: {} {} ↻{}", pod.namespace, pod.name, pod.status, pod.ready, pod.restarts) }</title>
+            <rect width={TILE.to_string()} height={TILE.to_string()} rx="3" />
+            if let Some((role, sequence)) = traffic {
+                <rect class={classes!("traffic", role, pulse(sequence))} data-testid={format!("traffic-{role}")}
+                    x="-3" y="-3" width={(TILE + 6).to_string()} height={(TILE + 6).to_string()} rx="5" />
+            }
+            { for pod.containers.iter().enumerate().map(|(i, c)| html! {
+                <g class={classes!("container", c.state, c.ready.then_some("ready"))}
+                    data-testid={format!("container-{}-{}", pod.name, c.name)}>
+                    <rect x={(2 + i as i32 * (bar_width + 1)).to_string()} y="4"
+                        width={bar_width.to_string()} height={(TILE - 8).to_string()} />
+                </g>
             }) }
         </g>
     }
@@ -658,6 +800,7 @@ struct WorkloadProps {
 
 #[function_component(WorkloadView)]
 fn workload_view(props: &WorkloadProps) -> Html {
+    let texts = use_lang().texts();
     let workload = &props.workload;
     let (on_click, on_key) = opens(
         &props.on_inspect,
@@ -675,7 +818,10 @@ fn workload_view(props: &WorkloadProps) -> Html {
                     html! {
                     <li key={rs.clone()}>
                         <span class="rs" role="button" tabindex="0" onclick={on_click} onkeydown={on_key}>{ format!("replicaset/{rs}") }</span>
-                        <ul>{ for pods.iter().map(|p| html! { <li key={p.clone()} class="pod-ref">{ format!("pod/{p}") }</li> }) }</ul>
+                        <ul>
+                            { for pods.iter().take(LISTED).map(|p| html! { <li key={p.clone()} class="pod-ref">{ format!("pod/{p}") }</li> }) }
+                            { more(pods.len(), texts) }
+                        </ul>
                     </li>
                     }
                 }) }
@@ -695,6 +841,7 @@ struct ServiceProps {
 
 #[function_component(ServiceView)]
 fn service_view(props: &ServiceProps) -> Html {
+    let texts = use_lang().texts();
     let service = &props.service;
     let (on_click, on_key) = opens(
         &props.on_inspect,
@@ -711,11 +858,24 @@ fn service_view(props: &ServiceProps) -> Html {
             }
             <div class="owner" role="button" tabindex="0" onclick={on_click} onkeydown={on_key}>{ format!("service/{}", service.name) }<span class="count">{ &service.cluster_ip }</span></div>
             <ul>
-                { for service.pods.iter().map(|(p, ready)| html! {
+                { for service.pods.iter().take(LISTED).map(|(p, ready)| html! {
                     <li key={p.clone()} class={classes!("pod-ref", (!ready).then_some("not-ready"))}>{ format!("→ pod/{p}") }</li>
                 }) }
+                { more(service.pods.len(), texts) }
             </ul>
         </div>
+    }
+}
+
+/// How many pods a ReplicaSet or a Service lists by name; the rest are
+/// counted (the nodes above draw every one).
+const LISTED: usize = 8;
+
+/// `+492 more` after the pods listed, if any were left out.
+fn more(total: usize, texts: &Texts) -> Html {
+    match total.checked_sub(LISTED).filter(|&n| n > 0) {
+        Some(left_out) => html! { <li key="more" class="more">{ (texts.more)(left_out) }</li> },
+        None => html! {},
     }
 }
 
@@ -941,6 +1101,50 @@ mod tests {
         assert!(html.contains("×173  Running"), "{html}");
         assert!(html.contains("×87  ContainerCreating"), "{html}");
         assert!(html.contains("web-7c5d ×30 (Pending)"), "{html}");
+    }
+
+    /// Above 60 pods, single pods are tiles in rows: coloured by STATUS,
+    /// their containers as bars, their names in their tooltips.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[tokio::test]
+    async fn many_pods_are_drawn_as_tiles_in_rows() {
+        let html = yew::ServerRenderer::<ClusterView>::with_props(|| {
+            let pods = (0..80)
+                .map(|i| {
+                    let mut pod = PodBox::clone(&pod_box(&format!("web-7c5d-{i:05}"), "Running"));
+                    pod.containers = vec![ContainerBox {
+                        name: "web".into(),
+                        state: "running",
+                        ready: true,
+                    }];
+                    Rc::new(pod)
+                })
+                .collect();
+            ClusterViewProps {
+                picture: Rc::new(Picture {
+                    nodes: vec![Rc::new(NodeBox {
+                        name: "worker".into(),
+                        control_plane: false,
+                        pods,
+                    })],
+                    ..Picture::default()
+                }),
+                on_inspect: Callback::noop(),
+                traffic: None,
+            }
+        })
+        .render()
+        .await;
+        assert_eq!(html.matches(r#"class="pod tile ok""#).count(), 80, "{html}");
+        assert!(html.contains(r#"data-testid="container-web-7c5d-00079-web""#));
+        assert!(html.contains("default/web-7c5d-00000: Running 1/1 ↻0"));
+        assert!(!html.contains(r#"class="pod-name""#), "no labels on tiles");
+        // The first tile sits under the node's header; nine make a row,
+        // so the tenth starts the second.
+        assert!(html.contains(r#"transform="translate(24,62)""#), "{html}");
+        assert_eq!(Layout::Tiles.place(9), (0, 24));
+        assert_eq!(Layout::Tiles.height(80), 9 * 24);
+        assert_eq!(Layout::Boxes.place(2), (0, 2 * (POD_HEIGHT + 8)));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! commands, resource types and file names; Ctrl-L clears; Ctrl-C drops the
 //! line.
 
+use std::rc::Rc;
+
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
@@ -12,8 +14,8 @@ use crate::state::TermLine;
 /// What the terminal shows and where its lines go.
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
-    /// The scrollback.
-    pub lines: Vec<TermLine>,
+    /// The scrollback, shared: the same `Rc` until a line is added.
+    pub lines: Rc<Vec<TermLine>>,
     /// The prompt before the input.
     pub prompt: String,
     /// Lines typed before, oldest first.
@@ -153,7 +155,7 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
     html! {
         <section class="panel terminal" data-testid="terminal" aria-label={texts.terminal} onclick={focus}>
             <div class="scrollback" role="log" aria-live="polite" data-testid="terminal-output" ref={scrollback_ref}>
-                { for props.lines.iter().map(|line| render_line(line, texts)) }
+                <Scrollback lines={props.lines.clone()} />
             </div>
             <label class="prompt-line">
                 <span class="prompt" data-testid="prompt">{ &props.prompt }</span>
@@ -171,6 +173,20 @@ pub fn terminal_panel(props: &TerminalProps) -> Html {
             </label>
         </section>
     }
+}
+
+/// The scrollback's props.
+#[derive(Properties, PartialEq)]
+struct ScrollbackProps {
+    lines: Rc<Vec<TermLine>>,
+}
+
+/// The lines shown, drawn again only when they change (not when the
+/// prompt or the completions do).
+#[function_component(Scrollback)]
+fn scrollback(props: &ScrollbackProps) -> Html {
+    let texts = use_lang().texts();
+    html! { <>{ for props.lines.iter().map(|line| render_line(line, texts)) }</> }
 }
 
 fn render_line(line: &TermLine, texts: &Texts) -> Html {

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Endpoints, Event, Namespace, Node, PersistentVolumeClaim, Pod, PodSpec,
-    PodTemplateSpec, Secret, Service, ServiceAccount,
+    ConfigMap, ContainerState, Endpoints, Event, Namespace, Node, PersistentVolumeClaim, Pod,
+    PodSpec, PodStatus, PodTemplateSpec, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::api::discovery::v1::EndpointSlice;
 use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
@@ -267,12 +267,15 @@ pub struct PodSummary {
     pub status: String,
     /// The RESTARTS cell: an integer, or `N (5s ago)`.
     pub restarts: Value,
+    /// The restarts counted, without the time.
+    pub restart_count: i64,
 }
 
 /// READY, STATUS and RESTARTS as kubectl's `printPod` computes them.
 pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
-    let spec = pod.spec.clone().unwrap_or_default();
-    let status = pod.status.clone().unwrap_or_default();
+    let (no_spec, no_status) = (PodSpec::default(), PodStatus::default());
+    let spec = pod.spec.as_ref().unwrap_or(&no_spec);
+    let status = pod.status.as_ref().unwrap_or(&no_status);
     let mut reason = status
         .reason
         .clone()
@@ -286,7 +289,7 @@ pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
     {
         reason = "SchedulingGated".into();
     }
-    let sidecars = sidecar_names(&spec);
+    let sidecars = sidecar_names(spec);
     let mut total = spec.containers.len() + sidecars.len();
     let mut ready = 0;
     let mut restarts = 0;
@@ -298,7 +301,10 @@ pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
         }
     };
 
-    let init_statuses = status.init_container_statuses.clone().unwrap_or_default();
+    let init_statuses = status
+        .init_container_statuses
+        .as_deref()
+        .unwrap_or_default();
     let init_count = spec.init_containers.as_ref().map_or(0, Vec::len);
     let mut initializing = false;
     for (i, container) in init_statuses.iter().enumerate() {
@@ -310,7 +316,8 @@ pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
                 .and_then(|s| s.terminated.as_ref())
                 .and_then(|t| t.finished_at.as_ref()),
         );
-        let state = container.state.clone().unwrap_or_default();
+        let no_state = ContainerState::default();
+        let state = container.state.as_ref().unwrap_or(&no_state);
         if state.terminated.as_ref().is_some_and(|t| t.exit_code == 0) {
             continue;
         }
@@ -343,11 +350,11 @@ pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
         break;
     }
 
-    if !initializing || is_pod_initialized(&status) {
+    if !initializing || is_pod_initialized(status) {
         restarts = 0;
         last_restart = None;
         let mut has_running = false;
-        let statuses = status.container_statuses.clone().unwrap_or_default();
+        let statuses = status.container_statuses.as_deref().unwrap_or_default();
         for container in statuses.iter().rev() {
             restarts += i64::from(container.restart_count);
             if let Some(t) = container
@@ -359,7 +366,8 @@ pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
             {
                 last_restart = Some(last_restart.map_or(t, |l| l.max(t)));
             }
-            let state = container.state.clone().unwrap_or_default();
+            let no_state = ContainerState::default();
+            let state = container.state.as_ref().unwrap_or(&no_state);
             if let Some(r) = state
                 .waiting
                 .as_ref()
@@ -379,7 +387,7 @@ pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
             }
         }
         if reason == "Completed" && has_running {
-            reason = if has_pod_ready_condition(&status) {
+            reason = if has_pod_ready_condition(status) {
                 "Running".into()
             } else {
                 "NotReady".into()
@@ -398,6 +406,7 @@ pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
     if total == 0 {
         total = spec.containers.len();
     }
+    let restart_count = restarts;
     let restarts = match last_restart {
         Some(at) if restarts != 0 => json!(format!(
             "{restarts} ({} ago)",
@@ -410,6 +419,7 @@ pub fn pod_summary(pod: &Pod, now: SimTime) -> PodSummary {
         total,
         status: reason,
         restarts,
+        restart_count,
     }
 }
 
