@@ -206,7 +206,63 @@ async fn tour(lang: &Language) {
     click(client, r#"[data-testid="show-tutorial"]"#).await;
 
     share_and_open(&browser, lang, &url).await;
+    at_phone_width(&browser, lang).await;
     browser.close().await;
+}
+
+/// At a phone's width the panels stack: nothing runs off the side, and the
+/// tutorial, the editor and the terminal are all there to scroll to.
+async fn at_phone_width(browser: &Browser, lang: &Language) {
+    let client = &browser.client;
+    client
+        .set_window_size(390, 844)
+        .await
+        .expect("a phone-sized window");
+    let (inner, scroll) = wait_for_width(client).await;
+    assert!(
+        scroll <= inner,
+        "the page is {scroll} px wide in a {inner} px window ({})",
+        lang.tag
+    );
+    for testid in ["tutorial", "editor", "terminal-input", "cluster-view"] {
+        let shown = client
+            .execute(
+                "const e = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);\
+                 const r = e.getBoundingClientRect();\
+                 return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth + 1;",
+                vec![testid.into()],
+            )
+            .await
+            .expect("measure");
+        assert_eq!(shown.as_bool(), Some(true), "{testid} fits the phone");
+    }
+    browser
+        .screenshot(&format!("tour-{}-phone", lang.tag))
+        .await;
+}
+
+/// The window's inner width and the page's scroll width, once the resize
+/// has been laid out.
+async fn wait_for_width(client: &Client) -> (u64, u64) {
+    let mut last = (0, 0);
+    for _ in 0..50 {
+        let sizes = client
+            .execute(
+                "return [window.innerWidth, document.documentElement.scrollWidth];",
+                vec![],
+            )
+            .await
+            .expect("measure the page");
+        last = (
+            sizes[0].as_u64().unwrap_or(0),
+            sizes[1].as_u64().unwrap_or(0),
+        );
+        if last.0 <= 390 {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    last
 }
 
 /// Runs a step as the learner does: each of its commands clicked (which
