@@ -295,6 +295,11 @@ pub fn decode_strict(kind: Kind, value: &Value) -> Result<Object, DecodeError> {
     }
 }
 
+/// Decodes a value known to be of `kind`, dropping unknown fields.
+pub(crate) fn decode_lenient(kind: Kind, value: &Value) -> Result<Object, strict::StrictError> {
+    decode_kind(kind, value, &mut Vec::new())
+}
+
 fn decode_kind(
     kind: Kind,
     value: &Value,
