@@ -10,7 +10,7 @@
 //! waits, its clock stopped, until the switch is turned back.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use sunaba_core::api::Kind;
@@ -149,6 +149,8 @@ pub struct App {
     share_box: Option<(bool, bool)>,
     /// Commands a share link carried, offered until run or dismissed.
     replay: Vec<String>,
+    /// Those commands, once the learner said to run them, not yet run.
+    replaying: VecDeque<String>,
     _hash_listener: Option<gloo::events::EventListener>,
     last_tick: f64,
     saved_at: f64,
@@ -260,6 +262,7 @@ impl Component for App {
             paste: None,
             share_box: None,
             replay: Vec::new(),
+            replaying: VecDeque::new(),
             _hash_listener: listen_for_links(ctx),
             last_tick: now_ms(),
             saved_at: now_ms(),
@@ -368,9 +371,8 @@ impl Component for App {
                 true
             }
             Msg::Replay => {
-                for line in std::mem::take(&mut self.replay) {
-                    ctx.link().send_message(Msg::Run(line));
-                }
+                self.replaying.extend(std::mem::take(&mut self.replay));
+                self.feed_replay(ctx);
                 true
             }
             Msg::DismissNotice => {
@@ -398,9 +400,17 @@ impl Component for App {
                 }
                 self.fetch_urls(ctx);
                 self.after_change();
+                self.feed_replay(ctx);
                 true
             }
-            Msg::Tick => self.tick(),
+            Msg::Tick => {
+                let changed = self.tick();
+                if self.replaying.is_empty() {
+                    return changed;
+                }
+                self.feed_replay(ctx);
+                true
+            }
             Msg::DataLoaded => true,
             Msg::Edit(text) => {
                 self.playground.editor.edit(text);
@@ -586,6 +596,7 @@ impl Component for App {
                     }
                 }
                 self.update_remote_progress();
+                self.feed_replay(ctx);
                 true
             }
             Msg::TerminalClosed => {
@@ -840,6 +851,31 @@ impl App {
                 <button data-testid="share-close"
                     onclick={link.callback(|_| Msg::ToggleShareBox)}>{ texts.close }</button>
             </section>
+        }
+    }
+
+    /// Runs the replayed commands, each once the one before has finished
+    /// (`kubectl run -it` first waits for its pod): in the tab, as many as
+    /// are ready now; on the server, one per answer from its terminal.
+    fn feed_replay(&mut self, ctx: &Context<Self>) {
+        while !self.replaying.is_empty() {
+            let busy = match &self.server {
+                Some(server) => server.terminal.busy,
+                None => self.playground.terminal.is_busy() || self.fetching,
+            };
+            if busy {
+                return;
+            }
+            let Some(line) = self.replaying.pop_front() else {
+                return;
+            };
+            if self.server.is_some() {
+                self.run_on_server(&line);
+                return;
+            }
+            self.playground.run_line(&line);
+            self.fetch_urls(ctx);
+            self.after_change();
         }
     }
 

@@ -509,7 +509,12 @@ async fn a_share_link_round_trips_through_the_page() {
     let friend = sunaba_web::share::Shared {
         files: vec![("friend.yaml".into(), "kind: Namespace\n".into())],
         step: Some("service".into()),
-        replay: vec!["kubectl create namespace from-a-friend".into()],
+        replay: vec![
+            "kubectl create namespace from-a-friend".into(),
+            "kubectl run -it --rm waiter --image=busybox --restart=Never -- sh".into(),
+            "echo replayed-inside-the-pod".into(),
+            "exit".into(),
+        ],
     };
     gloo::utils::window()
         .location()
@@ -519,7 +524,7 @@ async fn a_share_link_round_trips_through_the_page() {
     by_testid::<web_sys::Element>(&root, "editor-tab-friend.yaml");
     by_testid::<web_sys::Element>(&root, "editor-tab-simple-pod.yaml");
     let notice = text_of(&root, "notice-bar");
-    assert!(notice.contains("1 command"), "{notice}");
+    assert!(notice.contains("4 commands"), "{notice}");
     assert_eq!(
         by_testid::<web_sys::Element>(&root, "tutorial-step").get_attribute("data-step"),
         Some("service".into())
@@ -530,12 +535,22 @@ async fn a_share_link_round_trips_through_the_page() {
         "nothing runs by itself"
     );
     by_testid::<web_sys::HtmlElement>(&root, "replay-button").click();
-    gloo::timers::future::sleep(Duration::from_millis(30)).await;
-    let terminal = text_of(&root, "terminal-output");
+    // Each line waits for the one before: the shell's line only once the
+    // pod has started and `run -it` attached.
+    let mut terminal = String::new();
+    for _ in 0..300 {
+        gloo::timers::future::sleep(Duration::from_millis(100)).await;
+        terminal = text_of(&root, "terminal-output");
+        if terminal.contains("pod \"waiter\" deleted") {
+            break;
+        }
+    }
     assert!(
         terminal.contains("namespace/from-a-friend created"),
         "{terminal}"
     );
+    assert!(terminal.contains("replayed-inside-the-pod"), "{terminal}");
+    assert!(terminal.contains("pod \"waiter\" deleted"), "{terminal}");
 }
 
 /// A damaged link says why, and the tab keeps what it had.
