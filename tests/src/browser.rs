@@ -2,6 +2,7 @@
 
 use std::{
     net::TcpListener,
+    os::unix::process::CommandExt,
     path::PathBuf,
     process::{Child, Command, Stdio},
     time::Duration,
@@ -46,8 +47,11 @@ impl Browser {
     pub async fn start_with(extra_args: &[&str]) -> Self {
         let chromedriver = tool_path("SUNABA_CHROMEDRIVER", "chromedriver");
         let port = free_port();
+        // Its own process group, which the browsers it starts join: a test
+        // that fails before `close` still takes them all down on drop.
         let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -109,6 +113,12 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // The whole group: ChromeDriver and the Chromium it started.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--"])
+            .arg(format!("-{}", self.driver.id()))
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
