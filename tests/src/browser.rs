@@ -159,6 +159,19 @@ pub async fn type_line(client: &Client, line: &str) {
         .expect("type into the terminal");
 }
 
+/// Replaces text in the editor's open file, as typing would (an input event).
+pub async fn replace_in_editor(client: &Client, from: &str, to: &str) {
+    client
+        .execute(
+            "const area = document.querySelector('[data-testid=editor-text]');\
+             area.value = area.value.replace(arguments[0], arguments[1]);\
+             area.dispatchEvent(new InputEvent('input', { bubbles: true }));",
+            vec![from.into(), to.into()],
+        )
+        .await
+        .expect("edit the open file");
+}
+
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

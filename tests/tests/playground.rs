@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use sunaba_tests::browser::{type_line, wait_for, Browser, ENTER};
+use sunaba_tests::browser::{replace_in_editor, type_line, wait_for, Browser, ENTER};
 use sunaba_tests::served::serve_in_process;
 
 /// WebDriver's Control key, and the key that releases held modifiers.
@@ -192,15 +192,7 @@ async fn kubectl_edit_opens_the_object_in_the_editor_and_save_applies_it() {
         text.starts_with("# Please edit the object below."),
         "{text}"
     );
-    client
-        .execute(
-            "const area = document.querySelector('[data-testid=editor-text]');\
-             area.value = area.value.replace('replicas: 3', 'replicas: 1');\
-             area.dispatchEvent(new InputEvent('input', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .expect("change the buffer");
+    replace_in_editor(client, "replicas: 3", "replicas: 1").await;
     browser.screenshot("kubectl-edit").await;
     wait_for(client, r#"[data-testid="edit-save"]"#)
         .await

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use sunaba_tests::browser::{type_line, wait_for, Browser, ENTER};
+use sunaba_tests::browser::{replace_in_editor, type_line, wait_for, Browser, ENTER};
 use sunaba_tests::served::serve_in_process;
 
 /// The speed control's fastest choice, 20×.
@@ -157,7 +157,7 @@ async fn tour(lang: &Language) {
 
     // A new revision: the learner edits the template before applying.
     open_manifest(client, "simple-deployment.yaml").await;
-    edit_open_file(client, "localhost:8080", "127.0.0.1:8080").await;
+    replace_in_editor(client, "localhost:8080", "127.0.0.1:8080").await;
     run_step(&browser, lang, "rollout").await;
     let replica_sets = client
         .find_all(Locator::Css(
@@ -437,19 +437,6 @@ async fn open_manifest(client: &Client, file: &str) {
         &format!(r#"[data-testid="editor-tab-{file}"][aria-selected="true"]"#),
     )
     .await;
-}
-
-/// Replaces text in the open file, as typing would (an input event).
-async fn edit_open_file(client: &Client, from: &str, to: &str) {
-    client
-        .execute(
-            "const area = document.querySelector('[data-testid=editor-text]');\
-             area.value = area.value.replace(arguments[0], arguments[1]);\
-             area.dispatchEvent(new InputEvent('input', { bubbles: true }));",
-            vec![from.into(), to.into()],
-        )
-        .await
-        .expect("edit the file");
 }
 
 async fn wait_for_output(client: &Client, needle: &str) {

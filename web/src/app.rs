@@ -147,6 +147,9 @@ pub struct App {
     paste: Option<(u64, String)>,
     /// The share box, while open: with the tutorial step, with the commands.
     share_box: Option<(bool, bool)>,
+    /// The share box's link, made when it opens or its options change (not
+    /// on every render: it deflates every file).
+    share_link: String,
     /// Commands a share link carried, offered until run or dismissed.
     replay: Vec<String>,
     /// Those commands, once the learner said to run them, not yet run.
@@ -261,6 +264,7 @@ impl Component for App {
             lang,
             paste: None,
             share_box: None,
+            share_link: String::new(),
             replay: Vec::new(),
             replaying: VecDeque::new(),
             _hash_listener: listen_for_links(ctx),
@@ -350,19 +354,22 @@ impl Component for App {
                     Some(_) => None,
                     None => Some((true, false)),
                 };
+                self.refresh_share_link();
                 true
             }
             Msg::ShareOptions(with_step, with_commands) => {
                 self.share_box = Some((with_step, with_commands));
+                self.refresh_share_link();
                 true
             }
             Msg::CopyShareLink => {
-                self.notice = Some(match self.share_url() {
-                    Some(url) => {
-                        crate::services::storage::copy_to_clipboard(&url);
-                        Notice::LinkCopied
-                    }
-                    None => Notice::NoPageAddress,
+                // The files may have changed since the box opened.
+                self.refresh_share_link();
+                self.notice = Some(if self.share_link.is_empty() {
+                    Notice::NoPageAddress
+                } else {
+                    crate::services::storage::copy_to_clipboard(&self.share_link);
+                    Notice::LinkCopied
                 });
                 true
             }
@@ -809,11 +816,16 @@ impl App {
         }
     }
 
-    /// The share box's link, if the page has an address.
-    fn share_url(&self) -> Option<String> {
-        let (with_step, with_commands) = self.share_box.unwrap_or((true, false));
-        let fragment = crate::share::encode(&self.shared(with_step, with_commands));
-        crate::services::storage::share_url(&fragment)
+    /// Makes the open share box's link again: empty when the box is
+    /// closed or the page has no address.
+    fn refresh_share_link(&mut self) {
+        self.share_link = self
+            .share_box
+            .and_then(|(with_step, with_commands)| {
+                let fragment = crate::share::encode(&self.shared(with_step, with_commands));
+                crate::services::storage::share_url(&fragment)
+            })
+            .unwrap_or_default();
     }
 
     /// The share box: what to include, the link, and a copy button.
@@ -827,7 +839,7 @@ impl App {
         let p = &self.playground;
         let step =
             &crate::tutorial::STEPS[current_step(&p.tutorial_done, p.tutorial_at.as_deref())];
-        let url = self.share_url().unwrap_or_default();
+        let url = self.share_link.clone();
         html! {
             <section class="share-box" data-testid="share-dialog" aria-label={texts.share_heading}>
                 <h2>{ texts.share_heading }</h2>

@@ -517,9 +517,7 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let total: usize =
         picture.nodes.iter().map(|n| n.pods.len()).sum::<usize>() + picture.pending.len();
     let grouped = total > GROUP_ABOVE;
-    let layout = if grouped {
-        Layout::Boxes
-    } else if total > TILES_ABOVE {
+    let layout = if !grouped && total > TILES_ABOVE {
         Layout::Tiles
     } else {
         Layout::Boxes
