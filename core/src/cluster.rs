@@ -391,6 +391,39 @@ impl Cluster {
         self.settle();
     }
 
+    /// Works toward `target` as [`Cluster::run_until`] does, with the same
+    /// reconciles and writes in the same order, but stops once it has spent
+    /// `work` units (a reconcile, or one write a reconcile asked for), to go
+    /// on at the next call; true once everything due by `target` is done.
+    /// A host that draws between calls shows the cluster part-way through
+    /// an instant, as a real one is mid-work; it finishes the work
+    /// ([`Cluster::run_until`]) before it changes anything itself.
+    pub fn run_until_within(&mut self, target: SimTime, work: usize) -> bool {
+        let mut work = work;
+        loop {
+            if !self
+                .driver
+                .resume_settle(&mut self.api, self.now, &mut work)
+            {
+                return false;
+            }
+            if let Some(next) = self.driver.next_timer().filter(|t| *t <= target) {
+                self.now = self.now.max(next);
+            } else if self.now < target {
+                self.now = target;
+            } else {
+                return true;
+            }
+            self.driver.begin_settle(self.now);
+        }
+    }
+
+    /// True while work at the current instant is left for a later
+    /// [`Cluster::run_until_within`].
+    pub fn is_mid_work(&self) -> bool {
+        self.driver.is_settling()
+    }
+
     /// When the next pending work falls due (an image pull ending, a
     /// back-off, a grace period), if anything is pending.
     pub fn next_event(&self) -> Option<SimTime> {

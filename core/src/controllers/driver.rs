@@ -39,6 +39,19 @@ pub struct Driver {
     explanations: VecDeque<Explanation>,
     /// Explanations given so far.
     explained: u64,
+    /// The settle under way, when its work ran out before it finished.
+    settling: Option<Settling>,
+}
+
+/// Where a settle stopped, to go on from there: the same reconciles and
+/// writes in the same order as a settle run in one go.
+struct Settling {
+    /// Reconciles left before the settle gives up.
+    budget: usize,
+    /// The controller whose round runs, and the keys left in that round.
+    round: Option<(usize, VecDeque<ObjectKey>)>,
+    /// The reconcile whose actions are being applied: its key, and the actions left.
+    applying: Option<(ObjectKey, VecDeque<Action>)>,
 }
 
 /// Why a controller acted, in plain words.
@@ -90,6 +103,7 @@ impl Driver {
             errors: Vec::new(),
             explanations: VecDeque::new(),
             explained: 0,
+            settling: None,
         }
     }
 
@@ -144,29 +158,91 @@ impl Driver {
     /// Work runs in rounds: each controller drains the keys queued before
     /// the round, and the changes they make are observed in the next one.
     /// Many changes to one key so fold into one reconcile, as a real
-    /// workqueue folds them under load.
+    /// workqueue folds them under load. A settle left under way by
+    /// [`Driver::resume_settle`] is finished first.
     pub fn settle(&mut self, api: &mut ApiServer, now: SimTime) {
+        let mut unlimited = usize::MAX;
+        self.resume_settle(api, now, &mut unlimited);
+        self.begin_settle(now);
+        self.resume_settle(api, now, &mut unlimited);
+    }
+
+    /// Starts a settle at `now`: fires the timers due and polls the
+    /// controllers that hear from outside. [`Driver::resume_settle`] does its work.
+    pub fn begin_settle(&mut self, now: SimTime) {
         self.fire_timers(now);
         self.poll_outside(now);
-        let mut budget = MAX_RECONCILES_PER_SETTLE;
+        self.settling = Some(Settling {
+            budget: MAX_RECONCILES_PER_SETTLE,
+            round: None,
+            applying: None,
+        });
+    }
+
+    /// True while a settle has work left.
+    pub fn is_settling(&self) -> bool {
+        self.settling.is_some()
+    }
+
+    /// Goes on with the settle under way, spending one unit of `work` per
+    /// reconcile and per action applied; true when it finished (or none
+    /// was under way), false when `work` ran out first.
+    pub fn resume_settle(&mut self, api: &mut ApiServer, now: SimTime, work: &mut usize) -> bool {
+        let Some(mut settling) = self.settling.take() else {
+            return true;
+        };
+        let finished = self.run_settle(api, now, &mut settling, work);
+        if !finished {
+            self.settling = Some(settling);
+        }
+        finished
+    }
+
+    fn run_settle(
+        &mut self,
+        api: &mut ApiServer,
+        now: SimTime,
+        settling: &mut Settling,
+        work: &mut usize,
+    ) -> bool {
         loop {
-            self.observe_changes(api);
-            if self.queues.iter().all(|q| q.order.is_empty()) {
-                break;
+            if let Some((key, actions)) = &mut settling.applying {
+                let index = settling.round.as_ref().map_or(0, |(index, _)| *index);
+                while !actions.is_empty() {
+                    if *work == 0 {
+                        return false;
+                    }
+                    *work -= 1;
+                    if let Some(action) = actions.pop_front() {
+                        self.apply(api, now, index, key, action);
+                    }
+                }
+                settling.applying = None;
+                // Observe at once, so no reconcile's writes can outrun the
+                // watch log; keys queued now for this controller wait for
+                // the next round.
+                self.observe_changes(api);
+                continue;
             }
-            for index in 0..self.controllers.len() {
-                let round: Vec<ObjectKey> =
-                    std::iter::from_fn(|| self.queues[index].pop()).collect();
-                for key in round {
-                    if budget == 0 {
+            match &mut settling.round {
+                Some((index, keys)) if !keys.is_empty() => {
+                    if *work == 0 {
+                        return false;
+                    }
+                    if settling.budget == 0 {
                         self.errors.push(ActionError {
-                            controller: self.controllers[index].name(),
+                            controller: self.controllers[*index].name(),
                             message: "reconcile budget exhausted; the cluster is not converging"
                                 .into(),
                         });
-                        return;
+                        return true;
                     }
-                    budget -= 1;
+                    *work -= 1;
+                    settling.budget -= 1;
+                    let index = *index;
+                    let Some(key) = keys.pop_front() else {
+                        continue;
+                    };
                     let actions = self.controllers[index].reconcile(
                         Context {
                             store: api.store(),
@@ -174,14 +250,27 @@ impl Driver {
                         },
                         &key,
                     );
-                    self.apply(api, now, index, &key, actions);
-                    // Observe at once, so no reconcile's writes can outrun the
-                    // watch log; keys queued now for this controller wait for
-                    // the next round.
+                    settling.applying = Some((key, actions.into()));
+                }
+                Some((index, _)) if *index + 1 < self.controllers.len() => {
+                    let next = *index + 1;
+                    settling.round = Some((next, self.drain_queue(next)));
+                }
+                Some(_) => settling.round = None,
+                None => {
                     self.observe_changes(api);
+                    if self.queues.iter().all(|q| q.order.is_empty()) {
+                        return true;
+                    }
+                    settling.round = Some((0, self.drain_queue(0)));
                 }
             }
         }
+    }
+
+    /// The keys queued for controller `index`: one round's work.
+    fn drain_queue(&mut self, index: usize) -> VecDeque<ObjectKey> {
+        std::iter::from_fn(|| self.queues[index].pop()).collect()
     }
 
     /// Queues the keys that controllers hear about from outside the API.
@@ -241,69 +330,70 @@ impl Driver {
         }
     }
 
+    /// Applies one action a reconcile of controller `index` asked for `key`.
     fn apply(
         &mut self,
         api: &mut ApiServer,
         now: SimTime,
         index: usize,
         key: &ObjectKey,
-        actions: Vec<Action>,
+        action: Action,
     ) {
         let name = self.controllers[index].name();
-        let options = WriteOptions {
+        let options = || WriteOptions {
             dry_run: false,
             field_manager: Some(name.to_string()),
         };
-        for action in actions {
-            let result = match action {
-                Action::Create(object, events) => create(api, now, &options, object, events),
-                Action::Update(object) => api.update(object, &options).map(|_| ()),
-                Action::UpdateStatus(object) => api.update_status(object).map(|_| ()),
-                Action::Delete(target, delete) => {
-                    api.delete(&target, now, &delete).map(|_: DeleteOutcome| ())
-                }
-                Action::Bind(pod, node) => api.bind(&pod, &node, now).map(|_| ()),
-                Action::MarkUnschedulable(pod, message) => {
-                    api.mark_unschedulable(&pod, &message, now).map(|_| ())
-                }
-                Action::FinalizeNamespace(namespace) => {
-                    api.finalize_namespace(&namespace).map(|_| ())
-                }
-                Action::Record(event) => {
-                    api.record_event(event, now);
-                    Ok(())
-                }
-                Action::Explain(reason) => {
-                    self.explained += 1;
-                    if self.explanations.len() == EXPLANATIONS_KEPT {
-                        self.explanations.pop_front();
-                    }
-                    self.explanations.push_back(Explanation {
-                        sequence: self.explained,
-                        at: now,
-                        controller: name,
-                        reason,
-                    });
-                    Ok(())
-                }
-                Action::RequeueAfter(ms) => {
-                    self.timer_sequence += 1;
-                    self.timers.push(Reverse((
-                        now.plus_millis(ms.max(0)),
-                        self.timer_sequence,
-                        index,
-                        key.clone(),
-                    )));
-                    Ok(())
-                }
-            };
-            if let Err(err) = result {
-                self.errors.push(ActionError {
-                    controller: name,
-                    message: err.message().to_string(),
-                });
+        let result = match action {
+            Action::Create(object, events) => create(api, now, &options(), object, events),
+            Action::Update(object) => api.update(object, &options()).map(|_| ()),
+            Action::UpdateStatus(object) => api.update_status(object).map(|_| ()),
+            Action::Delete(target, delete) => {
+                api.delete(&target, now, &delete).map(|_: DeleteOutcome| ())
             }
+            Action::Bind(pod, node) => api.bind(&pod, &node, now).map(|_| ()),
+            Action::MarkUnschedulable(pod, message) => {
+                api.mark_unschedulable(&pod, &message, now).map(|_| ())
+            }
+            Action::FinalizeNamespace(namespace) => api.finalize_namespace(&namespace).map(|_| ()),
+            Action::Record(event) => {
+                api.record_event(event, now);
+                Ok(())
+            }
+            Action::Explain(reason) => {
+                self.explain(now, name, reason);
+                Ok(())
+            }
+            Action::RequeueAfter(ms) => {
+                self.timer_sequence += 1;
+                self.timers.push(Reverse((
+                    now.plus_millis(ms.max(0)),
+                    self.timer_sequence,
+                    index,
+                    key.clone(),
+                )));
+                Ok(())
+            }
+        };
+        if let Err(err) = result {
+            self.errors.push(ActionError {
+                controller: name,
+                message: err.message().to_string(),
+            });
         }
+    }
+
+    fn explain(&mut self, now: SimTime, controller: &'static str, reason: Reason) {
+        self.explained += 1;
+        if self.explanations.len() == EXPLANATIONS_KEPT {
+            self.explanations.pop_front();
+        }
+        self.explanations.push_back(Explanation {
+            sequence: self.explained,
+            at: now,
+            controller,
+            reason,
+        });
     }
 }
 
