@@ -32,13 +32,15 @@ const PODS: usize = 500;
 
 /// Runs before the page's own scripts. It records when the cluster view
 /// enters the DOM and the frame after. While `recording` is set, it times
-/// each interval callback (the app's clock tick) as the main-thread work it
-/// causes: the callback, its microtasks (Yew's scheduler: the engine step,
-/// the picture, the render) and the `setTimeout(0)` continuations through
-/// which Yew yields to the browser during long work, each until the main
-/// thread is free again, with style and layout forced at the end; and it
-/// notes whether the tick changed anything inside the cluster view. It also
-/// records the intervals between animation frames.
+/// each interval callback (the app's clock tick) and each animation-frame
+/// callback the page asks for (the frames in which the app goes on with a
+/// busy cluster's work) as the main-thread work it causes: the callback,
+/// its microtasks (Yew's scheduler: the engine's slice, the picture, the
+/// render) and the `setTimeout(0)` continuations through which Yew yields
+/// to the browser during long work, each until the main thread is free
+/// again, with style and layout forced at the end; and it notes whether it
+/// changed anything inside the cluster view. It also records the intervals
+/// between animation frames.
 const PROBE: &str = r#"
 (() => {
   const marks = window.__sunabaBench = {
@@ -88,6 +90,14 @@ const PROBE: &str = r#"
       const tick = { busy: 0, open: 1, redrawn: false, recording: marks.recording, layout: 0 };
       return segment(tick, handler, this, args);
     }, ms, ...rest);
+  };
+  const requestAnimationFrame = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = function (handler) {
+    if (typeof handler !== 'function') return requestAnimationFrame(handler);
+    return requestAnimationFrame(function (...args) {
+      const tick = { busy: 0, open: 1, redrawn: false, recording: marks.recording, layout: 0 };
+      return segment(tick, handler, this, args);
+    });
   };
   const setTimeout = window.setTimeout;
   window.setTimeout = function (handler, ms, ...rest) {
@@ -328,9 +338,10 @@ fn rollout_manifest() -> String {
     )
 }
 
-/// 500 pods applied from a share link's file, then `kubectl set image`; each
-/// clock tick's main-thread work during the next `seconds` is a sample,
-/// `web-frame` when it redrew the cluster view, `web-frame-idle` when not.
+/// 500 pods applied from a share link's file, then `kubectl set image`; the
+/// main-thread work of each clock tick and of each frame of the cluster's
+/// work during the next `seconds` is a sample, `web-frame` when it redrew
+/// the cluster view, `web-frame-idle` when not.
 async fn frames_during_rollout(url: &str, seconds: u64) {
     let browser = probed_browser().await;
     let client = &browser.client;

@@ -39,6 +39,68 @@ const RECONNECT_MS: u32 = 1_000;
 /// How often the clock moves, in milliseconds.
 const TICK_MS: u32 = 250;
 
+/// Engine work done between looks at the time (controllers' reconciles and
+/// the writes they ask for).
+const WORK_UNITS_PER_LOOK: usize = 4;
+
+/// How long the engine may work in one frame, in milliseconds, before the
+/// page draws what it did and goes on in the next frame: a burst of pods
+/// never freezes the page.
+const WORK_MS_PER_FRAME: f64 = 6.0;
+
+/// The most engine work in one frame: each unit may change what the page
+/// draws (a pod placed, started, stopped), and drawing changes costs more
+/// than making them, so the page draws a few dozen at a time.
+const WORK_UNITS_PER_FRAME: usize = 64;
+
+/// The children's callbacks, made once: a callback made anew on each render
+/// differs from the last, so every child would draw again on every frame.
+struct Callbacks {
+    edit: Callback<String>,
+    select: Callback<usize>,
+    apply: Callback<()>,
+    new_file: Callback<()>,
+    rename_file: Callback<()>,
+    delete_file: Callback<()>,
+    finish_edit: Callback<bool>,
+    inspect_tab: Callback<Tab>,
+    run: Callback<String>,
+    scale_inspected: Callback<()>,
+    close_inspector: Callback<()>,
+    resize_columns: Callback<u8>,
+    resize_rows: Callback<u8>,
+    clear_screen: Callback<()>,
+    interrupt: Callback<()>,
+    paste: Callback<String>,
+    open_manifest: Callback<String>,
+    move_tutorial: Callback<String>,
+}
+
+impl Callbacks {
+    fn new(link: &yew::html::Scope<App>) -> Self {
+        Self {
+            edit: link.callback(Msg::Edit),
+            select: link.callback(Msg::Select),
+            apply: link.callback(|_| Msg::Apply),
+            new_file: link.callback(|_| Msg::NewFile),
+            rename_file: link.callback(|_| Msg::RenameFile),
+            delete_file: link.callback(|_| Msg::DeleteFile),
+            finish_edit: link.callback(Msg::FinishEdit),
+            inspect_tab: link.callback(Msg::InspectTab),
+            run: link.callback(Msg::Run),
+            scale_inspected: link.callback(|_| Msg::ScaleInspected),
+            close_inspector: link.callback(|_| Msg::CloseInspector),
+            resize_columns: link.callback(Msg::ResizeColumns),
+            resize_rows: link.callback(Msg::ResizeRows),
+            clear_screen: link.callback(|_| Msg::ClearScreen),
+            interrupt: link.callback(|_| Msg::Interrupt),
+            paste: link.callback(Msg::Paste),
+            open_manifest: link.callback(Msg::OpenManifest),
+            move_tutorial: link.callback(Msg::MoveTutorial),
+        }
+    }
+}
+
 /// What the playground reacts to.
 pub enum Msg {
     /// The language switch was turned.
@@ -65,6 +127,8 @@ pub enum Msg {
     Run(String),
     /// Real time passed.
     Tick,
+    /// A frame to go on with the cluster's work in.
+    Work,
     /// The open file's new text.
     Edit(String),
     /// Open another tab.
@@ -158,6 +222,9 @@ pub struct App {
     last_tick: f64,
     saved_at: f64,
     _clock: Option<gloo::timers::callback::Interval>,
+    /// The next frame asked for, while the cluster has work left.
+    work_frame: Option<WorkFrame>,
+    callbacks: Callbacks,
     /// The API's token, when `sunaba serve` opened the page.
     token: Option<String>,
     /// Server mode's state; None in the tab's mode.
@@ -271,6 +338,7 @@ impl Component for App {
             last_tick: now_ms(),
             saved_at: now_ms(),
             _clock: clock,
+            work_frame: None,
             token,
             server: None,
             layout: crate::services::storage::load_layout()
@@ -287,6 +355,7 @@ impl Component for App {
             inspected: None,
             inspector_text: String::new(),
             on_inspect: ctx.link().callback(Msg::Inspect),
+            callbacks: Callbacks::new(ctx.link()),
             traffic: None,
             traffic_seen: 0,
             traffic_at: 0.0,
@@ -410,8 +479,15 @@ impl Component for App {
                 self.feed_replay(ctx);
                 true
             }
+            Msg::Work => {
+                self.work_frame = None;
+                let changed = self.work_in_frame();
+                self.go_on_working(ctx);
+                changed
+            }
             Msg::Tick => {
                 let changed = self.tick();
+                self.go_on_working(ctx);
                 if self.replaying.is_empty() {
                     return changed;
                 }
@@ -644,6 +720,7 @@ impl Component for App {
 
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
+        let on = &self.callbacks;
         let p = &self.playground;
         let (lines, prompt, busy) = match &self.server {
             Some(server) => (
@@ -680,6 +757,7 @@ impl Component for App {
             )
             .collect::<Vec<_>>();
         let texts = self.texts();
+        let busy_clock = p.is_behind();
         html! {
             <ContextProvider<Lang> context={self.lang}>
             <main class="playground" data-testid="playground" style={layout_style(self.layout)}>
@@ -690,7 +768,10 @@ impl Component for App {
                         { mode_switch(mode, link.callback(Msg::SetMode), texts) }
                     }
                     if mode == Mode::Tab {
-                        <span class="clock" data-testid="clock">{ clock_text(p.cluster.now()) }</span>
+                        <span class={classes!("clock", busy_clock.then_some("busy"))} data-testid="clock"
+                            data-busy={busy_clock.to_string()} title={busy_clock.then_some(texts.clock_busy)}>
+                            { clock_text(p.cluster.now()) }
+                        </span>
                         { clock_controls(self.paused, self.speed, link, texts) }
                     } else {
                         <span class="clock" data-testid="server-status">
@@ -725,42 +806,42 @@ impl Component for App {
                     names={names}
                     active={p.editor.active}
                     text={text}
-                    on_edit={link.callback(Msg::Edit)}
-                    on_select={link.callback(Msg::Select)}
-                    on_apply={link.callback(|_| Msg::Apply)}
-                    on_new={link.callback(|_| Msg::NewFile)}
-                    on_rename={link.callback(|_| Msg::RenameFile)}
-                    on_delete={link.callback(|_| Msg::DeleteFile)}
+                    on_edit={on.edit.clone()}
+                    on_select={on.select.clone()}
+                    on_apply={on.apply.clone()}
+                    on_new={on.new_file.clone()}
+                    on_rename={on.rename_file.clone()}
+                    on_delete={on.delete_file.clone()}
                     editing={self.editing_title()}
-                    on_finish_edit={link.callback(Msg::FinishEdit)}
+                    on_finish_edit={on.finish_edit.clone()}
                 />
                 <ClusterView picture={self.picture.clone()} on_inspect={self.on_inspect.clone()}
                     traffic={self.traffic.clone()} />
                 if let Some((target, tab)) = &self.inspected {
                     <InspectorPanel target={target.clone()} tab={*tab} text={self.inspector_text.clone()}
-                        on_tab={link.callback(Msg::InspectTab)}
-                        on_run={link.callback(Msg::Run)}
-                        on_scale={link.callback(|_| Msg::ScaleInspected)}
-                        on_close={link.callback(|_| Msg::CloseInspector)} />
+                        on_tab={on.inspect_tab.clone()}
+                        on_run={on.run.clone()}
+                        on_scale={on.scale_inspected.clone()}
+                        on_close={on.close_inspector.clone()} />
                 }
                 <Splitter orientation={Orientation::Vertical} value={self.layout.0}
                     min={LEFT_SHARE.0} max={LEFT_SHARE.1}
                     label={texts.split_columns} testid="split-columns"
                     before=".editor" after=".cluster-view"
-                    on_change={link.callback(Msg::ResizeColumns)} />
+                    on_change={on.resize_columns.clone()} />
                 <Splitter orientation={Orientation::Horizontal} value={self.layout.1}
                     min={TOP_SHARE.0} max={TOP_SHARE.1}
                     label={texts.split_rows} testid="split-rows"
                     before=".editor" after=".terminal"
-                    on_change={link.callback(Msg::ResizeRows)} />
+                    on_change={on.resize_rows.clone()} />
                 <TerminalPanel
                     lines={lines}
                     prompt={prompt}
                     history={p.history.clone()}
                     completions={completions}
-                    on_run={link.callback(Msg::Run)}
-                    on_clear={link.callback(|_| Msg::ClearScreen)}
-                    on_interrupt={link.callback(|_| Msg::Interrupt)}
+                    on_run={on.run.clone()}
+                    on_clear={on.clear_screen.clone()}
+                    on_interrupt={on.interrupt.clone()}
                     busy={busy}
                     paste={self.paste.clone()}
                 />
@@ -775,9 +856,9 @@ impl Component for App {
                         <EventLog entries={self.log.clone()} />
                     } else {
                         <TutorialPanel done={p.tutorial_done.clone()} moved_to={p.tutorial_at.clone()}
-                            on_paste={link.callback(Msg::Paste)}
-                            on_open={link.callback(Msg::OpenManifest)}
-                            on_move={link.callback(Msg::MoveTutorial)} />
+                            on_paste={on.paste.clone()}
+                            on_open={on.open_manifest.clone()}
+                            on_move={on.move_tutorial.clone()} />
                     }
                 </div>
             </main>
@@ -935,18 +1016,41 @@ impl App {
             }
             return false;
         }
-        let clock_before = self.playground.cluster.now().millis() / 1000;
         if !self.paused {
-            self.playground.tick((elapsed as f64 * self.speed) as i64);
+            self.playground
+                .aim_clock((elapsed as f64 * self.speed) as i64);
+        }
+        let changed = self.work_in_frame();
+        if now - self.saved_at > 5_000.0 {
+            self.save();
+        }
+        changed
+    }
+
+    /// Does the cluster's work for this frame, and takes in what it
+    /// changed; true when the page shows something new.
+    fn work_in_frame(&mut self) -> bool {
+        let clock_before = self.playground.cluster.now().millis() / 1000;
+        let started = now_ms();
+        let mut units = 0;
+        while !self.playground.work(WORK_UNITS_PER_LOOK) {
+            units += WORK_UNITS_PER_LOOK;
+            if units >= WORK_UNITS_PER_FRAME || now_ms() - started >= WORK_MS_PER_FRAME {
+                break;
+            }
         }
         let mut changed = self.playground.poll();
         changed |= self.refresh_picture();
         changed |= self.refresh_traffic();
         changed |= update_progress(&mut self.playground);
-        if now - self.saved_at > 5_000.0 {
-            self.save();
-        }
         changed || self.playground.cluster.now().millis() / 1000 != clock_before
+    }
+
+    /// Asks for the next frame while the cluster has work left.
+    fn go_on_working(&mut self, ctx: &Context<Self>) {
+        if self.server.is_none() && self.work_frame.is_none() && self.playground.is_behind() {
+            self.work_frame = next_frame(ctx);
+        }
     }
 
     /// A line waits for the URLs its `-f` names: the browser fetches them
@@ -1380,6 +1484,28 @@ fn start_clock(ctx: &Context<App>) -> Option<gloo::timers::callback::Interval> {
     Some(gloo::timers::callback::Interval::new(TICK_MS, move || {
         link.send_message(Msg::Tick)
     }))
+}
+
+/// A requested animation frame; dropping it cancels the request.
+#[cfg(target_arch = "wasm32")]
+type WorkFrame = gloo::render::AnimationFrame;
+
+#[cfg(not(target_arch = "wasm32"))]
+type WorkFrame = ();
+
+#[cfg(target_arch = "wasm32")]
+fn next_frame(ctx: &Context<App>) -> Option<WorkFrame> {
+    let link = ctx.link().clone();
+    Some(gloo::render::request_animation_frame(move |_| {
+        link.send_message(Msg::Work)
+    }))
+}
+
+/// Off the browser (the app's native tests) the clock's tick does all the
+/// work at once, as `now_ms` stands still there.
+#[cfg(not(target_arch = "wasm32"))]
+fn next_frame(_ctx: &Context<App>) -> Option<WorkFrame> {
+    None
 }
 
 #[cfg(not(target_arch = "wasm32"))]

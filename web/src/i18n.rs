@@ -202,6 +202,9 @@ pub struct Texts {
     pub mode_server: &'static str,
     /// The clock controls' group.
     pub clock: &'static str,
+    /// The clock's tooltip while the cluster works through a burst and
+    /// simulated time waits for it.
+    pub clock_busy: &'static str,
     /// The play button.
     pub play: &'static str,
     /// The pause button.
@@ -377,6 +380,7 @@ pub static EN: Texts = Texts {
     mode_tab: "in this tab",
     mode_server: "on the server",
     clock: "Clock",
+    clock_busy: "The cluster is working through a burst of changes; its clock waits until it catches up",
     play: "▶ Play",
     pause: "⏸ Pause",
     play_title: "Start the clock",
@@ -481,6 +485,7 @@ pub static JA: Texts = Texts {
     mode_tab: "このタブ",
     mode_server: "サーバー",
     clock: "時計",
+    clock_busy: "クラスターが多くの変更を処理中です。追いつくまで時計は待ちます",
     play: "▶ 再生",
     pause: "⏸ 一時停止",
     play_title: "時計を動かす",

@@ -226,6 +226,9 @@ pub struct Playground {
     seed: u64,
     start: SimTime,
     steps: Vec<Step>,
+    /// The time the clock is running to: ahead of the cluster's own while
+    /// it works through what falls due on the way ([`Playground::work`]).
+    target: SimTime,
 }
 
 impl Playground {
@@ -247,6 +250,7 @@ impl Playground {
             seed,
             start,
             steps: Vec::new(),
+            target: start,
         };
         playground.greet();
         playground
@@ -262,6 +266,7 @@ impl Playground {
         if self.terminal.is_busy() {
             return;
         }
+        self.finish_work();
         self.record_clock();
         let reads_files = line.contains("-f") || line.contains("--filename");
         self.steps.push(Step::Line {
@@ -291,6 +296,7 @@ impl Playground {
         if self.terminal.fetching().is_none() {
             return;
         }
+        self.finish_work();
         self.record_clock();
         self.steps.push(Step::FinishFetch {
             fetched: fetched.to_vec(),
@@ -320,6 +326,7 @@ impl Playground {
             .then(|| self.editor.text_of(&name))
             .flatten()
             .map(str::to_string);
+        self.finish_work();
         self.record_clock();
         self.steps.push(Step::FinishEdit {
             saved: saved.clone(),
@@ -350,6 +357,7 @@ impl Playground {
     /// Ctrl-C: stops a running command (and drops an edit's tab).
     pub fn interrupt(&mut self) {
         if self.terminal.is_busy() {
+            self.finish_work();
             self.record_clock();
             self.steps.push(Step::Interrupt);
             let editing = self.terminal.editing().map(|s| s.file_name.clone());
@@ -368,20 +376,50 @@ impl Playground {
     /// Runs the clock to the next pending event (an image pull ending, a
     /// back-off, a grace period); false when nothing is pending.
     pub fn step_to_next_event(&mut self) -> bool {
+        self.finish_work();
         let Some(at) = self.cluster.next_event() else {
             return false;
         };
-        let now = self.cluster.now();
-        self.cluster.advance(at.millis_since(now).max(0));
+        self.target = at.max(self.target);
+        self.finish_work();
         self.poll();
         true
     }
 
-    /// Moves the clock on by real time that passed.
+    /// Moves the clock on by real time that passed, doing all the work
+    /// that falls due on the way.
     pub fn tick(&mut self, millis: i64) {
-        if millis > 0 {
-            self.cluster.advance(millis);
+        self.aim_clock(millis);
+        self.finish_work();
+    }
+
+    /// Moves the clock's aim on by real time that passed, leaving the work
+    /// on the way to [`Playground::work`]. While the cluster is still
+    /// behind, the time is not added: the clock waits for a busy cluster
+    /// rather than letting its work pile up.
+    pub fn aim_clock(&mut self, millis: i64) {
+        if millis > 0 && !self.is_behind() {
+            self.target = self.cluster.now().plus_millis(millis);
         }
+    }
+
+    /// True while work is left before the clock reaches its aim.
+    pub fn is_behind(&self) -> bool {
+        self.cluster.is_mid_work() || self.cluster.now() < self.target
+    }
+
+    /// Does up to `units` of the work on the way to the clock's aim (a
+    /// controller's reconcile, or one write it asked for); true once it
+    /// is all done. The same work happens in the same order however it is
+    /// sliced, so a host can draw between slices and stay in its frame.
+    pub fn work(&mut self, units: usize) -> bool {
+        self.cluster.run_until_within(self.target, units)
+    }
+
+    /// Does all the work left before the clock's aim: a command sees, and
+    /// acts on, the cluster at one settled instant.
+    pub fn finish_work(&mut self) {
+        self.work(usize::MAX);
     }
 
     fn record_clock(&mut self) {
@@ -661,6 +699,54 @@ mod tests {
         assert_eq!(
             restored.scrollback.last(),
             Some(&TermLine::Out("^C".into()))
+        );
+    }
+
+    /// A session of 30 replicas on its way up, driven by `drive`, then a
+    /// command: what the command printed and the pods it saw.
+    fn scale_then_list(drive: impl Fn(&mut Playground)) -> (Vec<TermLine>, usize) {
+        let mut p = Playground::new(7, SimTime::TEST_EPOCH);
+        p.run_line("kubectl create deployment web --image=nginx --replicas=30");
+        drive(&mut p);
+        p.run_line("kubectl get pods --no-headers");
+        let rows = p
+            .scrollback
+            .iter()
+            .filter(|l| matches!(l, TermLine::Out(t) if t.starts_with("web-")))
+            .count();
+        (p.scrollback, rows)
+    }
+
+    #[test]
+    fn work_done_in_slices_ends_where_a_whole_tick_does() {
+        let (whole, rows) = scale_then_list(|p| p.tick(4_000));
+        assert_eq!(rows, 30, "every pod is listed");
+        let (sliced, _) = scale_then_list(|p| {
+            p.aim_clock(4_000);
+            let mut slices = 0;
+            while !p.work(3) {
+                assert!(p.is_behind());
+                slices += 1;
+            }
+            assert!(slices > 30, "the work came in {slices} slices");
+            assert!(!p.is_behind());
+        });
+        assert_eq!(sliced, whole);
+    }
+
+    #[test]
+    fn a_command_waits_for_the_work_under_way_and_the_clock_for_a_busy_cluster() {
+        let (whole, _) = scale_then_list(|p| p.tick(4_000));
+        let (interrupted, _) = scale_then_list(|p| {
+            p.aim_clock(4_000);
+            assert!(!p.work(5), "work is left");
+            let aimed_at = p.target;
+            p.aim_clock(60_000);
+            assert_eq!(p.target, aimed_at, "a busy cluster's clock waits");
+        });
+        assert_eq!(
+            interrupted, whole,
+            "the command ran after the rest of the work"
         );
     }
 

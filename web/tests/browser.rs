@@ -297,6 +297,51 @@ async fn the_clock_pauses_and_steps_and_the_tutorial_moves_on() {
     assert_ne!(step_title(&root), before, "Next shows the following step");
 }
 
+/// A burst of work (200 pods starting at once, at 20×) is drawn over
+/// several frames: the clock says the cluster is catching up meanwhile,
+/// and stops saying so once every pod runs.
+#[wasm_bindgen_test]
+async fn a_burst_is_worked_off_over_frames_while_the_clock_waits() {
+    let root = mount_app().await;
+    let speed: web_sys::HtmlSelectElement = by_testid(&root, "speed-control");
+    speed.set_value("20");
+    speed
+        .dispatch_event(&web_sys::Event::new("change").expect("a change event"))
+        .expect("dispatch change");
+    let input: web_sys::HtmlInputElement = by_testid(&root, "terminal-input");
+    type_line(
+        &input,
+        "kubectl create deployment burst --image=nginx:1.25 --replicas=200",
+    );
+    let busy = || {
+        by_testid::<web_sys::Element>(&root, "clock").get_attribute("data-busy")
+            == Some("true".into())
+    };
+    let running = || {
+        root.query_selector_all(r#"[data-testid^="pod-burst-"][data-status="Running"]"#)
+            .map(|pods| pods.length())
+            .unwrap_or(0)
+    };
+    let (mut seen_busy, mut counts) = (false, Vec::new());
+    for _ in 0..400 {
+        gloo::timers::future::sleep(Duration::from_millis(16)).await;
+        seen_busy |= busy();
+        counts.push(running());
+        if seen_busy && !busy() && running() == 200 {
+            break;
+        }
+    }
+    assert!(seen_busy, "the clock showed the cluster catching up");
+    assert_eq!(running(), 200, "every pod runs in the end");
+    assert!(!busy(), "and the clock runs freely again");
+    let mut steps: Vec<u32> = counts.clone();
+    steps.dedup();
+    assert!(
+        steps.iter().filter(|n| **n > 0 && **n < 200).count() >= 3,
+        "pods started over several frames: {steps:?}"
+    );
+}
+
 /// Clicking a pod opens the inspector: its YAML, its describe, its events;
 /// Delete runs `kubectl delete` in the terminal.
 #[wasm_bindgen_test]

@@ -425,16 +425,58 @@ const GAP: i32 = 14;
 /// Room for a node's name and role above its pods.
 const NODE_HEADER: i32 = 48;
 
-/// Above this many pods the picture draws groups instead of single pods.
+/// Above this many pods the picture draws groups instead of single pods
+/// (with the margin [`Density::for_count`] gives).
 pub const GROUP_ABOVE: usize = 500;
 
-/// Above this many pods single pods are drawn as tiles, not labelled boxes.
+/// Above this many pods single pods are drawn as tiles, not labelled boxes
+/// (with the same margin).
 pub const TILES_ABOVE: usize = 60;
 
 /// A pod tile's side.
 const TILE: i32 = 20;
 /// The room between tiles.
 const TILE_GAP: i32 = 4;
+
+/// How densely the view draws pods, sparsest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Density {
+    /// A labelled box per pod.
+    Boxes,
+    /// A small tile per pod (above [`TILES_ABOVE`]).
+    Tiles,
+    /// A box per owner and STATUS (above [`GROUP_ABOVE`]).
+    Groups,
+}
+
+impl Density {
+    /// The density for `total` pods, coming from `before`. It grows denser
+    /// only once the count is a twentieth past a threshold, and sparser as
+    /// soon as the count is back under it: a count that wavers at a
+    /// threshold (pods terminating while their replacements start) does
+    /// not redraw every pod back and forth.
+    fn for_count(total: usize, before: Density) -> Density {
+        let at = |tiles_above: usize, groups_above: usize| {
+            if total > groups_above {
+                Density::Groups
+            } else if total > tiles_above {
+                Density::Tiles
+            } else {
+                Density::Boxes
+            }
+        };
+        let plain = at(TILES_ABOVE, GROUP_ABOVE);
+        let past_margin = at(
+            TILES_ABOVE + TILES_ABOVE / 20,
+            GROUP_ABOVE + GROUP_ABOVE / 20,
+        );
+        if plain < before {
+            plain
+        } else {
+            past_margin.max(before)
+        }
+    }
+}
 
 /// How a node lays out its pods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -516,8 +558,11 @@ pub fn cluster_view(props: &ClusterViewProps) -> Html {
     let picture = &props.picture;
     let total: usize =
         picture.nodes.iter().map(|n| n.pods.len()).sum::<usize>() + picture.pending.len();
-    let grouped = total > GROUP_ABOVE;
-    let layout = if !grouped && total > TILES_ABOVE {
+    let density = use_mut_ref(|| Density::Boxes);
+    let now = Density::for_count(total, *density.borrow());
+    *density.borrow_mut() = now;
+    let grouped = now == Density::Groups;
+    let layout = if now == Density::Tiles {
         Layout::Tiles
     } else {
         Layout::Boxes
@@ -1143,6 +1188,30 @@ mod tests {
         assert_eq!(Layout::Tiles.place(9), (0, 24));
         assert_eq!(Layout::Tiles.height(80), 9 * 24);
         assert_eq!(Layout::Boxes.place(2), (0, 2 * (POD_HEIGHT + 8)));
+    }
+
+    #[test]
+    fn the_density_changes_past_a_margin_so_a_wavering_count_keeps_it() {
+        use Density::*;
+        let walk = |counts: &[usize]| {
+            let mut density = Boxes;
+            counts
+                .iter()
+                .map(|n| {
+                    density = Density::for_count(*n, density);
+                    density
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            walk(&[60, 61, 63, 64, 61, 60]),
+            [Boxes, Boxes, Boxes, Tiles, Tiles, Boxes]
+        );
+        assert_eq!(
+            walk(&[500, 520, 526, 510, 501, 500, 520]),
+            [Tiles, Tiles, Groups, Groups, Groups, Tiles, Tiles]
+        );
+        assert_eq!(walk(&[800, 40]), [Groups, Boxes], "straight past both");
     }
 
     #[test]

@@ -123,8 +123,7 @@ fn section(plan: &Plan, samples: &Samples, size_row: Row, size_note: String) -> 
                 .unwrap_or("not measured: the benchmark reported nothing"),
         ),
     };
-    p95_row.label =
-        "Frame time, 500 pods, rollout running: the slowest 5% of those ticks (p95)".into();
+    p95_row.label = "Frame time, 500 pods, rollout running: the slowest 5% of those (p95)".into();
     let over = frames.iter().filter(|f| **f > 16.0).count();
     let frame_limit = "by a DevTools CPU profile of the rollout (`SUNABA_WEB_PROFILE`), \
                        the engine's own work in the tick (pods created, scheduled, started and \
@@ -162,7 +161,7 @@ fn section(plan: &Plan, samples: &Samples, size_row: Row, size_note: String) -> 
         ),
         row(
             frame_id,
-            "Frame time, 500 pods, rollout running: main-thread work per tick that redrew",
+            "Frame time, 500 pods, rollout running: main-thread work per tick or frame that redrew",
         )
         .at_most(16.0)
         .limit(frame_limit),
@@ -185,11 +184,13 @@ fn section(plan: &Plan, samples: &Samples, size_row: Row, size_note: String) -> 
         format!(
             "Frame time: a Deployment of 500 nginx pods (maxSurge 0, maxUnavailable 60%) \
              applied from a share link's file, then `kubectl set image` typed in the terminal. \
-             For {} s every tick of the app's 250 ms clock is timed as the main-thread work it \
-             causes (the tick, Yew's render in microtasks and in the `setTimeout(0)` slices it \
-             yields through, style and layout forced at the end). Ticks that changed the \
-             cluster view are the figure: {over} of {} took over 16 ms; the {} ticks that \
-             changed nothing there took {} at the median. The playground's cluster has two \
+             For {} s every tick of the app's 250 ms clock, and every animation frame in \
+             which the app goes on with the cluster's work (it works at most 6 ms a frame, \
+             then draws), is timed as the main-thread work it causes (the callback, Yew's \
+             render in microtasks and in the `setTimeout(0)` slices it yields through, style \
+             and layout forced at the end). Those that changed the cluster view are the \
+             figure: {over} of {} took over 16 ms; the {} that changed nothing there took {} \
+             at the median. The playground's cluster has two \
              workers of 110 pods, so 220 pods run and the rest are drawn as Pending; the 60% \
              lets the rollout proceed within that room.",
             plan.frame_seconds,
