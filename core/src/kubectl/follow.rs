@@ -150,7 +150,7 @@ fn poll_watch(watch: &mut Watch, cluster: &Cluster) -> Output {
             let rows = cells.len();
             for (i, line) in cells.iter_mut().enumerate() {
                 let header = i + 1 < rows;
-                line.insert(0, if header { "EVENT" } else { event }.to_string());
+                line.insert(0, if header { "EVENT" } else { event }.into());
             }
         }
         watch.header_printed = true;

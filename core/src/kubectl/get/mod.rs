@@ -189,7 +189,7 @@ fn watch(
             let mut cells = table.to_cells(&options);
             if event_column {
                 for (i, line) in cells.iter_mut().enumerate() {
-                    line.insert(0, if i == 0 { "EVENT" } else { "ADDED" }.to_string());
+                    line.insert(0, if i == 0 { "EVENT" } else { "ADDED" }.into());
                 }
             }
             out.stdout

@@ -454,7 +454,7 @@ fn readiness_gates(pod: &Pod) -> String {
     let gates = pod
         .spec
         .as_ref()
-        .and_then(|s| s.readiness_gates.clone())
+        .and_then(|s| s.readiness_gates.as_deref())
         .unwrap_or_default();
     if gates.is_empty() {
         return "<none>".into();
@@ -462,7 +462,7 @@ fn readiness_gates(pod: &Pod) -> String {
     let conditions = pod
         .status
         .as_ref()
-        .and_then(|s| s.conditions.clone())
+        .and_then(|s| s.conditions.as_deref())
         .unwrap_or_default();
     let met = gates
         .iter()

@@ -3,6 +3,7 @@
 //! with min width 6, tab width 4 and padding 3, plus the NAMESPACE, `-L` and
 //! LABELS columns kubectl adds on the client.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -102,8 +103,9 @@ pub struct RenderOptions {
 }
 
 impl Table {
-    /// The text lines (cells not yet aligned) that kubectl writes to its tab writer.
-    pub fn to_cells(&self, options: &RenderOptions) -> Vec<Vec<String>> {
+    /// The text lines (cells not yet aligned) that kubectl writes to its
+    /// tab writer; cells are borrowed from the rows where they can be.
+    pub fn to_cells(&self, options: &RenderOptions) -> Vec<Vec<Cow<'_, str>>> {
         let shown: Vec<usize> = self
             .columns
             .iter()
@@ -113,26 +115,34 @@ impl Table {
             .collect();
         let mut lines = Vec::with_capacity(self.rows.len() + 1);
         if !options.no_headers {
-            let mut header = Vec::new();
+            let mut header: Vec<Cow<'_, str>> = Vec::new();
             if options.with_namespace {
-                header.push("NAMESPACE".to_string());
+                header.push("NAMESPACE".into());
             }
-            header.extend(shown.iter().map(|&i| self.columns[i].name.to_uppercase()));
-            header.extend(options.label_columns.iter().map(|k| label_header(k)));
+            header.extend(
+                shown
+                    .iter()
+                    .map(|&i| Cow::Owned(self.columns[i].name.to_uppercase())),
+            );
+            header.extend(options.label_columns.iter().map(|k| label_header(k).into()));
             if options.show_labels {
-                header.push("LABELS".to_string());
+                header.push("LABELS".into());
             }
             lines.push(header);
         }
+        let width = shown.len()
+            + usize::from(options.with_namespace)
+            + options.label_columns.len()
+            + usize::from(options.show_labels);
         for row in &self.rows {
-            let mut line = Vec::new();
+            let mut line: Vec<Cow<'_, str>> = Vec::with_capacity(width);
             if options.with_namespace {
-                line.push(row.namespace.clone());
+                line.push(Cow::Borrowed(&row.namespace));
             }
             for (n, &i) in shown.iter().enumerate() {
                 let cell = row.cells.get(i).map(cell_text).unwrap_or_default();
                 match (&options.name_prefix, n) {
-                    (Some(prefix), 0) => line.push(format!("{prefix}/{cell}")),
+                    (Some(prefix), 0) => line.push(format!("{prefix}/{cell}").into()),
                     _ => line.push(cell),
                 }
             }
@@ -140,10 +150,10 @@ impl Table {
                 options
                     .label_columns
                     .iter()
-                    .map(|k| row.labels.get(k).cloned().unwrap_or_default()),
+                    .map(|k| row.labels.get(k).map_or(Cow::Borrowed(""), Cow::from)),
             );
             if options.show_labels {
-                line.push(labels_text(&row.labels));
+                line.push(labels_text(&row.labels).into());
             }
             lines.push(line);
         }
@@ -180,33 +190,36 @@ pub fn labels_text(labels: &BTreeMap<String, String>) -> String {
 
 /// A cell as kubectl prints it: strings verbatim, cut at the first line
 /// break with `...`; other values as Go's `fmt.Sprint` would.
-pub fn cell_text(cell: &Value) -> String {
+pub fn cell_text(cell: &Value) -> Cow<'_, str> {
     match cell {
         Value::String(s) => match s.find(['\n', '\r', '\x0c']) {
-            Some(cut) => format!("{}...", &s[..cut]),
-            None => s.clone(),
+            Some(cut) => format!("{}...", &s[..cut]).into(),
+            None => Cow::Borrowed(s),
         },
         Value::Null => "<nil>".into(),
-        other => other.to_string(),
+        other => other.to_string().into(),
     }
 }
 
 /// Go's `text/tabwriter` as kubectl configures it (min width 6, padding 3,
 /// spaces): every cell but a line's last is padded to its column's width.
-pub fn tabwriter(lines: &[Vec<String>]) -> String {
+pub fn tabwriter<S: AsRef<str>>(lines: &[Vec<S>]) -> String {
     tabwriter_remembering(lines, &mut Vec::new())
 }
 
 /// [`tabwriter`] with kubectl's `RememberWidths`: columns are at least as
 /// wide as `widths` says, and `widths` keeps the widest seen, so rows
 /// printed later (`get -w`) line up with the table above them.
-pub fn tabwriter_remembering(lines: &[Vec<String>], remembered: &mut Vec<usize>) -> String {
+pub fn tabwriter_remembering<S: AsRef<str>>(
+    lines: &[Vec<S>],
+    remembered: &mut Vec<usize>,
+) -> String {
     let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0usize; columns];
     for line in lines {
         // The last cell of a line is not tab-terminated, so it takes no part in alignment.
         for (i, cell) in line.iter().enumerate().take(line.len().saturating_sub(1)) {
-            widths[i] = widths[i].max(display_width(cell) + 3).max(6);
+            widths[i] = widths[i].max(display_width(cell.as_ref()) + 3).max(6);
         }
     }
     for (i, width) in widths.iter_mut().enumerate() {
@@ -222,6 +235,7 @@ pub fn tabwriter_remembering(lines: &[Vec<String>], remembered: &mut Vec<usize>)
     let mut out = String::new();
     for line in lines {
         for (i, cell) in line.iter().enumerate() {
+            let cell = cell.as_ref();
             out.push_str(cell);
             if i + 1 < line.len() {
                 let pad = widths[i].saturating_sub(display_width(cell));
