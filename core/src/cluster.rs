@@ -381,6 +381,12 @@ impl Cluster {
         self.run_until(target);
     }
 
+    /// The controllers' driver, for tests that look at a controller's cache.
+    #[cfg(test)]
+    pub(crate) fn driver(&self) -> &Driver {
+        &self.driver
+    }
+
     /// Runs timers in time order up to `target`, then settles at `target`.
     pub fn run_until(&mut self, target: SimTime) {
         while let Some(next) = self.driver.next_timer().filter(|t| *t <= target) {

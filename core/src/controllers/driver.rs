@@ -302,7 +302,12 @@ impl Driver {
         let changes: Vec<WatchEvent> = match store.changes_since(self.observed) {
             Ok(changes) => changes.cloned().collect(),
             // Too far behind the watch log: relist, as an informer does.
-            Err(_) => relist(store),
+            Err(_) => {
+                for controller in &mut self.controllers {
+                    controller.relisted();
+                }
+                relist(store)
+            }
         };
         self.observed = store.resource_version();
         for change in &changes {

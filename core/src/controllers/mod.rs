@@ -90,6 +90,11 @@ pub trait Controller: std::any::Any {
     /// Brings one key toward its desired state.
     fn reconcile(&mut self, ctx: Context<'_>, key: &ObjectKey) -> Vec<Action>;
 
+    /// The watch fell too far behind: every stored object comes again as
+    /// MODIFIED, and what was deleted meanwhile does not come at all, so a
+    /// cache that counts what it saw starts over.
+    fn relisted(&mut self) {}
+
     /// Keys that need a reconcile because of news from outside the API
     /// (a real container engine's reports), looked at before each round.
     fn poll(&mut self, now: SimTime) -> Vec<ObjectKey> {

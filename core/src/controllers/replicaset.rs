@@ -6,6 +6,8 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::Pod;
 
@@ -30,6 +32,173 @@ pub const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost"
 pub struct ReplicaSetController {
     /// Active pods with no controller, by namespace: candidates for adoption.
     orphans: BTreeMap<String, BTreeSet<String>>,
+    /// What each ReplicaSet's pods add up to, kept from the watch.
+    tally: Tally,
+}
+
+/// What the controller knows of the pods ReplicaSets control, kept up to
+/// date from the watch as an informer's cache is, so that a sync that only
+/// reports status or creates pods costs what changed, not one look at every
+/// pod. A sync that must look at pods one by one (releasing, adopting,
+/// deleting, `minReadySeconds`) goes through them all and counts afresh.
+#[derive(Default)]
+struct Tally {
+    /// Each pod with a ReplicaSet as its controller, by namespace and name.
+    pods: FxHashMap<(String, String), PodFacts>,
+    /// Per ReplicaSet uid, its pods' facts added up.
+    counts: FxHashMap<String, Counts>,
+}
+
+/// One pod, as its ReplicaSet sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct PodFacts {
+    /// The controlling ReplicaSet's uid.
+    owner: String,
+    /// It matches the ReplicaSet's selector (else the ReplicaSet releases it).
+    matches: bool,
+    /// Not matching, and not being deleted: to release.
+    releasable: bool,
+    /// Matching and active (not finished, not being deleted).
+    active: bool,
+    /// Active and Ready.
+    ready: bool,
+    /// Active and carrying every label of the ReplicaSet's template.
+    labeled: bool,
+}
+
+/// A ReplicaSet's pods added up.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Counts {
+    /// The ReplicaSet's generation the facts were taken against; a pod
+    /// seen under another generation makes them stale.
+    generation: Option<i64>,
+    /// Counted afresh since nothing could make the counts wrong.
+    fresh: bool,
+    active: usize,
+    ready: usize,
+    labeled: usize,
+    releasable: usize,
+}
+
+impl Counts {
+    fn add(&mut self, facts: &PodFacts, sign: isize) {
+        let apply = |n: &mut usize, on: bool| {
+            if on {
+                *n = n.wrapping_add_signed(sign);
+            }
+        };
+        apply(&mut self.active, facts.active);
+        apply(&mut self.ready, facts.ready);
+        apply(&mut self.labeled, facts.labeled);
+        apply(&mut self.releasable, facts.releasable);
+    }
+}
+
+impl PodFacts {
+    /// The facts of `pod`, controlled by `rs` (whose selector is `selector`).
+    fn of(pod: &Pod, rs: &ReplicaSet, selector: &Selector) -> Self {
+        let labels = labels_of(&pod.metadata);
+        let matches = selector.matches(labels);
+        let active = matches && pod_util::is_active(pod);
+        Self {
+            owner: rs.metadata.uid.clone().unwrap_or_default(),
+            matches,
+            releasable: !matches && pod.metadata.deletion_timestamp.is_none(),
+            active,
+            ready: active && pod_util::is_ready(pod),
+            labeled: active
+                && template_labels(rs)
+                    .iter()
+                    .all(|(k, v)| labels.get(k) == Some(v)),
+        }
+    }
+}
+
+impl Tally {
+    /// Takes in a pod's change: its facts replace those it had.
+    fn observe_pod(&mut self, pod: &Pod, event: WatchEventType, store: &Store) {
+        let key = (
+            pod.metadata.namespace.clone().unwrap_or_default(),
+            pod.metadata.name.clone().unwrap_or_default(),
+        );
+        if let Some(old) = self.pods.remove(&key) {
+            if let Some(counts) = self.counts.get_mut(&old.owner) {
+                counts.add(&old, -1);
+            }
+        }
+        if event == WatchEventType::Deleted {
+            return;
+        }
+        let Some(owner) = controller_ref(&pod.metadata).filter(|r| r.kind == "ReplicaSet") else {
+            return;
+        };
+        let Some(counts) = self.counts.get_mut(&owner.uid) else {
+            // Not counted yet: its first sync counts every pod.
+            return;
+        };
+        let rs = store
+            .find(Kind::ReplicaSet, &key.0, &owner.name)
+            .and_then(|o| match o.as_ref() {
+                Object::ReplicaSet(rs) if rs.metadata.uid.as_deref() == Some(&owner.uid) => {
+                    Some(rs)
+                }
+                _ => None,
+            });
+        let selector = rs.and_then(selector_of);
+        match (rs, selector) {
+            (Some(rs), Some(selector)) if rs.metadata.generation == counts.generation => {
+                let facts = PodFacts::of(pod, rs, &selector);
+                counts.add(&facts, 1);
+                self.pods.insert(key, facts);
+            }
+            _ => counts.fresh = false,
+        }
+    }
+
+    /// Takes in a ReplicaSet's change: a new generation (a new selector or
+    /// template) makes its counts stale; a deleted one's are dropped.
+    fn observe_replica_set(&mut self, rs: &ReplicaSet, event: WatchEventType) {
+        let Some(uid) = rs.metadata.uid.as_deref() else {
+            return;
+        };
+        if event == WatchEventType::Deleted {
+            self.counts.remove(uid);
+        } else if let Some(counts) = self.counts.get_mut(uid) {
+            if counts.generation != rs.metadata.generation {
+                counts.fresh = false;
+            }
+        }
+    }
+
+    /// The counts of a ReplicaSet, if they are fresh for this generation.
+    fn fresh_counts(&self, rs: &ReplicaSet) -> Option<&Counts> {
+        let counts = self.counts.get(rs.metadata.uid.as_deref()?)?;
+        (counts.fresh && counts.generation == rs.metadata.generation).then_some(counts)
+    }
+
+    /// Counts a ReplicaSet's pods afresh, one by one.
+    fn recount(&mut self, store: &Store, object: &Object, rs: &ReplicaSet, selector: &Selector) {
+        let uid = object.uid().to_string();
+        self.pods.retain(|_, facts| facts.owner != uid);
+        let mut counts = Counts {
+            generation: rs.metadata.generation,
+            fresh: true,
+            ..Counts::default()
+        };
+        for key in store.dependents_of(&uid).filter(|k| k.kind == Kind::Pod) {
+            let Some(Object::Pod(pod)) = store.get(key).map(|o| o.as_ref()) else {
+                continue;
+            };
+            if controller_ref(&pod.metadata).is_none_or(|r| r.uid != uid) {
+                continue;
+            }
+            let facts = PodFacts::of(pod, rs, selector);
+            counts.add(&facts, 1);
+            self.pods
+                .insert((key.namespace.clone(), key.name.clone()), facts);
+        }
+        self.counts.insert(uid, counts);
+    }
 }
 
 impl Controller for ReplicaSetController {
@@ -39,10 +208,18 @@ impl Controller for ReplicaSetController {
 
     fn observe(&mut self, change: &WatchEvent, store: &Store) -> Vec<ObjectKey> {
         match change.object.as_ref() {
-            Object::ReplicaSet(_) if change.event_type != WatchEventType::Deleted => {
-                vec![ObjectKey::of(&change.object)]
+            Object::ReplicaSet(rs) => {
+                self.tally.observe_replica_set(rs, change.event_type);
+                if change.event_type == WatchEventType::Deleted {
+                    Vec::new()
+                } else {
+                    vec![ObjectKey::of(&change.object)]
+                }
             }
-            Object::Pod(pod) => self.observe_pod(pod, change.event_type, store),
+            Object::Pod(pod) => {
+                self.tally.observe_pod(pod, change.event_type, store);
+                self.observe_pod(pod, change.event_type, store)
+            }
             _ => Vec::new(),
         }
     }
@@ -54,7 +231,28 @@ impl Controller for ReplicaSetController {
         let Object::ReplicaSet(rs) = object.as_ref() else {
             return Vec::new();
         };
-        sync_replica_set(ctx, object, rs, self.orphans.get(&key.namespace))
+        let orphans = self.orphans.get(&key.namespace);
+        let quick = self
+            .tally
+            .fresh_counts(rs)
+            .and_then(|counts| sync_from_counts(object, rs, counts, orphans));
+        if let Some(actions) = quick {
+            debug_assert_eq!(
+                actions,
+                sync_replica_set(ctx, object, rs, orphans),
+                "the counted sync of {key:?} differs from one that looks at every pod"
+            );
+            return actions;
+        }
+        let actions = sync_replica_set(ctx, object, rs, orphans);
+        if let Some(selector) = selector_of(rs) {
+            self.tally.recount(ctx.store, object, rs, &selector);
+        }
+        actions
+    }
+
+    fn relisted(&mut self) {
+        self.tally = Tally::default();
     }
 }
 
@@ -142,6 +340,46 @@ fn sync_replica_set(
     actions
 }
 
+/// The sync from the counts alone, when it needs no pod one by one:
+/// nothing to release or adopt, no pod to delete, no `minReadySeconds`
+/// to wait out. None when it does.
+fn sync_from_counts(
+    object: &Arc<Object>,
+    rs: &ReplicaSet,
+    counts: &Counts,
+    orphans: Option<&BTreeSet<String>>,
+) -> Option<Vec<Action>> {
+    let min_ready = rs
+        .spec
+        .as_ref()
+        .and_then(|s| s.min_ready_seconds)
+        .unwrap_or(0);
+    let adoptable =
+        rs.metadata.deletion_timestamp.is_none() && orphans.is_some_and(|o| !o.is_empty());
+    let deleting = rs.metadata.deletion_timestamp.is_none() && counts.active > wanted_replicas(rs);
+    if counts.releasable > 0 || adoptable || min_ready != 0 || deleting {
+        return None;
+    }
+    let mut actions = Vec::new();
+    if rs.metadata.deletion_timestamp.is_none() {
+        actions.extend(create_missing(object, rs, counts.active));
+    }
+    let status = status_from(
+        rs,
+        counts.active,
+        counts.labeled,
+        counts.ready,
+        counts.ready,
+    );
+    if let Some(status) = status {
+        actions.push(Action::UpdateStatus(Object::ReplicaSet(ReplicaSet {
+            status: Some(status),
+            ..rs.clone()
+        })));
+    }
+    Some(actions)
+}
+
 /// The pods this ReplicaSet controls after adoption and release, as
 /// `ClaimPods` decides: owned pods that still match, plus matching orphans.
 fn claim_pods(
@@ -215,6 +453,15 @@ fn release(pod: &Pod, owner_uid: &str) -> Pod {
     released
 }
 
+/// `spec.replicas`, 1 when unset.
+fn wanted_replicas(rs: &ReplicaSet) -> usize {
+    rs.spec
+        .as_ref()
+        .and_then(|s| s.replicas)
+        .unwrap_or(1)
+        .max(0) as usize
+}
+
 /// Creates or deletes pods so that the active count meets `spec.replicas`.
 fn manage_replicas(
     ctx: Context<'_>,
@@ -222,40 +469,39 @@ fn manage_replicas(
     rs: &ReplicaSet,
     active: &[&Pod],
 ) -> Vec<Action> {
-    let wanted = rs
-        .spec
-        .as_ref()
-        .and_then(|s| s.replicas)
-        .unwrap_or(1)
-        .max(0) as usize;
+    let wanted = wanted_replicas(rs);
     let have = active.len();
-    let name = object.name();
-    match have.cmp(&wanted) {
-        Ordering::Less => {
-            let count = (wanted - have).min(BURST_REPLICAS);
-            let mut actions = vec![Action::Explain(Reason::PodsCreated {
-                replica_set: name.to_string(),
-                count,
-                existed: have,
-                wanted,
-                burst: (count < wanted - have).then_some(BURST_REPLICAS),
-            })];
-            actions.extend(create_pods(object, rs, count));
-            actions
-        }
-        Ordering::Greater => {
-            let count = (have - wanted).min(BURST_REPLICAS);
-            let mut actions = vec![Action::Explain(Reason::PodsDeleted {
-                replica_set: name.to_string(),
-                count,
-                existed: have,
-                wanted,
-            })];
-            actions.extend(delete_pods(ctx, object, active, count));
-            actions
-        }
-        Ordering::Equal => Vec::new(),
+    if have <= wanted {
+        return create_missing(object, rs, have);
     }
+    let count = (have - wanted).min(BURST_REPLICAS);
+    let mut actions = vec![Action::Explain(Reason::PodsDeleted {
+        replica_set: object.name().to_string(),
+        count,
+        existed: have,
+        wanted,
+    })];
+    actions.extend(delete_pods(ctx, object, active, count));
+    actions
+}
+
+/// Creates the pods missing when `have` are active and no more than
+/// `spec.replicas` (nothing when they are as many).
+fn create_missing(object: &Arc<Object>, rs: &ReplicaSet, have: usize) -> Vec<Action> {
+    let wanted = wanted_replicas(rs);
+    if have >= wanted {
+        return Vec::new();
+    }
+    let count = (wanted - have).min(BURST_REPLICAS);
+    let mut actions = vec![Action::Explain(Reason::PodsCreated {
+        replica_set: object.name().to_string(),
+        count,
+        existed: have,
+        wanted,
+        burst: (count < wanted - have).then_some(BURST_REPLICAS),
+    })];
+    actions.extend(create_pods(object, rs, count));
+    actions
 }
 
 fn reporter() -> Reporter {
@@ -466,13 +712,7 @@ fn calculate_status(
     min_ready: i32,
     now: SimTime,
 ) -> Option<ReplicaSetStatus> {
-    let template_labels = rs
-        .spec
-        .as_ref()
-        .and_then(|s| s.template.as_ref())
-        .and_then(|t| t.metadata.as_ref())
-        .and_then(|m| m.labels.as_ref())
-        .unwrap_or(&NO_LABELS);
+    let template_labels = template_labels(rs);
     let fully_labeled = active
         .iter()
         .filter(|p| {
@@ -487,9 +727,30 @@ fn calculate_status(
         .iter()
         .filter(|p| pod_util::is_available(p, min_ready, now))
         .count();
+    status_from(rs, active.len(), fully_labeled, ready, available)
+}
+
+/// The labels the ReplicaSet's template gives its pods.
+fn template_labels(rs: &ReplicaSet) -> &BTreeMap<String, String> {
+    rs.spec
+        .as_ref()
+        .and_then(|s| s.template.as_ref())
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.as_ref())
+        .unwrap_or(&NO_LABELS)
+}
+
+/// The status these counts of active pods give; None when it is already so.
+fn status_from(
+    rs: &ReplicaSet,
+    active: usize,
+    fully_labeled: usize,
+    ready: usize,
+    available: usize,
+) -> Option<ReplicaSetStatus> {
     let previous = rs.status.clone().unwrap_or_default();
     let status = ReplicaSetStatus {
-        replicas: active.len() as i32,
+        replicas: active as i32,
         fully_labeled_replicas: positive(fully_labeled),
         ready_replicas: positive(ready),
         available_replicas: positive(available),
@@ -516,4 +777,141 @@ fn next_availability(active: &[&Pod], min_ready: i32, now: SimTime) -> Option<i6
         .filter(|at| *at > now)
         .map(|at| at.millis_since(now))
         .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cluster, ClusterConfig};
+
+    const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 12\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n        tier: front\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.25\n";
+
+    struct NoFiles;
+
+    impl crate::kubectl::Files for NoFiles {
+        fn read(&self, _path: &str) -> Option<String> {
+            None
+        }
+
+        fn list(&self, _dir: &str) -> Option<Vec<String>> {
+            None
+        }
+    }
+
+    fn run(cluster: &mut Cluster, line: &str) {
+        let argv = crate::kubectl::args::split_words(line).expect("balanced quotes");
+        let context = &mut crate::kubectl::Context {
+            cluster,
+            files: &NoFiles,
+        };
+        let out = crate::kubectl::run(context, &argv);
+        assert_eq!(out.exit_code, 0, "{line}: {}", out.stderr);
+        cluster.advance(20_000);
+    }
+
+    /// Every ReplicaSet's counts, as the controller keeps them (None when
+    /// stale) and as a fresh count of the store gives them.
+    fn kept_and_recounted(cluster: &Cluster) -> Vec<(Option<Counts>, Counts)> {
+        let kept = &cluster
+            .driver()
+            .get::<ReplicaSetController>()
+            .expect("the controller runs")
+            .tally;
+        let store = cluster.api().store();
+        store
+            .list(Kind::ReplicaSet, Some("default"))
+            .filter_map(|object| {
+                let Object::ReplicaSet(rs) = object.as_ref() else {
+                    return None;
+                };
+                let mut fresh = Tally::default();
+                fresh.recount(store, object, rs, &selector_of(rs)?);
+                Some((
+                    kept.fresh_counts(rs).cloned(),
+                    fresh.counts.remove(object.uid())?,
+                ))
+            })
+            .collect()
+    }
+
+    fn assert_kept_counts_hold(cluster: &Cluster, after: &str) {
+        for (kept, recounted) in kept_and_recounted(cluster) {
+            if let Some(kept) = kept {
+                assert_eq!(kept, recounted, "after {after}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_counts_kept_from_the_watch_match_a_count_of_every_pod() {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        for result in cluster.create_manifests(DEPLOYMENT).expect("decodes") {
+            result.expect("created");
+        }
+        cluster.advance(30_000);
+        let counted = kept_and_recounted(&cluster);
+        assert_eq!(counted.len(), 1);
+        let (kept, recounted) = &counted[0];
+        assert_eq!(
+            kept.as_ref(),
+            Some(recounted),
+            "kept fresh through the scale-up"
+        );
+        assert_eq!(
+            (recounted.active, recounted.ready, recounted.labeled),
+            (12, 12, 12)
+        );
+        let pods: Vec<String> = cluster
+            .api()
+            .store()
+            .list(Kind::Pod, Some("default"))
+            .map(|p| p.name().to_string())
+            .filter(|n| n.starts_with("web-"))
+            .take(2)
+            .collect();
+        let (pod, other) = (&pods[0], &pods[1]);
+        for (step, line) in [
+            (
+                "a scale-up",
+                "scale deployment web --replicas=20".to_string(),
+            ),
+            ("a label dropped", format!("label pod {pod} tier-")),
+            (
+                "a pod released",
+                format!("label pod {pod} app=other --overwrite"),
+            ),
+            ("a pod deleted", format!("delete pod {other} --wait=false")),
+            (
+                "a scale-down",
+                "scale deployment web --replicas=4".to_string(),
+            ),
+            (
+                "a rollout",
+                "set image deployment/web web=nginx:1.26".to_string(),
+            ),
+        ] {
+            run(&mut cluster, &line);
+            assert_kept_counts_hold(&cluster, step);
+        }
+        let (kept, _) = kept_and_recounted(&cluster)
+            .into_iter()
+            .find(|(_, c)| c.active == 4)
+            .expect("the new ReplicaSet runs 4 pods");
+        assert!(kept.is_some(), "its counts are fresh again");
+    }
+
+    #[test]
+    fn a_relist_starts_the_counts_over() {
+        let mut controller = ReplicaSetController::default();
+        controller.tally.counts.insert(
+            "uid".into(),
+            Counts {
+                fresh: true,
+                active: 3,
+                ..Counts::default()
+            },
+        );
+        controller.relisted();
+        assert!(controller.tally.counts.is_empty());
+    }
 }
