@@ -137,6 +137,46 @@ fn apply_reports_file_and_server_errors_as_kubectl_does() {
 }
 
 #[test]
+fn delete_by_field_selector_and_the_selector_conflicts() {
+    check(
+        "$ kubectl apply -f simple-replicaset-with-label.yaml
+         # advance 30s
+         $ kubectl delete rs echo-spring -l release=spring
+         $ kubectl delete rs --all -l release=spring
+         $ kubectl delete rs --all --field-selector metadata.name=echo-spring
+         $ kubectl delete rs --field-selector spec.replicas=1
+         $ kubectl delete rs --field-selector metadata.name=none
+         $ kubectl delete rs --field-selector metadata.name=echo-summer
+         $ kubectl get rs",
+        &[],
+        expect![[r#"
+            $ kubectl apply -f simple-replicaset-with-label.yaml
+            replicaset.apps/echo-spring created
+            replicaset.apps/echo-summer created
+            $ kubectl delete rs echo-spring -l release=spring
+            stderr: error: name cannot be provided when a selector is specified
+            exit: 1
+            $ kubectl delete rs --all -l release=spring
+            stderr: error: cannot set --all and --selector at the same time
+            exit: 1
+            $ kubectl delete rs --all --field-selector metadata.name=echo-spring
+            stderr: error: cannot set --all and --field-selector at the same time
+            exit: 1
+            $ kubectl delete rs --field-selector spec.replicas=1
+            stderr: Error from server (BadRequest): Unable to find "apps/v1, Resource=replicasets" that match label selector "", field selector "spec.replicas=1": field label not supported: spec.replicas
+            exit: 1
+            $ kubectl delete rs --field-selector metadata.name=none
+            No resources found
+            $ kubectl delete rs --field-selector metadata.name=echo-summer
+            replicaset.apps "echo-summer" deleted
+            $ kubectl get rs
+            NAME          DESIRED   CURRENT   READY   AGE
+            echo-spring   1         1         1       30s
+        "#]],
+    );
+}
+
+#[test]
 fn delete_by_name_file_and_selector_waits_and_reports() {
     check(
         "$ kubectl apply -f simple-replicaset-with-label.yaml

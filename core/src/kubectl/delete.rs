@@ -4,10 +4,9 @@
 use super::args::{self, Flag, Parsed};
 use super::errors::{format_status, Verb};
 use super::manifests::read_sources;
-use super::resource_args::{kind_of, MISSING_RESOURCE};
+use super::resource_args::{self, kind_of, MISSING_RESOURCE};
 use super::{usage_error, Context, Output};
 use crate::api::decode;
-use crate::api::selector::Selector;
 use crate::api::Kind;
 use crate::apiserver::{DeleteOptions, Propagation};
 use crate::store::ObjectKey;
@@ -16,6 +15,7 @@ const FLAGS: &[Flag] = &[
     Flag::strings("filename", Some('f')),
     Flag::bool("recursive", Some('R')),
     Flag::strings("selector", Some('l')),
+    Flag::string("field-selector", None),
     Flag::bool("all", None),
     Flag::bool("all-namespaces", Some('A')),
     Flag::string("grace-period", None),
@@ -49,6 +49,10 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
             return out;
         }
     };
+    if let Some(message) = selector_conflict(&parsed) {
+        out.fail(message);
+        return out;
+    }
     if parsed.flag("force") && options.grace_period_seconds == Some(0) {
         out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
@@ -95,6 +99,20 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         wait_until_gone(ctx, &deleted);
     }
     out
+}
+
+/// `--all` with a selector, refused as kubectl's `Validate` refuses it.
+fn selector_conflict(parsed: &Parsed) -> Option<&'static str> {
+    if !parsed.flag("all") {
+        return None;
+    }
+    if !parsed.all("selector").is_empty() {
+        return Some("error: cannot set --all and --selector at the same time");
+    }
+    parsed
+        .value("field-selector")
+        .filter(|f| !f.is_empty())
+        .map(|_| "error: cannot set --all and --field-selector at the same time")
 }
 
 fn delete_options(parsed: &Parsed) -> Result<DeleteOptions, String> {
@@ -156,43 +174,68 @@ fn targets_from_args(
         .map(|k| resolve(k, out))
         .collect::<Option<_>>()?;
     let selector = parsed.all("selector").join(",");
-    if names.is_empty() && selector.is_empty() && !parsed.flag("all") {
+    let fields = parsed.value("field-selector").unwrap_or_default();
+    let selected = !selector.is_empty() || !fields.is_empty();
+    if names.is_empty() && !selected && !parsed.flag("all") {
         out.fail("error: resource(s) were provided, but no name was specified");
         return None;
     }
-    for kind in kinds {
-        if !names.is_empty() {
-            targets.extend(names.iter().map(|n| Target {
-                key: ObjectKey::new(kind, namespace, n.clone()),
-                file: None,
-            }));
-            continue;
-        }
-        let selector = match Selector::parse(&selector) {
-            Ok(selector) => selector,
-            Err(e) => {
-                out.fail(format!("error: {e}"));
-                return None;
-            }
-        };
-        let scope = (!parsed.flag("all-namespaces")).then_some(namespace);
-        targets.extend(
-            ctx.cluster
-                .api()
-                .store()
-                .list(kind, scope)
-                // Terminating objects too: kubectl asks to delete them again.
-                .filter(|o| selector.matches_object(o))
-                .map(|o| Target {
-                    key: ObjectKey::of(o),
-                    file: None,
-                }),
-        );
+    if names.is_empty() {
+        return targets_by_selector(ctx, parsed, namespace, &selector, fields, out);
     }
-    if targets.is_empty() {
-        out.out("No resources found");
+    if selected {
+        out.fail("error: name cannot be provided when a selector is specified");
+        return None;
+    }
+    for kind in kinds {
+        targets.extend(names.iter().map(|n| Target {
+            key: ObjectKey::new(kind, namespace, n.clone()),
+            file: None,
+        }));
     }
     Some(targets)
+}
+
+/// `TYPE -l SELECTOR`, `TYPE --field-selector SELECTOR` or `TYPE --all`:
+/// every object they select, terminating ones too (kubectl asks to delete
+/// them again).
+fn targets_by_selector(
+    ctx: &Context<'_>,
+    parsed: &Parsed,
+    namespace: &str,
+    selector: &str,
+    fields: &str,
+    out: &mut Output,
+) -> Option<Vec<Target>> {
+    let request = resource_args::Request {
+        args: &parsed.positionals,
+        selector: Some(selector),
+        field_selector: Some(fields),
+        all: parsed.flag("all"),
+        namespace,
+        all_namespaces: parsed.flag("all-namespaces"),
+        ..resource_args::Request::default()
+    };
+    let infos = match resource_args::fetch(ctx, &request) {
+        Ok(infos) => infos,
+        Err(message) => {
+            out.fail(message);
+            return None;
+        }
+    };
+    if infos.objects.is_empty() {
+        out.out("No resources found");
+    }
+    Some(
+        infos
+            .objects
+            .iter()
+            .map(|o| Target {
+                key: ObjectKey::of(o),
+                file: None,
+            })
+            .collect(),
+    )
 }
 
 fn resolve(arg: &str, out: &mut Output) -> Option<Kind> {
