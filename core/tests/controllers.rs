@@ -1400,6 +1400,47 @@ fn a_deployments_pods_spread_evenly_across_the_workers() {
     );
 }
 
+#[test]
+fn in_a_cluster_of_over_100_nodes_the_scheduler_looks_only_until_enough_fit() {
+    use sunaba_core::controllers::reason::Reason;
+    use sunaba_core::scheduler::feasible_nodes_to_find;
+    assert_eq!(
+        [3, 99, 100, 150, 500, 1_000, 5_000, 7_000].map(feasible_nodes_to_find),
+        [3, 99, 100, 100, 230, 420, 500, 350]
+    );
+    let mut cluster = Cluster::new(ClusterConfig {
+        workers: 149,
+        ..ClusterConfig::default()
+    });
+    apply(&mut cluster, &web_deployment(3, "nginx:1.25", ""));
+    cluster.advance(1_000);
+    let looks: Vec<(usize, usize, usize)> = cluster
+        .explanations_after(0)
+        .filter_map(|e| match &e.reason {
+            Reason::PodScheduled {
+                fit,
+                looked_at,
+                nodes,
+                ..
+            } => Some((*fit, *looked_at, *nodes)),
+            _ => None,
+        })
+        .collect();
+    // Each look passes the control-plane node, which the taint keeps out:
+    // the first starts there, the next ones where the one before stopped
+    // and wrap round to it. So 101 looked at for 100 that fit.
+    assert_eq!(looks, [(100, 101, 150); 3]);
+    let explained = cluster
+        .explanations_after(0)
+        .find(|e| matches!(e.reason, Reason::PodScheduled { .. }))
+        .map(|e| e.reason.to_string())
+        .unwrap_or_default();
+    assert!(
+        explained.contains("in a cluster of 150 nodes it looks at nodes only until 100 could take it (101 looked at"),
+        "{explained}"
+    );
+}
+
 // ---------------------------------------------------------------- kubelet
 
 #[test]

@@ -144,7 +144,17 @@ fn reason_ja(reason: &Reason) -> String {
             pod,
             node,
             fit,
+            looked_at,
             nodes,
+        } if looked_at < nodes => format!(
+            "スケジューラーが Pod {pod} を {node} に置きます: {nodes} 台の大きなクラスターでは、受け入れ可能なノードが {fit} 台見つかるまでしか調べません (前の Pod の続きから {looked_at} 台)。その中で {node} のスコアが最も高かったためです (空き容量、バランス、同じオーナーの Pod の少なさ)。"
+        ),
+        Reason::PodScheduled {
+            pod,
+            node,
+            fit,
+            nodes,
+            ..
         } => format!(
             "スケジューラーが Pod {pod} を {node} に置きます: {nodes} 台のノードのうち {fit} 台が受け入れ可能で、{node} のスコアが最も高かったためです (空き容量、バランス、同じオーナーの Pod の少なさ)。"
         ),
@@ -619,6 +629,18 @@ mod tests {
             reason_text(&created, Lang::Ja),
             "ReplicaSet echo が Pod を 2 個作ります: レプリカ 3 個のうち 1 個しかありませんでした。"
         );
+        let scheduled = |looked_at| Reason::PodScheduled {
+            pod: "web-1".into(),
+            node: "w7".into(),
+            fit: 100,
+            looked_at,
+            nodes: 150,
+        };
+        assert!(reason_text(&scheduled(150), Lang::Ja)
+            .starts_with("スケジューラーが Pod web-1 を w7 に置きます: 150 台のノードのうち 100 台が受け入れ可能"));
+        assert!(reason_text(&scheduled(101), Lang::Ja).contains(
+            "150 台の大きなクラスターでは、受け入れ可能なノードが 100 台見つかるまでしか調べません (前の Pod の続きから 101 台)"
+        ));
     }
 
     #[test]

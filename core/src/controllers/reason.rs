@@ -58,8 +58,11 @@ pub enum Reason {
         pod: String,
         /// The node.
         node: String,
-        /// How many nodes could take it.
+        /// How many of the nodes looked at could take it.
         fit: usize,
+        /// How many nodes it looked at: all of them, except in a cluster
+        /// of over 100 nodes, where it stops once it has found enough.
+        looked_at: usize,
         /// How many nodes there are.
         nodes: usize,
     },
@@ -181,7 +184,18 @@ impl fmt::Display for Reason {
                 pod,
                 node,
                 fit,
+                looked_at,
                 nodes,
+            } if looked_at < nodes => write!(
+                f,
+                "The scheduler puts pod {pod} on {node}: in a cluster of {nodes} nodes it looks at nodes only until {fit} could take it ({looked_at} looked at, starting where the last pod left off), and {node} scored highest of those (free room, balance, and fewest pods of the same owner)."
+            ),
+            Reason::PodScheduled {
+                pod,
+                node,
+                fit,
+                nodes,
+                ..
             } => write!(
                 f,
                 "The scheduler puts pod {pod} on {node}: {fit} of {nodes} node{} could take it, and {node} scored highest (free room, balance, and fewest pods of the same owner).",

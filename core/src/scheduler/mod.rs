@@ -59,6 +59,31 @@ pub struct Scheduler {
     unschedulable: queue::UnschedulablePods,
     /// The control-plane host, for the events' reporting instance.
     host: String,
+    /// Where the next pod's look at the nodes starts (`nextStartNodeIndex`):
+    /// after the last node the pod before looked at.
+    next_start_node: usize,
+}
+
+/// Below this many nodes the scheduler looks at every node
+/// (`minFeasibleNodesToFind`), and it never stops before finding this many.
+const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+
+/// The least share of the nodes it looks for, in percent
+/// (`minFeasibleNodesPercentageToFind`).
+const MIN_FEASIBLE_NODES_PERCENTAGE: usize = 5;
+
+/// How many nodes that fit the scheduler looks for before it scores them
+/// (`numFeasibleNodesToFind` with the default `percentageOfNodesToScore`):
+/// every node up to 100; above that, a share falling from 50% by one point
+/// per 125 nodes (at least 5%), and never fewer than 100.
+pub fn feasible_nodes_to_find(nodes: usize) -> usize {
+    if nodes < MIN_FEASIBLE_NODES_TO_FIND {
+        return nodes;
+    }
+    let percentage = 50usize
+        .saturating_sub(nodes / 125)
+        .max(MIN_FEASIBLE_NODES_PERCENTAGE);
+    (nodes * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
 }
 
 impl Scheduler {
@@ -252,7 +277,20 @@ impl Controller for Scheduler {
         let spec = pod.spec.as_ref().unwrap_or(&empty_spec);
         let mut failures: BTreeMap<String, (usize, bool)> = BTreeMap::new();
         let mut feasible: Vec<(&str, &NodeInfo)> = Vec::new();
-        for (name, info) in &self.nodes {
+        let total = self.nodes.len();
+        let wanted = feasible_nodes_to_find(total);
+        let start = self.next_start_node % total.max(1);
+        let mut looked_at = 0;
+        for (name, info) in self
+            .nodes
+            .iter()
+            .skip(start)
+            .chain(self.nodes.iter().take(start))
+        {
+            if feasible.len() == wanted {
+                break;
+            }
+            looked_at += 1;
             match filter(spec, info, request) {
                 Ok(()) => feasible.push((name, info)),
                 Err((reason, preemption_helps)) => {
@@ -262,17 +300,20 @@ impl Controller for Scheduler {
             }
         }
         let owner = controller_ref(&pod.metadata).map_or("", |r| r.uid.as_str());
-        match self.best_node(&feasible, request, owner, object.uid()) {
+        let best = self
+            .best_node(&feasible, request, owner, object.uid())
+            .map(str::to_string);
+        self.next_start_node = (start + looked_at) % total.max(1);
+        match best {
             Some(node) => {
-                let node = node.to_string();
                 self.unschedulable.forget(key);
                 let fit = feasible.len();
-                let total = self.nodes.len();
                 vec![
                     Action::Explain(Reason::PodScheduled {
                         pod: key.name.clone(),
                         node: node.clone(),
                         fit,
+                        looked_at,
                         nodes: total,
                     }),
                     Action::Bind(key.clone(), node.clone()),
