@@ -7,7 +7,9 @@
 //! name whose props compare by value: when one pod changes, Yew redraws
 //! that pod (and what moved), not the other five hundred.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 use k8s_openapi::api::core::v1::Pod;
@@ -114,7 +116,7 @@ pub fn picture(store: &Store, now: SimTime) -> Picture {
 #[derive(Default)]
 pub struct Painter {
     /// The pods drawn last time, by uid, with their resourceVersion.
-    pods: HashMap<String, (String, Rc<PodBox>)>,
+    pods: FxHashMap<String, (String, Rc<PodBox>)>,
 }
 
 impl Painter {
@@ -123,14 +125,17 @@ impl Painter {
         let mut drawn_before = std::mem::take(&mut self.pods);
         let mut picture = nodes_and_pods(store, |object, pod| {
             let version = object.metadata().resource_version.as_deref().unwrap_or("");
-            let drawn = match drawn_before.remove(object.uid()) {
-                Some((before, drawn)) if before == version => drawn,
-                _ => Rc::new(pod_box(object, pod, now)),
+            // An unchanged pod keeps its box, and its entry's strings.
+            let (uid, version, drawn) = match drawn_before.remove_entry(object.uid()) {
+                Some((uid, (before, drawn))) if before == version => (uid, before, drawn),
+                Some((uid, _)) => (uid, version.to_string(), Rc::new(pod_box(object, pod, now))),
+                None => (
+                    object.uid().to_string(),
+                    version.to_string(),
+                    Rc::new(pod_box(object, pod, now)),
+                ),
             };
-            self.pods.insert(
-                object.uid().to_string(),
-                (version.to_string(), drawn.clone()),
-            );
+            self.pods.insert(uid, (version, drawn.clone()));
             drawn
         });
         picture.workloads = workloads(store).into_iter().map(Rc::new).collect();
@@ -201,7 +206,7 @@ fn nodes_and_pods(store: &Store, mut draw: impl FnMut(&Object, &Pod) -> Rc<PodBo
             continue;
         };
         let drawn = draw(object.as_ref(), pod);
-        let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+        let node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
         match node.and_then(|n| nodes.iter_mut().find(|b| b.name == n)) {
             Some(node) => node.pods.push(drawn),
             None => pending.push(drawn),
@@ -935,6 +940,46 @@ fn shorten(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use sunaba_core::{seed, Cluster, ClusterConfig};
+
+    /// Every pod's box in a picture, by name.
+    fn boxes(picture: &Picture) -> BTreeMap<String, Rc<PodBox>> {
+        picture
+            .nodes
+            .iter()
+            .flat_map(|n| n.pods.iter())
+            .chain(picture.pending.iter())
+            .map(|b| (b.name.clone(), b.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn the_painter_keeps_the_box_of_a_pod_that_did_not_change() {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        let pods = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: calm\nspec:\n  containers:\n  - name: c\n    image: nginx\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: busy\nspec:\n  containers:\n  - name: c\n    image: nginx\n";
+        for result in cluster.create_manifests(pods).expect("decodes") {
+            result.expect("created");
+        }
+        cluster.advance(30_000);
+        let mut painter = Painter::default();
+        let before = boxes(&painter.picture(cluster.api().store(), cluster.now()));
+        let busy = cluster
+            .api()
+            .get(Kind::Pod, "default", "busy")
+            .expect("the pod");
+        let Object::Pod(mut labelled) = Object::clone(&busy) else {
+            panic!("a pod");
+        };
+        labelled
+            .metadata
+            .labels
+            .get_or_insert_with(Default::default)
+            .insert("touched".into(), "yes".into());
+        cluster.update(Object::Pod(labelled)).expect("updated");
+        let after = boxes(&painter.picture(cluster.api().store(), cluster.now()));
+        assert!(Rc::ptr_eq(&before["calm"], &after["calm"]), "kept");
+        assert!(!Rc::ptr_eq(&before["busy"], &after["busy"]), "drawn anew");
+        assert_eq!(before["busy"], after["busy"], "though it looks the same");
+    }
 
     #[test]
     fn the_picture_nests_pods_in_nodes_and_links_workloads_and_services() {
