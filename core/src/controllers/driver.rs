@@ -206,22 +206,10 @@ impl Driver {
         work: &mut usize,
     ) -> bool {
         loop {
-            if let Some((key, actions)) = &mut settling.applying {
-                let index = settling.round.as_ref().map_or(0, |(index, _)| *index);
-                while !actions.is_empty() {
-                    if *work == 0 {
-                        return false;
-                    }
-                    *work -= 1;
-                    if let Some(action) = actions.pop_front() {
-                        self.apply(api, now, index, key, action);
-                    }
+            if settling.applying.is_some() {
+                if !self.apply_what_is_left(api, now, settling, work) {
+                    return false;
                 }
-                settling.applying = None;
-                // Observe at once, so no reconcile's writes can outrun the
-                // watch log; keys queued now for this controller wait for
-                // the next round.
-                self.observe_changes(api);
                 continue;
             }
             match &mut settling.round {
@@ -240,17 +228,16 @@ impl Driver {
                     *work -= 1;
                     settling.budget -= 1;
                     let index = *index;
-                    let Some(key) = keys.pop_front() else {
-                        continue;
-                    };
-                    let actions = self.controllers[index].reconcile(
-                        Context {
-                            store: api.store(),
-                            now,
-                        },
-                        &key,
-                    );
-                    settling.applying = Some((key, actions.into()));
+                    if let Some(key) = keys.pop_front() {
+                        let actions = self.controllers[index].reconcile(
+                            Context {
+                                store: api.store(),
+                                now,
+                            },
+                            &key,
+                        );
+                        settling.applying = Some((key, actions.into()));
+                    }
                 }
                 Some((index, _)) if *index + 1 < self.controllers.len() => {
                     let next = *index + 1;
@@ -266,6 +253,35 @@ impl Driver {
                 }
             }
         }
+    }
+
+    /// Applies the actions the last reconcile asked for that are left, one
+    /// unit of `work` each, then observes what they changed; false when
+    /// `work` ran out first.
+    fn apply_what_is_left(
+        &mut self,
+        api: &mut ApiServer,
+        now: SimTime,
+        settling: &mut Settling,
+        work: &mut usize,
+    ) -> bool {
+        let index = settling.round.as_ref().map_or(0, |(index, _)| *index);
+        let Some((key, actions)) = &mut settling.applying else {
+            return true;
+        };
+        while let Some(action) = actions.pop_front() {
+            if *work == 0 {
+                actions.push_front(action);
+                return false;
+            }
+            *work -= 1;
+            self.apply(api, now, index, key, action);
+        }
+        settling.applying = None;
+        // Observe at once, so no reconcile's writes can outrun the watch
+        // log; keys queued now for this controller wait for the next round.
+        self.observe_changes(api);
+        true
     }
 
     /// The keys queued for controller `index`: one round's work.
