@@ -1031,6 +1031,7 @@ impl App {
     /// changed; true when the page shows something new.
     fn work_in_frame(&mut self) -> bool {
         let clock_before = self.playground.cluster.now().millis() / 1000;
+        let was_behind = self.playground.is_behind();
         let started = now_ms();
         let mut units = 0;
         while !self.playground.work(WORK_UNITS_PER_LOOK) {
@@ -1043,7 +1044,9 @@ impl App {
         changed |= self.refresh_picture();
         changed |= self.refresh_traffic();
         changed |= update_progress(&mut self.playground);
-        changed || self.playground.cluster.now().millis() / 1000 != clock_before
+        changed
+            || self.playground.cluster.now().millis() / 1000 != clock_before
+            || self.playground.is_behind() != was_behind
     }
 
     /// Asks for the next frame while the cluster has work left.
