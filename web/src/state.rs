@@ -389,6 +389,7 @@ impl Playground {
     /// Moves the clock on by real time that passed, doing all the work
     /// that falls due on the way.
     pub fn tick(&mut self, millis: i64) {
+        self.finish_work();
         self.aim_clock(millis);
         self.finish_work();
     }

@@ -54,8 +54,6 @@ struct Tally {
 struct PodFacts {
     /// The controlling ReplicaSet's uid.
     owner: String,
-    /// It matches the ReplicaSet's selector (else the ReplicaSet releases it).
-    matches: bool,
     /// Not matching, and not being deleted: to release.
     releasable: bool,
     /// Matching and active (not finished, not being deleted).
@@ -102,14 +100,10 @@ impl PodFacts {
         let active = matches && pod_util::is_active(pod);
         Self {
             owner: rs.metadata.uid.clone().unwrap_or_default(),
-            matches,
             releasable: !matches && pod.metadata.deletion_timestamp.is_none(),
             active,
             ready: active && pod_util::is_ready(pod),
-            labeled: active
-                && template_labels(rs)
-                    .iter()
-                    .all(|(k, v)| labels.get(k) == Some(v)),
+            labeled: active && carries_template_labels(labels, rs),
         }
     }
 }
@@ -323,16 +317,9 @@ fn sync_replica_set(
     if rs.metadata.deletion_timestamp.is_none() {
         actions.extend(manage_replicas(ctx, object, rs, &active));
     }
-    let min_ready = rs
-        .spec
-        .as_ref()
-        .and_then(|s| s.min_ready_seconds)
-        .unwrap_or(0);
+    let min_ready = min_ready_seconds(rs);
     if let Some(status) = calculate_status(rs, &active, min_ready, ctx.now) {
-        actions.push(Action::UpdateStatus(Object::ReplicaSet(ReplicaSet {
-            status: Some(status),
-            ..rs.clone()
-        })));
+        actions.push(status_update(rs, status));
     }
     if let Some(wait) = next_availability(&active, min_ready, ctx.now) {
         actions.push(Action::RequeueAfter(wait));
@@ -349,11 +336,7 @@ fn sync_from_counts(
     counts: &Counts,
     orphans: Option<&BTreeSet<String>>,
 ) -> Option<Vec<Action>> {
-    let min_ready = rs
-        .spec
-        .as_ref()
-        .and_then(|s| s.min_ready_seconds)
-        .unwrap_or(0);
+    let min_ready = min_ready_seconds(rs);
     let adoptable =
         rs.metadata.deletion_timestamp.is_none() && orphans.is_some_and(|o| !o.is_empty());
     let deleting = rs.metadata.deletion_timestamp.is_none() && counts.active > wanted_replicas(rs);
@@ -371,12 +354,7 @@ fn sync_from_counts(
         counts.ready,
         counts.ready,
     );
-    if let Some(status) = status {
-        actions.push(Action::UpdateStatus(Object::ReplicaSet(ReplicaSet {
-            status: Some(status),
-            ..rs.clone()
-        })));
-    }
+    actions.extend(status.map(|status| status_update(rs, status)));
     Some(actions)
 }
 
@@ -712,15 +690,9 @@ fn calculate_status(
     min_ready: i32,
     now: SimTime,
 ) -> Option<ReplicaSetStatus> {
-    let template_labels = template_labels(rs);
     let fully_labeled = active
         .iter()
-        .filter(|p| {
-            let labels = labels_of(&p.metadata);
-            template_labels
-                .iter()
-                .all(|(k, v)| labels.get(k) == Some(v))
-        })
+        .filter(|p| carries_template_labels(labels_of(&p.metadata), rs))
         .count();
     let ready = active.iter().filter(|p| pod_util::is_ready(p)).count();
     let available = active
@@ -730,14 +702,32 @@ fn calculate_status(
     status_from(rs, active.len(), fully_labeled, ready, available)
 }
 
-/// The labels the ReplicaSet's template gives its pods.
-fn template_labels(rs: &ReplicaSet) -> &BTreeMap<String, String> {
+/// The pod's labels include every label the ReplicaSet's template gives.
+fn carries_template_labels(labels: &BTreeMap<String, String>, rs: &ReplicaSet) -> bool {
     rs.spec
         .as_ref()
         .and_then(|s| s.template.as_ref())
         .and_then(|t| t.metadata.as_ref())
         .and_then(|m| m.labels.as_ref())
         .unwrap_or(&NO_LABELS)
+        .iter()
+        .all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// `spec.minReadySeconds`, 0 when unset.
+fn min_ready_seconds(rs: &ReplicaSet) -> i32 {
+    rs.spec
+        .as_ref()
+        .and_then(|s| s.min_ready_seconds)
+        .unwrap_or(0)
+}
+
+/// The status write of a ReplicaSet with `status`.
+fn status_update(rs: &ReplicaSet, status: ReplicaSetStatus) -> Action {
+    Action::UpdateStatus(Object::ReplicaSet(ReplicaSet {
+        status: Some(status),
+        ..rs.clone()
+    }))
 }
 
 /// The status these counts of active pods give; None when it is already so.
