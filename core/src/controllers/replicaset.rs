@@ -3,7 +3,7 @@
 //! releases pods that stopped matching, and reports status.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -18,7 +18,7 @@ use crate::api::selector::{labels_of, Selector, NO_LABELS};
 use crate::api::{Kind, Object};
 use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
 use crate::apiserver::DeleteOptions;
-use crate::store::{ObjectKey, Store, WatchEvent, WatchEventType};
+use crate::store::{NamePair, ObjectKey, Store, WatchEvent, WatchEventType};
 use crate::time::SimTime;
 
 /// At most this many pods are created or deleted in one sync (`BurstReplicas`).
@@ -47,6 +47,8 @@ struct Tally {
     pods: FxHashMap<(String, String), PodFacts>,
     /// Per ReplicaSet uid, its pods' facts added up.
     counts: FxHashMap<String, Counts>,
+    /// Numbers the recounts, so that one can tell the pods it saw.
+    recounts: u64,
 }
 
 /// One pod, as its ReplicaSet sees it.
@@ -54,6 +56,15 @@ struct Tally {
 struct PodFacts {
     /// The controlling ReplicaSet's uid.
     owner: String,
+    /// What the pod adds to its ReplicaSet's counts.
+    flags: PodFlags,
+    /// The recount that last saw the pod, if any.
+    seen_in: u64,
+}
+
+/// What one pod adds to its ReplicaSet's counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PodFlags {
     /// Not matching, and not being deleted: to release.
     releasable: bool,
     /// Matching and active (not finished, not being deleted).
@@ -70,6 +81,8 @@ struct Counts {
     /// The ReplicaSet's generation the facts were taken against; a pod
     /// seen under another generation makes them stale.
     generation: Option<i64>,
+    /// The ReplicaSet's selector at that generation.
+    selector: Option<Selector>,
     /// Counted afresh since nothing could make the counts wrong.
     fresh: bool,
     active: usize,
@@ -79,27 +92,26 @@ struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, facts: &PodFacts, sign: isize) {
+    fn add(&mut self, flags: PodFlags, sign: isize) {
         let apply = |n: &mut usize, on: bool| {
             if on {
                 *n = n.wrapping_add_signed(sign);
             }
         };
-        apply(&mut self.active, facts.active);
-        apply(&mut self.ready, facts.ready);
-        apply(&mut self.labeled, facts.labeled);
-        apply(&mut self.releasable, facts.releasable);
+        apply(&mut self.active, flags.active);
+        apply(&mut self.ready, flags.ready);
+        apply(&mut self.labeled, flags.labeled);
+        apply(&mut self.releasable, flags.releasable);
     }
 }
 
-impl PodFacts {
-    /// The facts of `pod`, controlled by `rs` (whose selector is `selector`).
+impl PodFlags {
+    /// What `pod`, controlled by `rs` (whose selector is `selector`), adds up to.
     fn of(pod: &Pod, rs: &ReplicaSet, selector: &Selector) -> Self {
         let labels = labels_of(&pod.metadata);
         let matches = selector.matches(labels);
         let active = matches && pod_util::is_active(pod);
         Self {
-            owner: rs.metadata.uid.clone().unwrap_or_default(),
             releasable: !matches && pod.metadata.deletion_timestamp.is_none(),
             active,
             ready: active && pod_util::is_ready(pod),
@@ -111,13 +123,12 @@ impl PodFacts {
 impl Tally {
     /// Takes in a pod's change: its facts replace those it had.
     fn observe_pod(&mut self, pod: &Pod, event: WatchEventType, store: &Store) {
-        let key = (
-            pod.metadata.namespace.clone().unwrap_or_default(),
-            pod.metadata.name.clone().unwrap_or_default(),
-        );
-        if let Some(old) = self.pods.remove(&key) {
-            if let Some(counts) = self.counts.get_mut(&old.owner) {
-                counts.add(&old, -1);
+        let namespace = pod.metadata.namespace.as_deref().unwrap_or("");
+        let name = pod.metadata.name.as_deref().unwrap_or("");
+        let old = self.pods.remove_entry(&(namespace, name) as &dyn NamePair);
+        if let Some((_, facts)) = &old {
+            if let Some(counts) = self.counts.get_mut(&facts.owner) {
+                counts.add(facts.flags, -1);
             }
         }
         if event == WatchEventType::Deleted {
@@ -131,22 +142,34 @@ impl Tally {
             return;
         };
         let rs = store
-            .find(Kind::ReplicaSet, &key.0, &owner.name)
+            .find(Kind::ReplicaSet, namespace, &owner.name)
             .and_then(|o| match o.as_ref() {
                 Object::ReplicaSet(rs) if rs.metadata.uid.as_deref() == Some(&owner.uid) => {
                     Some(rs)
                 }
                 _ => None,
             });
-        let selector = rs.and_then(selector_of);
-        match (rs, selector) {
+        let flags = match (rs, &counts.selector) {
             (Some(rs), Some(selector)) if rs.metadata.generation == counts.generation => {
-                let facts = PodFacts::of(pod, rs, &selector);
-                counts.add(&facts, 1);
-                self.pods.insert(key, facts);
+                PodFlags::of(pod, rs, selector)
             }
-            _ => counts.fresh = false,
-        }
+            _ => {
+                counts.fresh = false;
+                return;
+            }
+        };
+        counts.add(flags, 1);
+        let (key, owner) = match old {
+            Some((key, facts)) if facts.owner == owner.uid => (key, facts.owner),
+            Some((key, _)) => (key, owner.uid.clone()),
+            None => ((namespace.to_string(), name.to_string()), owner.uid.clone()),
+        };
+        let facts = PodFacts {
+            owner,
+            flags,
+            seen_in: 0,
+        };
+        self.pods.insert(key, facts);
     }
 
     /// Takes in a ReplicaSet's change: a new generation (a new selector or
@@ -170,28 +193,50 @@ impl Tally {
         (counts.fresh && counts.generation == rs.metadata.generation).then_some(counts)
     }
 
-    /// Counts a ReplicaSet's pods afresh, one by one.
+    /// Counts a ReplicaSet's pods afresh, one by one. A pod already known
+    /// keeps its entry, so a recount of many pods builds no keys.
     fn recount(&mut self, store: &Store, object: &Object, rs: &ReplicaSet, selector: &Selector) {
-        let uid = object.uid().to_string();
-        self.pods.retain(|_, facts| facts.owner != uid);
+        let uid = object.uid();
+        self.recounts += 1;
+        let stamp = self.recounts;
         let mut counts = Counts {
             generation: rs.metadata.generation,
+            selector: Some(selector.clone()),
             fresh: true,
             ..Counts::default()
         };
-        for key in store.dependents_of(&uid).filter(|k| k.kind == Kind::Pod) {
+        for key in store.dependents_of(uid).filter(|k| k.kind == Kind::Pod) {
             let Some(Object::Pod(pod)) = store.get(key).map(|o| o.as_ref()) else {
                 continue;
             };
             if controller_ref(&pod.metadata).is_none_or(|r| r.uid != uid) {
                 continue;
             }
-            let facts = PodFacts::of(pod, rs, selector);
-            counts.add(&facts, 1);
-            self.pods
-                .insert((key.namespace.clone(), key.name.clone()), facts);
+            let flags = PodFlags::of(pod, rs, selector);
+            counts.add(flags, 1);
+            let pair = (key.namespace.as_str(), key.name.as_str());
+            match self.pods.get_mut(&pair as &dyn NamePair) {
+                Some(facts) => {
+                    if facts.owner != uid {
+                        facts.owner = uid.to_string();
+                    }
+                    facts.flags = flags;
+                    facts.seen_in = stamp;
+                }
+                None => {
+                    let facts = PodFacts {
+                        owner: uid.to_string(),
+                        flags,
+                        seen_in: stamp,
+                    };
+                    self.pods
+                        .insert((key.namespace.clone(), key.name.clone()), facts);
+                }
+            }
         }
-        self.counts.insert(uid, counts);
+        self.pods
+            .retain(|_, facts| facts.owner != uid || facts.seen_in == stamp);
+        self.counts.insert(uid.to_string(), counts);
     }
 }
 
@@ -521,13 +566,13 @@ fn delete_pods(
     count: usize,
 ) -> Vec<Action> {
     let colocated = colocated_counts(ctx, object);
-    let mut ranked: Vec<&Pod> = active.to_vec();
-    ranked.sort_by(|a, b| deletion_order(a, b, &colocated, ctx.now));
+    let mut ranked: Vec<Rank<'_>> = active.iter().map(|pod| Rank::of(pod, &colocated)).collect();
+    ranked.sort_by(|a, b| deletion_order(a, b, ctx.now));
     ranked
         .into_iter()
         .take(count)
-        .flat_map(|pod| {
-            let name = pod.metadata.name.clone().unwrap_or_default();
+        .flat_map(|rank| {
+            let name = rank.pod.metadata.name.clone().unwrap_or_default();
             [
                 Action::Delete(
                     ObjectKey::new(Kind::Pod, object.namespace(), name.clone()),
@@ -549,36 +594,38 @@ fn delete_pods(
 /// the pods of every ReplicaSet controlled by the same Deployment. A
 /// ReplicaSet without a controller has no related pods
 /// (`getIndirectlyRelatedPods`), so none of its pods ranks by colocation.
-fn colocated_counts(ctx: Context<'_>, object: &Object) -> HashMap<String, usize> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    let mut count = |pod: &Pod| {
-        if let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) {
-            *counts.entry(node).or_default() += 1;
-        }
+fn colocated_counts<'s>(ctx: Context<'s>, object: &Object) -> FxHashMap<&'s str, usize> {
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+    let Some(deployment) = controller_ref(object.metadata()) else {
+        return counts;
     };
-    if let Some(deployment) = controller_ref(object.metadata()) {
-        for rs_key in ctx
-            .store
-            .dependents_of(&deployment.uid)
-            .filter(|k| k.kind == Kind::ReplicaSet)
-        {
-            let Some(rs) = ctx.store.get(rs_key) else {
-                continue;
-            };
-            for pod_key in ctx
-                .store
-                .dependents_of(rs.uid())
-                .filter(|k| k.kind == Kind::Pod)
-            {
-                if let Some(Object::Pod(pod)) = ctx.store.get(pod_key).map(|o| o.as_ref()) {
-                    if pod_util::is_active(pod) {
-                        count(pod);
-                    }
-                }
-            }
+    let store = ctx.store;
+    let replica_sets = store
+        .dependents_of(&deployment.uid)
+        .filter(|k| k.kind == Kind::ReplicaSet)
+        .filter_map(|rs_key| store.get(rs_key));
+    for rs in replica_sets {
+        let pods = store
+            .dependents_of(rs.uid())
+            .filter(|k| k.kind == Kind::Pod)
+            .filter_map(|pod_key| match store.get(pod_key).map(|o| o.as_ref()) {
+                Some(Object::Pod(pod)) if pod_util::is_active(pod) => Some(pod),
+                _ => None,
+            });
+        for node in pods.filter_map(node_of) {
+            *counts.entry(node).or_default() += 1;
         }
     }
     counts
+}
+
+/// The node a pod is bound to, if it is.
+fn node_of(pod: &Pod) -> Option<&str> {
+    pod.spec
+        .as_ref()?
+        .node_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
 }
 
 fn phase_rank(pod: &Pod) -> u8 {
@@ -634,51 +681,62 @@ fn compare_times(
     })
 }
 
+/// What the deletion ranking reads of one pod, read once before the sort
+/// rather than at each of its comparisons.
+struct Rank<'p> {
+    pod: &'p Pod,
+    assigned: bool,
+    phase: u8,
+    ready_since: Option<SimTime>,
+    cost: i64,
+    colocated: usize,
+    restarts: i32,
+    created: Option<SimTime>,
+}
+
+impl<'p> Rank<'p> {
+    fn of(pod: &'p Pod, colocated: &FxHashMap<&str, usize>) -> Self {
+        let node = node_of(pod);
+        Self {
+            pod,
+            assigned: node.is_some(),
+            phase: phase_rank(pod),
+            ready_since: pod_util::ready_since(pod),
+            cost: deletion_cost(pod),
+            colocated: node.and_then(|n| colocated.get(n).copied()).unwrap_or(0),
+            restarts: pod_util::max_restarts(pod),
+            created: pod
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(SimTime::from_time),
+        }
+    }
+}
+
 /// `ActivePodsWithRanks.Less`: the pod to delete first sorts first.
-fn deletion_order(a: &Pod, b: &Pod, colocated: &HashMap<String, usize>, now: SimTime) -> Ordering {
-    let node = |p: &Pod| {
-        p.spec
-            .as_ref()
-            .and_then(|s| s.node_name.clone())
-            .filter(|n| !n.is_empty())
-    };
-    let rank = |p: &Pod| {
-        node(p)
-            .and_then(|n| colocated.get(&n).copied())
-            .unwrap_or(0)
-    };
-    let created = |p: &Pod| {
-        p.metadata
-            .creation_timestamp
-            .as_ref()
-            .map(SimTime::from_time)
-    };
-    let uids = a.metadata.uid.cmp(&b.metadata.uid);
-    let by_state = node(a)
-        .is_some()
-        .cmp(&node(b).is_some())
-        .then_with(|| phase_rank(a).cmp(&phase_rank(b)))
-        .then_with(|| pod_util::is_ready(a).cmp(&pod_util::is_ready(b)))
-        .then_with(|| deletion_cost(a).cmp(&deletion_cost(b)))
-        .then_with(|| rank(b).cmp(&rank(a)));
+fn deletion_order(a: &Rank<'_>, b: &Rank<'_>, now: SimTime) -> Ordering {
+    let uids = a.pod.metadata.uid.cmp(&b.pod.metadata.uid);
+    let (a_ready, b_ready) = (a.ready_since.is_some(), b.ready_since.is_some());
+    let by_state = a
+        .assigned
+        .cmp(&b.assigned)
+        .then_with(|| a.phase.cmp(&b.phase))
+        .then_with(|| a_ready.cmp(&b_ready))
+        .then_with(|| a.cost.cmp(&b.cost))
+        .then_with(|| b.colocated.cmp(&a.colocated));
     if by_state != Ordering::Equal {
         return by_state;
     }
     // Both ready: the one ready for less time goes first.
-    if pod_util::is_ready(a) && pod_util::is_ready(b) {
-        let ready = compare_times(
-            pod_util::ready_since(a),
-            pod_util::ready_since(b),
-            uids,
-            now,
-        );
-        if let Some(order) = ready {
+    if a_ready && b_ready {
+        if let Some(order) = compare_times(a.ready_since, b.ready_since, uids, now) {
             return order;
         }
     }
-    pod_util::max_restarts(b)
-        .cmp(&pod_util::max_restarts(a))
-        .then_with(|| compare_times(created(a), created(b), uids, now).unwrap_or(Ordering::Equal))
+    b.restarts
+        .cmp(&a.restarts)
+        .then_with(|| compare_times(a.created, b.created, uids, now).unwrap_or(Ordering::Equal))
         // Beyond the real ranking, so that the order never depends on the listing.
         .then(uids)
 }

@@ -86,12 +86,11 @@ pub struct Expired {
     pub oldest: u64,
 }
 
-/// One row of a kind's table: (namespace, name) and the object.
-type TableEntry<'s> = (&'s (String, String), &'s Arc<Object>);
-
-/// A table key's (namespace, name), borrowed: lookups compare it with the
-/// stored `(String, String)` keys without building one.
-trait NamePair {
+/// A (namespace, name) pair, owned or borrowed: a map or set keyed by
+/// `(String, String)` is searched with `&(ns, name) as &dyn NamePair`
+/// without building a key.
+pub trait NamePair {
+    /// The namespace and the name.
     fn parts(&self) -> (&str, &str);
 }
 
@@ -134,13 +133,75 @@ impl Ord for dyn NamePair + '_ {
     }
 }
 
+impl std::hash::Hash for dyn NamePair + '_ {
+    /// The hash of `(String, String)`, so that a borrowed pair finds its entry.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+/// One kind's objects: found by (namespace, name) in a hash map, so that a
+/// lookup or an update costs the same however many objects there are, and
+/// listed in etcd's key order (namespace, then name) through an ordered
+/// set of the keys, which only creation and deletion change.
+#[derive(Clone, Debug, Default)]
+struct Table {
+    objects: FxHashMap<(String, String), Arc<Object>>,
+    order: BTreeSet<(String, String)>,
+}
+
+impl Table {
+    fn get(&self, namespace: &str, name: &str) -> Option<&Arc<Object>> {
+        self.objects.get(&(namespace, name) as &dyn NamePair)
+    }
+
+    /// Puts an object in, returning the version it replaces.
+    fn put(&mut self, namespace: String, name: String, object: Arc<Object>) -> Option<Arc<Object>> {
+        if let Some(slot) = self
+            .objects
+            .get_mut(&(namespace.as_str(), name.as_str()) as &dyn NamePair)
+        {
+            return Some(std::mem::replace(slot, object));
+        }
+        self.order.insert((namespace.clone(), name.clone()));
+        self.objects.insert((namespace, name), object);
+        None
+    }
+
+    fn take(&mut self, namespace: &str, name: &str) -> Option<Arc<Object>> {
+        let key = (namespace, name);
+        let object = self.objects.remove(&key as &dyn NamePair)?;
+        self.order.remove(&key as &dyn NamePair);
+        Some(object)
+    }
+
+    /// Every object in key order, or those of one namespace.
+    fn list<'t>(
+        &'t self,
+        namespace: Option<&'t str>,
+    ) -> impl Iterator<Item = &'t Arc<Object>> + 't {
+        let keys: Box<dyn Iterator<Item = &'t (String, String)>> = match namespace {
+            Some(ns) => Box::new(
+                self.order
+                    .range::<dyn NamePair, _>((
+                        std::ops::Bound::Included(&(ns, "") as &dyn NamePair),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .take_while(move |(n, _)| n == ns),
+            ),
+            None => Box::new(self.order.iter()),
+        };
+        keys.filter_map(|(ns, name)| self.get(ns, name))
+    }
+}
+
 /// How many changes the watch log keeps by default.
 pub const DEFAULT_WATCH_LOG: usize = 8192;
 
 /// All stored objects, their indexes, and the log of recent changes.
 #[derive(Clone, Debug)]
 pub struct Store {
-    tables: BTreeMap<Kind, BTreeMap<(String, String), Arc<Object>>>,
+    tables: BTreeMap<Kind, Table>,
     resource_version: u64,
     log: VecDeque<WatchEvent>,
     log_capacity: usize,
@@ -194,7 +255,7 @@ impl Store {
                 .tables
                 .entry(key.kind)
                 .or_default()
-                .insert((key.namespace, key.name), object.clone());
+                .put(key.namespace, key.name, object.clone());
             store.index(&object);
         }
         store.resource_version = store.resource_version.max(resource_version);
@@ -203,22 +264,18 @@ impl Store {
 
     /// Every object, kind by kind in key order.
     pub fn objects(&self) -> impl Iterator<Item = &Arc<Object>> {
-        self.tables.values().flat_map(BTreeMap::values)
+        self.tables.values().flat_map(|table| table.list(None))
     }
 
     /// Looks an object up.
     pub fn get(&self, key: &ObjectKey) -> Option<&Arc<Object>> {
-        self.tables
-            .get(&key.kind)?
-            .get(&(key.namespace.as_str(), key.name.as_str()) as &dyn NamePair)
+        self.tables.get(&key.kind)?.get(&key.namespace, &key.name)
     }
 
     /// Looks an object up by its parts.
     pub fn find(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Arc<Object>> {
         let namespace = if kind.is_namespaced() { namespace } else { "" };
-        self.tables
-            .get(&kind)?
-            .get(&(namespace, name) as &dyn NamePair)
+        self.tables.get(&kind)?.get(namespace, name)
     }
 
     /// Every object of a kind, in one namespace or all, in etcd key order
@@ -228,21 +285,18 @@ impl Store {
         kind: Kind,
         namespace: Option<&'s str>,
     ) -> impl Iterator<Item = &'s Arc<Object>> + 's {
-        let table = self.tables.get(&kind);
-        let range: Box<dyn Iterator<Item = TableEntry<'s>>> = match (table, namespace) {
-            (None, _) => Box::new(std::iter::empty()),
-            (Some(t), Some(ns)) if kind.is_namespaced() => Box::new(
-                t.range((ns.to_string(), String::new())..)
-                    .take_while(move |((n, _), _)| n == ns),
-            ),
-            (Some(t), _) => Box::new(t.iter()),
-        };
-        range.map(|(_, object)| object)
+        let namespace = namespace.filter(|_| kind.is_namespaced());
+        self.tables
+            .get(&kind)
+            .into_iter()
+            .flat_map(move |table| table.list(namespace))
     }
 
     /// How many objects of a kind there are.
     pub fn count(&self, kind: Kind) -> usize {
-        self.tables.get(&kind).map_or(0, BTreeMap::len)
+        self.tables
+            .get(&kind)
+            .map_or(0, |table| table.objects.len())
     }
 
     /// Keys of the objects whose ownerReferences name this uid.
@@ -271,7 +325,7 @@ impl Store {
         let old = self
             .tables
             .get_mut(&key.kind)?
-            .remove(&(key.namespace.as_str(), key.name.as_str()) as &dyn NamePair)?;
+            .take(&key.namespace, &key.name)?;
         self.unindex(&old);
         self.resource_version += 1;
         let mut last = Object::clone(&old);
@@ -286,11 +340,11 @@ impl Store {
         object.metadata_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&object);
         let object = Arc::new(object);
-        let previous = self
-            .tables
-            .entry(key.kind)
-            .or_default()
-            .insert((key.namespace, key.name), object.clone());
+        let previous =
+            self.tables
+                .entry(key.kind)
+                .or_default()
+                .put(key.namespace, key.name, object.clone());
         match previous {
             Some(previous) if same_index_entries(&previous, &object) => {}
             Some(previous) => {
