@@ -48,14 +48,25 @@ impl Rng {
         let lo = self.next_u64();
         let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x4000;
         let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-        format!(
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            hi >> 32,
-            (hi >> 16) & 0xffff,
-            hi & 0xffff,
-            lo >> 48,
-            lo & 0xffff_ffff_ffff
-        )
+        let mut uuid = String::with_capacity(36);
+        push_hex(&mut uuid, hi >> 32, 8);
+        uuid.push('-');
+        push_hex(&mut uuid, (hi >> 16) & 0xffff, 4);
+        uuid.push('-');
+        push_hex(&mut uuid, hi & 0xffff, 4);
+        uuid.push('-');
+        push_hex(&mut uuid, lo >> 48, 4);
+        uuid.push('-');
+        push_hex(&mut uuid, lo & 0xffff_ffff_ffff, 12);
+        uuid
+    }
+}
+
+/// Appends the low `digits` hex digits of `value`, zero-padded, in lower case.
+fn push_hex(out: &mut String, value: u64, digits: u32) {
+    for shift in (0..digits).rev() {
+        let nibble = (value >> (shift * 4)) & 0xf;
+        out.push(char::from_digit(nibble as u32, 16).unwrap_or('0'));
     }
 }
 
@@ -97,5 +108,24 @@ mod tests {
         assert_eq!(uuid.len(), 36);
         assert_eq!(&uuid[14..15], "4");
         assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"), "{uuid}");
+    }
+
+    #[test]
+    fn uuids_are_the_two_draws_in_hex_groups_of_8_4_4_4_12() {
+        let mut rng = Rng::new(42);
+        let mut draws = rng.clone();
+        let (hi, lo) = (draws.next_u64(), draws.next_u64());
+        let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x4000;
+        let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+        let expected = format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            hi >> 32,
+            (hi >> 16) & 0xffff,
+            hi & 0xffff,
+            lo >> 48,
+            lo & 0xffff_ffff_ffff
+        );
+        assert_eq!(rng.uuid(), expected);
+        assert_eq!(rng, draws);
     }
 }

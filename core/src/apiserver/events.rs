@@ -2,7 +2,8 @@
 //! Repeats of the same event are folded into one with a growing count, as
 //! client-go's event correlator does.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
@@ -71,17 +72,58 @@ pub struct NewEvent {
 /// Keeps track of recorded events so repeats are folded.
 #[derive(Clone, Debug, Default)]
 pub struct EventRecorder {
-    by_signature: FxHashMap<Signature, ObjectKey>,
+    /// The event last recorded under each signature's hash: the involved
+    /// object's uid and field path, the reason, the message and the
+    /// reporter. A repeat is checked against the stored event itself, so
+    /// two signatures with one hash only miss a fold.
+    by_signature: FxHashMap<u64, ObjectKey>,
     sequence: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Signature {
-    uid: String,
-    field_path: String,
-    reason: &'static str,
-    message: String,
-    reporter: Reporter,
+/// The hash of what makes two events the same event.
+fn signature(event: &NewEvent) -> u64 {
+    let mut hasher = FxHasher::default();
+    event
+        .involved
+        .uid
+        .as_deref()
+        .unwrap_or("")
+        .hash(&mut hasher);
+    let field_path = event.involved.field_path.as_deref();
+    field_path.unwrap_or("").hash(&mut hasher);
+    event.reason.hash(&mut hasher);
+    event.message.hash(&mut hasher);
+    event.reporter.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Whether a stored event is the one `event` would record again.
+fn is_repeat(stored: &Event, event: &NewEvent) -> bool {
+    let involved = &stored.involved_object;
+    let source = stored.source.as_ref();
+    let same_reporter = match &event.reporter {
+        Reporter::Component { component, host } => {
+            source.and_then(|s| s.component.as_deref()) == Some(component)
+                && source.and_then(|s| s.host.as_ref()) == host.as_ref()
+        }
+        Reporter::Controller {
+            controller,
+            instance,
+            action,
+        } => {
+            source.and_then(|s| s.component.as_deref()).is_none()
+                && stored.reporting_component.as_deref() == Some(controller)
+                && stored.reporting_instance.as_ref() == Some(instance)
+                && stored.action.as_deref() == Some(action)
+        }
+    };
+    same_reporter
+        && involved.uid.as_deref().unwrap_or_default()
+            == event.involved.uid.as_deref().unwrap_or_default()
+        && involved.field_path.as_deref().unwrap_or_default()
+            == event.involved.field_path.as_deref().unwrap_or_default()
+        && stored.reason.as_deref() == Some(event.reason)
+        && stored.message.as_ref() == Some(&event.message)
 }
 
 /// A reference to an object, as events and ownerless pointers carry it.
@@ -100,14 +142,8 @@ pub fn reference_to(object: &Object) -> ObjectReference {
 impl ApiServer {
     /// Records an event, or counts a repeat of an identical one.
     pub fn record_event(&mut self, event: NewEvent, now: SimTime) -> Arc<Object> {
-        let signature = Signature {
-            uid: event.involved.uid.clone().unwrap_or_default(),
-            field_path: event.involved.field_path.clone().unwrap_or_default(),
-            reason: event.reason,
-            message: event.message.clone(),
-            reporter: event.reporter.clone(),
-        };
-        if let Some(existing) = self.repeat_of(&signature) {
+        let signature = signature(&event);
+        if let Some(existing) = self.repeat_of(signature, &event) {
             return self.count_repeat(&existing, now);
         }
         let namespace = event
@@ -127,9 +163,13 @@ impl ApiServer {
         self.store_event(object, now)
     }
 
-    fn repeat_of(&self, signature: &Signature) -> Option<Arc<Object>> {
-        let key = self.events.by_signature.get(signature)?;
-        self.store.get(key).cloned()
+    fn repeat_of(&self, signature: u64, event: &NewEvent) -> Option<Arc<Object>> {
+        let key = self.events.by_signature.get(&signature)?;
+        let stored = self.store.get(key)?;
+        match stored.as_ref() {
+            Object::Event(stored_event) if is_repeat(stored_event, event) => Some(stored.clone()),
+            _ => None,
+        }
     }
 
     fn count_repeat(&mut self, existing: &Object, now: SimTime) -> Arc<Object> {
@@ -229,4 +269,74 @@ fn new_event_object(event: NewEvent, namespace: String, name: String, now: SimTi
         }
     }
     object
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn event(reason: &'static str, message: &str, reporter: Reporter) -> NewEvent {
+        NewEvent {
+            involved: ObjectReference {
+                kind: Some("Pod".into()),
+                name: Some("web".into()),
+                namespace: Some("default".into()),
+                uid: Some("pod-uid".into()),
+                field_path: Some("spec.containers{web}".into()),
+                ..ObjectReference::default()
+            },
+            event_type: EventType::Normal,
+            reason,
+            message: message.to_string(),
+            reporter,
+        }
+    }
+
+    fn kubelet(host: &str) -> Reporter {
+        Reporter::Component {
+            component: "kubelet",
+            host: Some(host.to_string()),
+        }
+    }
+
+    fn count(object: &Object) -> Option<i32> {
+        match object {
+            Object::Event(e) => e.count,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_same_event_again_is_counted_on_the_first_one() {
+        let mut api = ApiServer::new(1);
+        let first = api.record_event(event("BackOff", "Back-off", kubelet("n1")), SimTime(0));
+        let again = api.record_event(event("BackOff", "Back-off", kubelet("n1")), SimTime(10));
+        assert_eq!(first.name(), again.name());
+        assert_eq!(count(&again), Some(2));
+        assert_eq!(api.store.count(Kind::Event), 1);
+    }
+
+    #[test]
+    fn another_message_reason_or_reporter_is_a_new_event() {
+        let mut api = ApiServer::new(1);
+        let scheduler = Reporter::Controller {
+            controller: "default-scheduler",
+            instance: "default-scheduler-cp".into(),
+            action: "Binding",
+        };
+        let variants = [
+            event("BackOff", "Back-off", kubelet("n1")),
+            event("BackOff", "Back-off again", kubelet("n1")),
+            event("Pulled", "Back-off", kubelet("n1")),
+            event("BackOff", "Back-off", kubelet("n2")),
+            event("BackOff", "Back-off", scheduler),
+        ];
+        let names: BTreeSet<String> = variants
+            .into_iter()
+            .map(|variant| api.record_event(variant, SimTime(0)).name().to_string())
+            .collect();
+        assert_eq!(names.len(), 5);
+        assert_eq!(api.store.count(Kind::Event), 5);
+    }
 }

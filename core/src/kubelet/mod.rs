@@ -24,7 +24,7 @@ use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
 use crate::apiserver::DeleteOptions;
 use crate::controllers::{Action, Context, Controller};
 use crate::network::ipam::PodIpPool;
-use crate::store::{ObjectKey, Store, WatchEvent, WatchEventType};
+use crate::store::{NamePair, ObjectKey, Store, WatchEvent, WatchEventType};
 use crate::time::SimTime;
 
 pub use runtime::{ContainerRuntime, PodRef};
@@ -73,8 +73,10 @@ impl Kubelets {
 
     /// The worker running a pod, wherever it is.
     pub fn worker(&self, namespace: &str, name: &str) -> Option<&PodWorker> {
-        let key = (namespace.to_string(), name.to_string());
-        self.nodes.values().find_map(|n| n.workers.get(&key))
+        let key = (namespace, name);
+        self.nodes
+            .values()
+            .find_map(|n| n.workers.get(&key as &dyn NamePair))
     }
 
     /// Runs a node's pods on another container runtime (a real engine)
@@ -91,10 +93,10 @@ impl Kubelets {
 
     /// The node agent running a pod, with that pod's worker.
     fn agent_of(&self, namespace: &str, name: &str) -> Option<(&NodeAgent, &PodWorker)> {
-        let key = (namespace.to_string(), name.to_string());
+        let key = (namespace, name);
         self.nodes
             .values()
-            .find_map(|n| n.workers.get(&key).map(|w| (n, w)))
+            .find_map(|n| n.workers.get(&key as &dyn NamePair).map(|w| (n, w)))
     }
 
     /// A container's log lines, from its node's runtime: this run's, or with
@@ -118,10 +120,10 @@ impl Kubelets {
 
     /// The simulated runtime of the node running a pod, to change.
     pub fn sim_runtime_of_mut(&mut self, namespace: &str, pod: &str) -> Option<&mut SimRuntime> {
-        let key = (namespace.to_string(), pod.to_string());
+        let key = (namespace, pod);
         self.nodes
             .values_mut()
-            .find(|n| n.workers.contains_key(&key))?
+            .find(|n| n.workers.contains_key(&key as &dyn NamePair))?
             .runtime
             .as_sim_mut()
     }
@@ -137,10 +139,20 @@ impl Kubelets {
             .container(namespace, pod, container)
     }
 
-    fn forget(&mut self, namespace: &str, name: &str) {
-        let key = (namespace.to_string(), name.to_string());
-        for agent in self.nodes.values_mut() {
-            if let Some(worker) = agent.workers.remove(&key) {
+    /// Drops a deleted pod's worker and sandbox, on the node the pod's last
+    /// state names (or on any node, for a pod deleted before it was bound).
+    fn forget(&mut self, pod: &Pod) {
+        let key = (
+            pod.metadata.namespace.as_deref().unwrap_or(""),
+            pod.metadata.name.as_deref().unwrap_or(""),
+        );
+        let agents: Box<dyn Iterator<Item = &mut NodeAgent>> =
+            match node_of(pod).and_then(|n| self.nodes.get_mut(n)) {
+                Some(agent) => Box::new(std::iter::once(agent)),
+                None => Box::new(self.nodes.values_mut()),
+            };
+        for agent in agents {
+            if let Some(worker) = agent.workers.remove(&key as &dyn NamePair) {
                 agent.runtime.remove_sandbox(&worker.pod_ref);
             }
         }
@@ -165,7 +177,7 @@ impl Controller for Kubelets {
             return Vec::new();
         };
         if change.event_type == WatchEventType::Deleted {
-            self.forget(change.object.namespace(), change.object.name());
+            self.forget(pod);
             return Vec::new();
         }
         match node_of(pod) {
@@ -199,17 +211,18 @@ impl Controller for Kubelets {
 impl NodeAgent {
     /// The kubelet's `syncPod` for one pod at `now`.
     fn sync_pod(&mut self, object: &Object, pod: &Pod, store: &Store, now: SimTime) -> Vec<Action> {
-        let pod_key = (object.namespace().to_string(), object.name().to_string());
-        if !self.workers.contains_key(&pod_key) {
+        let pod_key = (object.namespace(), object.name());
+        if !self.workers.contains_key(&pod_key as &dyn NamePair) {
             if pod.metadata.deletion_timestamp.is_some() {
                 return vec![Action::Delete(ObjectKey::of(object), force())];
             }
             // A pod that ran before the kubelet restarted is taken over as it runs.
             let worker = PodWorker::adopt(pod, store, self.runtime.as_mut(), now)
                 .unwrap_or_else(|| PodWorker::new(pod, self.runtime.as_mut(), now));
-            self.workers.insert(pod_key.clone(), worker);
+            let owned_key = (pod_key.0.to_string(), pod_key.1.to_string());
+            self.workers.insert(owned_key, worker);
         }
-        let Some(worker) = self.workers.get_mut(&pod_key) else {
+        let Some(worker) = self.workers.get_mut(&pod_key as &dyn NamePair) else {
             return Vec::new();
         };
         if worker.uid != object.uid() {

@@ -21,6 +21,7 @@ use super::runtime::{ContainerConfig, ContainerRuntime, NodeCapacity, PodRef, Pr
 use super::worker::LogLine;
 use crate::images::{self, Program};
 use crate::network::ipam::PodIpPool;
+use crate::store::NamePair;
 use crate::time::SimTime;
 
 /// How long the runtime takes to set up a pod sandbox.
@@ -126,7 +127,7 @@ impl SimRuntime {
         container: &str,
     ) -> Option<&mut SimContainer> {
         self.pods
-            .get_mut(&(namespace.to_string(), pod.to_string()))?
+            .get_mut(&(namespace, pod) as &dyn NamePair)?
             .containers
             .get_mut(container)
     }
@@ -166,7 +167,7 @@ impl SimRuntime {
     pub fn kill_sandbox(&mut self, namespace: &str, pod: &str, at: SimTime) -> bool {
         let Some(sim) = self
             .pods
-            .get_mut(&(namespace.to_string(), pod.to_string()))
+            .get_mut(&(namespace, pod) as &dyn NamePair)
             .filter(|p| p.sandbox_due.is_none() && p.died_at.is_none() && p.ip.is_some())
         else {
             return false;
@@ -181,12 +182,12 @@ impl SimRuntime {
     }
 
     fn pod(&self, namespace: &str, pod: &str) -> Option<&SimPod> {
-        self.pods.get(&(namespace.to_string(), pod.to_string()))
+        self.pods.get(&(namespace, pod) as &dyn NamePair)
     }
 
     fn pod_mut(&mut self, pod: &PodRef) -> Option<&mut SimPod> {
         self.pods
-            .get_mut(&(pod.namespace.clone(), pod.name.clone()))
+            .get_mut(&(pod.namespace.as_str(), pod.name.as_str()) as &dyn NamePair)
             .filter(|p| p.uid == pod.uid)
     }
 
@@ -308,9 +309,13 @@ impl ContainerRuntime for SimRuntime {
     }
 
     fn remove_sandbox(&mut self, pod: &PodRef) {
-        let key = (pod.namespace.clone(), pod.name.clone());
-        if self.pods.get(&key).is_some_and(|p| p.uid == pod.uid) {
-            if let Some(ip) = self.pods.remove(&key).and_then(|p| p.ip) {
+        let key = (pod.namespace.as_str(), pod.name.as_str());
+        if self
+            .pods
+            .get(&key as &dyn NamePair)
+            .is_some_and(|p| p.uid == pod.uid)
+        {
+            if let Some(ip) = self.pods.remove(&key as &dyn NamePair).and_then(|p| p.ip) {
                 self.pod_ips.release(ip);
             }
         }
