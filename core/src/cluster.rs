@@ -387,6 +387,12 @@ impl Cluster {
         &self.driver
     }
 
+    /// The controllers' driver, for tests that hand a controller a change.
+    #[cfg(test)]
+    pub(crate) fn driver_mut(&mut self) -> &mut Driver {
+        &mut self.driver
+    }
+
     /// Runs timers in time order up to `target`, then settles at `target`.
     pub fn run_until(&mut self, target: SimTime) {
         while let Some(next) = self.driver.next_timer().filter(|t| *t <= target) {

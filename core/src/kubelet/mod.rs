@@ -13,6 +13,7 @@ pub mod volumes;
 pub mod worker;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -180,10 +181,15 @@ impl Controller for Kubelets {
             self.forget(pod);
             return Vec::new();
         }
-        match node_of(pod) {
-            Some(node) if self.nodes.contains_key(node) => vec![ObjectKey::of(&change.object)],
-            _ => Vec::new(),
+        let Some(agent) = node_of(pod).and_then(|n| self.nodes.get_mut(n)) else {
+            return Vec::new();
+        };
+        // A status-only change the kubelet made itself needs no sync, as the
+        // kubelet's pod config merges status-only updates without one.
+        if change.event_type == WatchEventType::Modified && agent.is_own_status_write(pod) {
+            return Vec::new();
         }
+        vec![ObjectKey::of(&change.object)]
     }
 
     fn poll(&mut self, now: SimTime) -> Vec<ObjectKey> {
@@ -209,8 +215,36 @@ impl Controller for Kubelets {
 }
 
 impl NodeAgent {
+    /// Whether `pod` is the echo of this kubelet's last status write: the
+    /// status it sent, on the very pod it synced. Either way, that write's
+    /// echo is then no longer awaited.
+    fn is_own_status_write(&mut self, pod: &Pod) -> bool {
+        let key = (
+            pod.metadata.namespace.as_deref().unwrap_or(""),
+            pod.metadata.name.as_deref().unwrap_or(""),
+        );
+        let Some(worker) = self.workers.get_mut(&key as &dyn NamePair) else {
+            return false;
+        };
+        let Some(sent) = worker.sent_status.take() else {
+            return false;
+        };
+        let Object::Pod(synced) = sent.synced.as_ref() else {
+            return false;
+        };
+        pod.status.as_ref() == Some(&sent.status)
+            && pod.spec == synced.spec
+            && same_but_version(&pod.metadata, &synced.metadata)
+    }
+
     /// The kubelet's `syncPod` for one pod at `now`.
-    fn sync_pod(&mut self, object: &Object, pod: &Pod, store: &Store, now: SimTime) -> Vec<Action> {
+    fn sync_pod(
+        &mut self,
+        object: &Arc<Object>,
+        pod: &Pod,
+        store: &Store,
+        now: SimTime,
+    ) -> Vec<Action> {
         let pod_key = (object.namespace(), object.name());
         if !self.workers.contains_key(&pod_key as &dyn NamePair) {
             if pod.metadata.deletion_timestamp.is_some() {
@@ -249,6 +283,10 @@ impl NodeAgent {
             .map(|e| Action::Record(to_event(object, &self.name, e)))
             .collect();
         if pod.status.as_ref() != Some(&status) {
+            worker.sent_status = Some(worker::SentStatus {
+                synced: object.clone(),
+                status: status.clone(),
+            });
             actions.push(Action::UpdateStatus(status_only(pod, status)));
         }
         if worker.killing && worker.all_stopped() {
@@ -263,6 +301,42 @@ impl NodeAgent {
     pub fn workers(&self) -> impl Iterator<Item = (&(String, String), &PodWorker)> {
         self.workers.iter()
     }
+}
+
+/// Whether two versions of an object's metadata differ in nothing but
+/// their resourceVersion.
+fn same_but_version(a: &ObjectMeta, b: &ObjectMeta) -> bool {
+    let ObjectMeta {
+        annotations,
+        creation_timestamp,
+        deletion_grace_period_seconds,
+        deletion_timestamp,
+        finalizers,
+        generate_name,
+        generation,
+        labels,
+        managed_fields,
+        name,
+        namespace,
+        owner_references,
+        resource_version: _,
+        self_link,
+        uid,
+    } = a;
+    *annotations == b.annotations
+        && *creation_timestamp == b.creation_timestamp
+        && *deletion_grace_period_seconds == b.deletion_grace_period_seconds
+        && *deletion_timestamp == b.deletion_timestamp
+        && *finalizers == b.finalizers
+        && *generate_name == b.generate_name
+        && *generation == b.generation
+        && *labels == b.labels
+        && *managed_fields == b.managed_fields
+        && *name == b.name
+        && *namespace == b.namespace
+        && *owner_references == b.owner_references
+        && *self_link == b.self_link
+        && *uid == b.uid
 }
 
 /// The pod as a status update carries it: its key and its new status, not
@@ -314,4 +388,115 @@ pub fn bound_pods(store: &Store) -> BTreeSet<ObjectKey> {
         .filter(|o| matches!(o.as_ref(), Object::Pod(p) if node_of(p).is_some()))
         .map(|o| ObjectKey::of(o))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cluster, ClusterConfig};
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx:1.25\n";
+
+    /// A cluster whose pod `web` runs, and that pod as stored.
+    fn running_pod() -> (Cluster, Arc<Object>) {
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        for created in cluster.create_manifests(POD).expect("decodes") {
+            created.expect("created");
+        }
+        cluster.advance(60_000);
+        let pod = cluster
+            .api()
+            .store()
+            .find(Kind::Pod, "default", "web")
+            .expect("stored")
+            .clone();
+        (cluster, pod)
+    }
+
+    /// `pod` as a later write leaves it, with a newer resourceVersion.
+    fn rewritten(pod: &Object, change: impl FnOnce(&mut Pod)) -> Arc<Object> {
+        let mut pod = Object::clone(pod);
+        if let Object::Pod(p) = &mut pod {
+            change(p);
+        }
+        pod.metadata_mut().resource_version = Some("999999".into());
+        Arc::new(pod)
+    }
+
+    /// The status the tests' kubelet sends: the pod's, with a reason.
+    fn sent_status(pod: &Object) -> PodStatus {
+        let Object::Pod(pod) = pod else {
+            return PodStatus::default();
+        };
+        PodStatus {
+            reason: Some("Sent".into()),
+            ..pod.status.clone().unwrap_or_default()
+        }
+    }
+
+    /// Tells the pod's kubelet that it sent `status` for `synced`.
+    fn note_sent(cluster: &mut Cluster, synced: &Arc<Object>, status: PodStatus) {
+        let kubelets = cluster.driver_mut().get_mut::<Kubelets>().expect("runs");
+        let worker = kubelets
+            .nodes
+            .values_mut()
+            .find_map(|agent| agent.workers.get_mut(&("default", "web") as &dyn NamePair))
+            .expect("the pod has a worker");
+        worker.sent_status = Some(worker::SentStatus {
+            synced: synced.clone(),
+            status,
+        });
+    }
+
+    /// How many keys the kubelets queue when `change` comes through the watch.
+    fn queued_by(cluster: &mut Cluster, change: &Arc<Object>) -> usize {
+        let store = cluster.api().store().clone();
+        let kubelets = cluster.driver_mut().get_mut::<Kubelets>().expect("runs");
+        let event = WatchEvent {
+            event_type: WatchEventType::Modified,
+            object: change.clone(),
+            resource_version: 999_999,
+        };
+        kubelets.observe(&event, &store).len()
+    }
+
+    #[test]
+    fn the_kubelets_own_status_write_coming_back_queues_no_sync() {
+        let (mut cluster, pod) = running_pod();
+        let sent = sent_status(&pod);
+        let echo = rewritten(&pod, |p| p.status = Some(sent.clone()));
+        note_sent(&mut cluster, &pod, sent);
+        assert_eq!(queued_by(&mut cluster, &echo), 0);
+        // The echo was awaited once: the same change again is news.
+        assert_eq!(queued_by(&mut cluster, &echo), 1);
+    }
+
+    #[test]
+    fn changes_the_kubelet_did_not_make_still_queue_a_sync() {
+        let (mut cluster, pod) = running_pod();
+        let sent = sent_status(&pod);
+        let relabelled = rewritten(&pod, |p| {
+            p.status = Some(sent.clone());
+            p.metadata
+                .labels
+                .get_or_insert_with(BTreeMap::new)
+                .insert("tier".into(), "front".into());
+        });
+        let terminating = rewritten(&pod, |p| {
+            p.status = Some(sent.clone());
+            p.metadata.deletion_timestamp = p.metadata.creation_timestamp.clone();
+        });
+        let someone_elses_status = rewritten(&pod, |p| {
+            p.status.get_or_insert_with(PodStatus::default).reason = Some("Theirs".into());
+        });
+        for change in [relabelled, terminating, someone_elses_status] {
+            note_sent(&mut cluster, &pod, sent.clone());
+            assert_eq!(
+                queued_by(&mut cluster, &change),
+                1,
+                "{:?}",
+                change.metadata()
+            );
+        }
+    }
 }

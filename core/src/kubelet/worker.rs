@@ -6,12 +6,15 @@
 
 use std::net::Ipv4Addr;
 
+use std::sync::Arc;
+
 use k8s_openapi::api::core::v1::{
-    Container, ContainerStateTerminated, ContainerStatus, Pod, Probe,
+    Container, ContainerStateTerminated, ContainerStatus, Pod, PodStatus, Probe,
 };
 
 use super::runtime::{ContainerConfig, ContainerRuntime, PodRef, ProbeKind, Report};
 use super::volumes::MountError;
+use crate::api::Object;
 use crate::images;
 use crate::store::Store;
 use crate::time::SimTime;
@@ -200,6 +203,18 @@ pub struct PodWorker {
     /// When to ask the runtime for the sandbox again, after it failed.
     sandbox_retry_at: Option<SimTime>,
     pod_label: String,
+    /// The status last sent for the pod, as the status manager caches it,
+    /// until the write comes back through the watch.
+    pub sent_status: Option<SentStatus>,
+}
+
+/// A status the kubelet sent, with the version of the pod it was made for.
+#[derive(Clone, Debug)]
+pub struct SentStatus {
+    /// The pod as the kubelet synced it.
+    pub synced: Arc<Object>,
+    /// The status sent.
+    pub status: PodStatus,
 }
 
 impl PodWorker {
@@ -286,6 +301,7 @@ impl PodWorker {
         let pod_ref = PodRef::of(pod);
         Self {
             pod_label: format!("{}_{}({})", pod_ref.name, pod_ref.namespace, pod_ref.uid),
+            sent_status: None,
             uid: pod_ref.uid.clone(),
             ip: None,
             start_time: now,
