@@ -77,8 +77,10 @@ struct WorkQueue {
 }
 
 impl WorkQueue {
+    /// Queues a key, unless it is queued already.
     fn push(&mut self, key: ObjectKey) {
-        if self.queued.insert(key.clone()) {
+        if !self.queued.contains(&key) {
+            self.queued.insert(key.clone());
             self.order.push_back(key);
         }
     }

@@ -297,27 +297,26 @@ impl Controller for ReplicaSetController {
 
 impl ReplicaSetController {
     fn observe_pod(&mut self, pod: &Pod, event: WatchEventType, store: &Store) -> Vec<ObjectKey> {
-        let namespace = pod.metadata.namespace.clone().unwrap_or_default();
-        let name = pod.metadata.name.clone().unwrap_or_default();
-        let owner = controller_ref(&pod.metadata).filter(|r| r.kind == "ReplicaSet");
-        let orphaned = event != WatchEventType::Deleted
-            && controller_ref(&pod.metadata).is_none()
-            && pod_util::is_active(pod);
+        let namespace = pod.metadata.namespace.as_deref().unwrap_or("");
+        let name = pod.metadata.name.as_deref().unwrap_or("");
+        let controller = controller_ref(&pod.metadata);
+        let orphaned =
+            event != WatchEventType::Deleted && controller.is_none() && pod_util::is_active(pod);
         if orphaned {
             self.orphans
-                .entry(namespace.clone())
+                .entry(namespace.to_string())
                 .or_default()
-                .insert(name);
-        } else if let Some(set) = self.orphans.get_mut(&namespace) {
-            set.remove(&name);
+                .insert(name.to_string());
+        } else if let Some(set) = self.orphans.get_mut(namespace) {
+            set.remove(name);
         }
-        match owner {
+        match controller.filter(|r| r.kind == "ReplicaSet") {
             Some(owner) => vec![ObjectKey::new(
                 Kind::ReplicaSet,
                 namespace,
                 owner.name.clone(),
             )],
-            None if orphaned => matching_replica_sets(store, &namespace, pod),
+            None if orphaned => matching_replica_sets(store, namespace, pod),
             None => Vec::new(),
         }
     }

@@ -289,8 +289,8 @@ impl PodWorker {
 
     /// A worker whose sandbox is not asked for yet.
     fn unstarted(pod: &Pod, now: SimTime) -> Self {
-        let spec = pod.spec.clone().unwrap_or_default();
-        let restart_policy = match spec.restart_policy.as_deref() {
+        let spec = pod.spec.as_ref();
+        let restart_policy = match spec.and_then(|s| s.restart_policy.as_deref()) {
             Some("Never") => RestartPolicy::Never,
             Some("OnFailure") => RestartPolicy::OnFailure,
             _ => RestartPolicy::Always,
@@ -307,13 +307,13 @@ impl PodWorker {
             start_time: now,
             sandbox_ready_at: None,
             containers: spec
-                .containers
-                .iter()
+                .into_iter()
+                .flat_map(|s| &s.containers)
                 .map(|c| worker(c, "spec.containers"))
                 .collect(),
             init_containers: spec
-                .init_containers
-                .iter()
+                .and_then(|s| s.init_containers.as_ref())
+                .into_iter()
                 .flatten()
                 .map(|c| worker(c, "spec.initContainers"))
                 .collect(),

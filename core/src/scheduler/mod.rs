@@ -117,14 +117,17 @@ impl Scheduler {
         let node = pod
             .spec
             .as_ref()
-            .and_then(|s| s.node_name.clone())
+            .and_then(|s| s.node_name.as_deref())
             .filter(|n| !n.is_empty());
         let counts = event != WatchEventType::Deleted && !is_finished(pod);
+        if counts && node.is_some_and(|node| self.takes_the_same(&key, node, pod)) {
+            return Vec::new();
+        }
         let freed = self.unaccount(&key);
         match node {
             Some(node) if counts => {
                 self.unschedulable.forget(&key);
-                self.account(key, node, pod);
+                self.account(key, node.to_string(), pod);
                 Vec::new()
             }
             None if counts
@@ -161,6 +164,16 @@ impl Scheduler {
             .entry(node.clone())
             .or_default() += 1;
         self.assigned.insert(key, (node, request, owner));
+    }
+
+    /// Whether the pod is already counted on `node`, with the same request
+    /// and owner: a change (such as a status update) that moves nothing.
+    fn takes_the_same(&self, key: &ObjectKey, node: &str, pod: &Pod) -> bool {
+        self.assigned.get(key).is_some_and(|(on, request, owner)| {
+            on == node
+                && *request == pod_request(pod)
+                && controller_ref(&pod.metadata).map_or("", |r| r.uid.as_str()) == owner
+        })
     }
 
     /// Forgets what a pod took; true when it had taken something.
