@@ -70,7 +70,7 @@ impl Plan {
                 runs: 5,
                 replicas: BUDGET_REPLICAS,
                 growth: [1_000, 10_000, 50_000],
-                wasm_replicas: 2_000,
+                wasm_replicas: BUDGET_REPLICAS,
                 frame_seconds: 15,
                 load_seconds: 2.0,
                 soak_seconds: 60.0,
