@@ -127,7 +127,7 @@ impl Cluster {
         let mut kubelets = Kubelets::default();
         for (index, name) in node_names.iter().enumerate() {
             let node = kubelets.register(name, index as u8, index == 0, now);
-            create_if_missing(&mut api, Object::Node(node), now);
+            create_if_missing(&mut api, Object::Node(Box::new(node)), now);
         }
         let control_plane_ip = kubelets
             .nodes()
@@ -519,7 +519,7 @@ fn unreachable_kubelets() -> &'static Kubelets {
 }
 
 fn namespace_object(name: &str) -> Object {
-    Object::Namespace(Namespace {
+    Object::Namespace(Box::new(Namespace {
         metadata: ObjectMeta {
             name: Some(name.into()),
             ..Default::default()
@@ -528,7 +528,7 @@ fn namespace_object(name: &str) -> Object {
             finalizers: Some(vec!["kubernetes".into()]),
         }),
         status: None,
-    })
+    }))
 }
 
 /// The nodes' names, as kind names them.

@@ -276,7 +276,7 @@ fn edit_deployment(cluster: &mut Cluster, name: &str, change: impl FnOnce(&mut D
     change(&mut d);
     d.metadata.resource_version = None;
     cluster
-        .update(Object::Deployment(d))
+        .update(Object::Deployment(Box::new(d)))
         .expect("the Deployment is updated");
 }
 
@@ -835,7 +835,9 @@ fn scale_replica_set(cluster: &mut Cluster, name: &str, replicas: i32) {
     let mut rs = as_replica_set(&get(cluster, Kind::ReplicaSet, name)).clone();
     rs.spec.as_mut().expect("spec").replicas = Some(replicas);
     rs.metadata.resource_version = None;
-    cluster.update(Object::ReplicaSet(rs)).expect("scaled");
+    cluster
+        .update(Object::ReplicaSet(Box::new(rs)))
+        .expect("scaled");
 }
 
 fn active_names(cluster: &Cluster, app: &str) -> BTreeSet<String> {
@@ -1036,7 +1038,9 @@ spec:
         .expect("labels")
         .insert("app".into(), "debug".into());
     relabelled.metadata.resource_version = None;
-    cluster.update(Object::Pod(relabelled)).expect("relabelled");
+    cluster
+        .update(Object::Pod(Box::new(relabelled)))
+        .expect("relabelled");
     cluster.advance(10_000);
     let released = pod_named(&cluster, "stray");
     assert_eq!(released.metadata.owner_references, None, "released");
@@ -1740,7 +1744,7 @@ fn a_crash_loop_backs_off_10s_20s_40s_doubling_up_to_five_minutes() {
 
 fn endpoints_named(cluster: &Cluster, name: &str) -> Endpoints {
     match get(cluster, Kind::Endpoints, name).as_ref() {
-        Object::Endpoints(e) => e.clone(),
+        Object::Endpoints(e) => (**e).clone(),
         other => panic!("not Endpoints: {other:?}"),
     }
 }
@@ -1756,7 +1760,7 @@ fn slices_for(cluster: &Cluster, service: &str) -> Vec<EndpointSlice> {
                     .and_then(|l| l.get("kubernetes.io/service-name"))
                     .is_some_and(|n| n == service) =>
             {
-                Some(s.clone())
+                Some((**s).clone())
             }
             _ => None,
         })

@@ -258,7 +258,7 @@ fn stored(mut pod: Pod, grace_seconds: i64) -> (PodRef, Pod) {
 fn seed_pod() -> Pod {
     let text = seed::manifest("simple-pod.yaml").expect("the seed has simple-pod.yaml");
     match decode_manifests(text).expect("the seed decodes").remove(0) {
-        Object::Pod(pod) => pod,
+        Object::Pod(pod) => *pod,
         other => panic!("simple-pod.yaml holds a {}", other.kubectl_name()),
     }
 }

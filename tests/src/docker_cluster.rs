@@ -91,7 +91,7 @@ impl DockerCluster {
         self.handle()
             .call(
                 move |c| match c.api().get(Kind::Pod, "default", &name).ok()?.as_ref() {
-                    Object::Pod(pod) => Some(pod.clone()),
+                    Object::Pod(pod) => Some((**pod).clone()),
                     _ => None,
                 },
             )

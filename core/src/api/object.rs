@@ -12,8 +12,8 @@ macro_rules! define_object {
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
             $(
-                #[doc = concat!("A `", stringify!($variant), "`.")]
-                $variant($ty),
+                #[doc = concat!("A `", stringify!($variant), "`, boxed: so that an `Object` is small to move and a small kind's object takes no more room than it needs.")]
+                $variant(Box<$ty>),
             )*
         }
 
@@ -47,13 +47,13 @@ macro_rules! define_object {
                 deserializer: D,
             ) -> Result<Object, D::Error> {
                 use serde::Deserialize;
-                Ok(match kind { $(Kind::$variant => Object::$variant(<$ty>::deserialize(deserializer)?)),* })
+                Ok(match kind { $(Kind::$variant => Object::$variant(Box::new(<$ty>::deserialize(deserializer)?))),* })
             }
         }
 
         $(
             impl From<$ty> for Object {
-                fn from(o: $ty) -> Self { Object::$variant(o) }
+                fn from(o: $ty) -> Self { Object::$variant(Box::new(o)) }
             }
         )*
     };

@@ -75,7 +75,7 @@ impl DeleteOutcome {
 
 pub(super) enum Plan {
     Remove,
-    MarkTerminating(Box<Object>),
+    MarkTerminating(Object),
     AlreadyTerminating(Arc<Object>),
 }
 
@@ -83,7 +83,7 @@ impl Plan {
     pub(super) fn outcome_without_store(self, current: &Arc<Object>) -> DeleteOutcome {
         match self {
             Plan::Remove => DeleteOutcome::Deleted(current.clone()),
-            Plan::MarkTerminating(o) => DeleteOutcome::Terminating(Arc::new(*o)),
+            Plan::MarkTerminating(o) => DeleteOutcome::Terminating(Arc::new(o)),
             Plan::AlreadyTerminating(o) => DeleteOutcome::Terminating(o),
         }
     }
@@ -138,7 +138,7 @@ pub(super) fn plan(current: &Arc<Object>, now: SimTime, options: &DeleteOptions)
     meta.deletion_timestamp = Some(now.plus_secs(grace).to_time());
     meta.deletion_grace_period_seconds = Some(grace);
     meta.finalizers = Some(finalizers).filter(|f| !f.is_empty());
-    Plan::MarkTerminating(Box::new(marked))
+    Plan::MarkTerminating(marked)
 }
 
 /// The grace period that applies: pods that run on a node get one; other kinds do not.
@@ -190,5 +190,5 @@ fn plan_namespace(
     namespace.metadata.deletion_timestamp = Some(now.to_time());
     namespace.metadata.deletion_grace_period_seconds = Some(0);
     namespace.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
-    Plan::MarkTerminating(Box::new(Object::Namespace(namespace.clone())))
+    Plan::MarkTerminating(Object::Namespace(Box::new(namespace.clone())))
 }

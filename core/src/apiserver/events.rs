@@ -157,7 +157,7 @@ impl ApiServer {
             .saturating_mul(1_000_000)
             .saturating_add((self.events.sequence % 1_000_000) as i64);
         let name = format!("{}.{nanos:x}", event.involved.name.as_deref().unwrap_or(""));
-        let object = Object::Event(new_event_object(event, namespace, name, now));
+        let object = Object::Event(Box::new(new_event_object(event, namespace, name, now)));
         let key = ObjectKey::of(&object);
         self.events.by_signature.insert(signature, key);
         self.store_event(object, now)

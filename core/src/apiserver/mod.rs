@@ -242,7 +242,7 @@ impl ApiServer {
         match plan {
             delete::Plan::Remove => Ok(DeleteOutcome::Deleted(self.remove(key))),
             delete::Plan::MarkTerminating(marked) => {
-                Ok(DeleteOutcome::Terminating(self.store.replace(*marked)))
+                Ok(DeleteOutcome::Terminating(self.store.replace(marked)))
             }
             delete::Plan::AlreadyTerminating(current) => Ok(DeleteOutcome::Terminating(current)),
         }
@@ -524,11 +524,11 @@ fn with_status_of(from: Object, current: &Object) -> Option<Object> {
             match (from, current) {
                 $((Object::$kind(from), Object::$kind(current)) => {
                     (from.status != current.status).then(|| {
-                        Object::$kind($kind {
+                        Object::$kind(Box::new($kind {
                             metadata: current.metadata.clone(),
                             spec: current.spec.clone(),
                             status: from.status,
-                        })
+                        }))
                     })
                 })*
                 _ => None,
@@ -556,14 +556,14 @@ mod tests {
         let mut api = ApiServer::new(1);
         let now = SimTime::default();
         let options = WriteOptions::default();
-        let namespace = Object::Namespace(Namespace {
+        let namespace = Object::Namespace(Box::new(Namespace {
             metadata: meta(None, "default"),
             ..Namespace::default()
-        });
+        }));
         api.create(namespace, now, &options).expect("namespace");
         let mut metadata = meta(Some("default"), "web");
         metadata.labels = Some([("app".to_string(), "web".to_string())].into());
-        let pod = Object::Pod(Pod {
+        let pod = Object::Pod(Box::new(Pod {
             metadata,
             spec: Some(PodSpec {
                 node_name: Some("node-1".into()),
@@ -575,7 +575,7 @@ mod tests {
                 ..PodSpec::default()
             }),
             status: None,
-        });
+        }));
         api.create(pod, now, &options).expect("pod");
         api
     }
@@ -583,14 +583,14 @@ mod tests {
     #[test]
     fn a_status_update_carrying_only_key_and_status_keeps_the_rest() {
         let mut api = server_with_bound_pod();
-        let status_only = Object::Pod(Pod {
+        let status_only = Object::Pod(Box::new(Pod {
             metadata: meta(Some("default"), "web"),
             spec: None,
             status: Some(PodStatus {
                 phase: Some("Running".into()),
                 ..PodStatus::default()
             }),
-        });
+        }));
         let updated = api.update_status(status_only).expect("updated");
         let Object::Pod(pod) = updated.as_ref() else {
             panic!("a pod")

@@ -163,7 +163,7 @@ impl Controller for EndpointsController {
         }
         let wanted = endpoints_for(service, &backends(ctx.store, service));
         match existing.map(|o| o.as_ref()) {
-            None => vec![Action::Create(Object::Endpoints(wanted), None)],
+            None => vec![Action::Create(Object::Endpoints(Box::new(wanted)), None)],
             Some(Object::Endpoints(current))
                 if current.subsets != wanted.subsets
                     || current.metadata.labels != wanted.metadata.labels =>

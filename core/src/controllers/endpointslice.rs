@@ -76,7 +76,7 @@ impl Controller for EndpointSliceController {
             .dependents_of(object.uid())
             .filter(|k| k.kind == Kind::EndpointSlice)
             .filter_map(|k| match ctx.store.get(k).map(|o| o.as_ref()) {
-                Some(Object::EndpointSlice(s)) => Some(s.clone()),
+                Some(Object::EndpointSlice(s)) => Some((**s).clone()),
                 _ => None,
             })
             .collect();
@@ -92,10 +92,12 @@ impl Controller for EndpointSliceController {
                 Some(index) => {
                     let current = existing.remove(index);
                     if current.endpoints != endpoints {
-                        actions.push(Action::Update(Object::EndpointSlice(EndpointSlice {
-                            endpoints,
-                            ..current
-                        })));
+                        actions.push(Action::Update(Object::EndpointSlice(Box::new(
+                            EndpointSlice {
+                                endpoints,
+                                ..current
+                            },
+                        ))));
                     }
                 }
                 None => unmatched.push((endpoints, ports)),
@@ -104,13 +106,13 @@ impl Controller for EndpointSliceController {
         let mut leftovers = existing.into_iter();
         for (endpoints, ports) in unmatched {
             actions.push(match leftovers.next() {
-                Some(current) => Action::Update(Object::EndpointSlice(EndpointSlice {
+                Some(current) => Action::Update(Object::EndpointSlice(Box::new(EndpointSlice {
                     endpoints,
                     ports,
                     ..current
-                })),
+                }))),
                 None => Action::Create(
-                    Object::EndpointSlice(new_slice(object, service, endpoints, ports)),
+                    Object::EndpointSlice(Box::new(new_slice(object, service, endpoints, ports))),
                     None,
                 ),
             });

@@ -34,9 +34,6 @@ pub struct Context<'a> {
 }
 
 /// One change a controller asks for.
-// Actions live only between a reconcile and the driver; boxing every object
-// would cost an allocation per write for nothing.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Create an object (through defaulting, admission and validation),

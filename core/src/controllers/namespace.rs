@@ -81,7 +81,9 @@ fn delete_contents(store: &Store, namespace: &Namespace) -> Vec<Action> {
     let mut finalized = namespace.clone();
     finalized.spec = Some(Default::default());
     finalized.metadata.resource_version = None;
-    vec![Action::FinalizeNamespace(Object::Namespace(finalized))]
+    vec![Action::FinalizeNamespace(Object::Namespace(Box::new(
+        finalized,
+    )))]
 }
 
 fn publish_defaults(store: &Store, namespace: &str) -> Vec<Action> {
@@ -91,10 +93,10 @@ fn publish_defaults(store: &Store, namespace: &str) -> Vec<Action> {
         .is_none()
     {
         actions.push(Action::Create(
-            Object::ServiceAccount(ServiceAccount {
+            Object::ServiceAccount(Box::new(ServiceAccount {
                 metadata: meta(namespace, "default"),
                 ..Default::default()
-            }),
+            })),
             None,
         ));
     }
@@ -108,14 +110,14 @@ fn publish_defaults(store: &Store, namespace: &str) -> Vec<Action> {
             "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.".to_string(),
         )]));
         actions.push(Action::Create(
-            Object::ConfigMap(ConfigMap {
+            Object::ConfigMap(Box::new(ConfigMap {
                 metadata,
                 data: Some(BTreeMap::from([(
                     "ca.crt".to_string(),
                     ROOT_CA.to_string(),
                 )])),
                 ..Default::default()
-            }),
+            })),
             None,
         ));
     }

@@ -354,7 +354,7 @@ fn sync_replica_set(
     let active: Vec<&Pod> = pods
         .iter()
         .filter_map(|p| match p.as_ref() {
-            Object::Pod(pod) if pod_util::is_active(pod) => Some(pod),
+            Object::Pod(pod) if pod_util::is_active(pod) => Some(&**pod),
             _ => None,
         })
         .collect();
@@ -432,7 +432,10 @@ fn claim_pods(
         if selector.matches(labels_of(&pod.metadata)) {
             claimed.push(stored.clone());
         } else if pod.metadata.deletion_timestamp.is_none() {
-            actions.push(Action::Update(Object::Pod(release(pod, object.uid()))));
+            actions.push(Action::Update(Object::Pod(Box::new(release(
+                pod,
+                object.uid(),
+            )))));
         }
     }
     let can_adopt = rs.metadata.deletion_timestamp.is_none() && !selector.is_empty();
@@ -537,7 +540,7 @@ fn create_pods(object: &Arc<Object>, rs: &ReplicaSet, count: usize) -> Vec<Actio
     let Some(template) = rs.spec.as_ref().and_then(|s| s.template.as_ref()) else {
         return Vec::new();
     };
-    let pod = Object::Pod(pod_util::pod_from_template(template, object));
+    let pod = Object::Pod(Box::new(pod_util::pod_from_template(template, object)));
     let created = NewEvent {
         involved: reference_to(object),
         event_type: EventType::Normal,
@@ -608,7 +611,7 @@ fn colocated_counts<'s>(ctx: Context<'s>, object: &Object) -> FxHashMap<&'s str,
             .dependents_of(rs.uid())
             .filter(|k| k.kind == Kind::Pod)
             .filter_map(|pod_key| match store.get(pod_key).map(|o| o.as_ref()) {
-                Some(Object::Pod(pod)) if pod_util::is_active(pod) => Some(pod),
+                Some(Object::Pod(pod)) if pod_util::is_active(pod) => Some(&**pod),
                 _ => None,
             });
         for node in pods.filter_map(node_of) {
@@ -781,10 +784,10 @@ fn min_ready_seconds(rs: &ReplicaSet) -> i32 {
 
 /// The status write of a ReplicaSet with `status`.
 fn status_update(rs: &ReplicaSet, status: ReplicaSetStatus) -> Action {
-    Action::UpdateStatus(Object::ReplicaSet(ReplicaSet {
+    Action::UpdateStatus(Object::ReplicaSet(Box::new(ReplicaSet {
         status: Some(status),
         ..rs.clone()
-    }))
+    })))
 }
 
 /// The status these counts of active pods give; None when it is already so.

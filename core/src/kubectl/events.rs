@@ -65,7 +65,7 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
     let mut events: Vec<&Event> = store
         .list(Kind::Event, scope)
         .filter_map(|o| match o.as_ref() {
-            Object::Event(e) => Some(e),
+            Object::Event(e) => Some(&**e),
             _ => None,
         })
         .filter(|e| {

@@ -97,7 +97,7 @@ fn target(ctx: &Context<'_>, parsed: &Parsed, sub: &str, out: &mut Output) -> Op
     }
     match ctx.cluster.api().get(Kind::Deployment, namespace, &name) {
         Ok(object) => match object.as_ref() {
-            Object::Deployment(d) => Some(d.clone()),
+            Object::Deployment(d) => Some((**d).clone()),
             _ => None,
         },
         Err(err) => {
@@ -128,7 +128,7 @@ fn revisions(ctx: &Context<'_>, d: &Deployment) -> BTreeMap<i64, ReplicaSet> {
                 Some(Object::ReplicaSet(rs))
                     if controller_ref(&rs.metadata).is_some_and(|r| r.uid == uid) =>
                 {
-                    Some((util::revision(&rs.metadata), rs.clone()))
+                    Some((util::revision(&rs.metadata), (**rs).clone()))
                 }
                 _ => None,
             },
@@ -443,7 +443,7 @@ fn undo(ctx: &mut Context<'_>, d: &Deployment, parsed: &Parsed, out: &mut Output
         }
     }
     updated.metadata.resource_version = None;
-    match ctx.cluster.update(Object::Deployment(updated)) {
+    match ctx.cluster.update(Object::Deployment(Box::new(updated))) {
         Ok(_) => out.out(format!("deployment.apps/{name} rolled back")),
         Err(err) => out.fail(format_status(&err, None)),
     }
@@ -539,7 +539,7 @@ fn restart(ctx: &mut Context<'_>, mut d: Deployment, out: &mut Output) {
             .insert("kubectl.kubernetes.io/restartedAt".into(), stamp);
     }
     d.metadata.resource_version = None;
-    match ctx.cluster.update(Object::Deployment(d)) {
+    match ctx.cluster.update(Object::Deployment(Box::new(d))) {
         Ok(_) => out.out(format!("deployment.apps/{name} restarted")),
         Err(err) => out.fail(format_status(&err, None)),
     }
@@ -561,7 +561,7 @@ fn pause(ctx: &mut Context<'_>, mut d: Deployment, paused: bool, out: &mut Outpu
         spec.paused = paused.then_some(true);
     }
     d.metadata.resource_version = None;
-    match ctx.cluster.update(Object::Deployment(d)) {
+    match ctx.cluster.update(Object::Deployment(Box::new(d))) {
         Ok(_) => out.out(format!("deployment.apps/{name} {word}")),
         Err(err) => out.fail(format_status(&err, None)),
     }

@@ -87,7 +87,7 @@ pub fn run(ctx: &mut Context<'_>, rest: &[String]) -> Output {
         }));
         return out;
     }
-    let mut object = Object::Pod(pod);
+    let mut object = Object::Pod(Box::new(pod));
     object.metadata_mut().namespace = Some(namespace.clone());
     let options = WriteOptions {
         dry_run: dry_run == DryRun::Server,

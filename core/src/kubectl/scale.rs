@@ -6,8 +6,6 @@
 //! As kubectl 1.32 does, `-o yaml` prints the object as it was fetched,
 //! before the new size.
 
-use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-
 use super::args::{ArgError, Flag, Parsed};
 use super::errors::format_status;
 use super::print_flags::{self, DryRun, Printer};
@@ -160,12 +158,8 @@ fn settings(
 /// The object's size, when it has a scale subresource.
 fn current_replicas(object: &Object) -> Option<i32> {
     match object {
-        Object::Deployment(Deployment { spec, .. }) => {
-            Some(spec.as_ref().and_then(|s| s.replicas).unwrap_or(1))
-        }
-        Object::ReplicaSet(ReplicaSet { spec, .. }) => {
-            Some(spec.as_ref().and_then(|s| s.replicas).unwrap_or(1))
-        }
+        Object::Deployment(d) => Some(d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)),
+        Object::ReplicaSet(rs) => Some(rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)),
         _ => None,
     }
 }

@@ -333,7 +333,7 @@ mod tests {
             data: Some([("color".to_string(), "blue".to_string())].into()),
             ..ConfigMap::default()
         };
-        Store::restored([Object::ConfigMap(map)], 1)
+        Store::restored([Object::ConfigMap(Box::new(map))], 1)
     }
 
     #[test]
@@ -372,7 +372,7 @@ mod tests {
 
     fn service(namespace: &str, name: &str, ip: &str, ports: &[(Option<&str>, i32)]) -> Object {
         use k8s_openapi::api::core::v1::ServiceSpec;
-        Object::Service(Service {
+        Object::Service(Box::new(Service {
             metadata: ObjectMeta {
                 name: Some(name.into()),
                 namespace: Some(namespace.into()),
@@ -393,7 +393,7 @@ mod tests {
                 ..ServiceSpec::default()
             }),
             status: None,
-        })
+        }))
     }
 
     fn store_with_services() -> Store {

@@ -342,7 +342,7 @@ fn same_but_version(a: &ObjectMeta, b: &ObjectMeta) -> bool {
 /// The pod as a status update carries it: its key and its new status, not
 /// a copy of its spec.
 fn status_only(pod: &Pod, status: PodStatus) -> Object {
-    Object::Pod(Pod {
+    Object::Pod(Box::new(Pod {
         metadata: ObjectMeta {
             name: pod.metadata.name.clone(),
             namespace: pod.metadata.namespace.clone(),
@@ -350,7 +350,7 @@ fn status_only(pod: &Pod, status: PodStatus) -> Object {
         },
         spec: None,
         status: Some(status),
-    })
+    }))
 }
 
 fn force() -> DeleteOptions {

@@ -159,7 +159,7 @@ mod tests {
             ),
             ..ConfigMap::default()
         };
-        Store::restored([Object::ConfigMap(map)], 1)
+        Store::restored([Object::ConfigMap(Box::new(map))], 1)
     }
 
     #[test]

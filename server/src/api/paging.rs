@@ -150,14 +150,14 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     fn config_map(name: &str) -> Arc<Object> {
-        Arc::new(Object::ConfigMap(ConfigMap {
+        Arc::new(Object::ConfigMap(Box::new(ConfigMap {
             metadata: ObjectMeta {
                 name: Some(name.into()),
                 namespace: Some("default".into()),
                 ..ObjectMeta::default()
             },
             ..ConfigMap::default()
-        }))
+        })))
     }
 
     #[test]

@@ -74,13 +74,13 @@ pub fn desired_in(store: &Store) -> BTreeMap<ServiceKey, Desired> {
     let services = store
         .list(Kind::Service, None)
         .filter_map(|o| match o.as_ref() {
-            Object::Service(service) => Some(service),
+            Object::Service(service) => Some(&**service),
             _ => None,
         });
     let slices = store
         .list(Kind::EndpointSlice, None)
         .filter_map(|o| match o.as_ref() {
-            Object::EndpointSlice(slice) => Some(slice),
+            Object::EndpointSlice(slice) => Some(&**slice),
             _ => None,
         });
     desired(services, slices)

@@ -48,7 +48,7 @@ impl<'a> Plan<'a> {
                 Some(Object::ReplicaSet(rs))
                     if controller_ref(&rs.metadata).is_some_and(|r| r.uid == object.uid()) =>
                 {
-                    Some(rs.clone())
+                    Some((**rs).clone())
                 }
                 _ => None,
             })
@@ -107,7 +107,7 @@ impl<'a> Plan<'a> {
                     if controller_ref(&rs.metadata).is_none()
                         && rs.metadata.deletion_timestamp.is_none() =>
                 {
-                    Some(rs.clone())
+                    Some((**rs).clone())
                 }
                 _ => None,
             })
@@ -119,7 +119,8 @@ impl<'a> Plan<'a> {
                 .get_or_insert_with(Vec::new)
                 .push(new_controller_ref(self.object));
             rs.metadata.resource_version = None;
-            self.actions.push(Action::Update(Object::ReplicaSet(rs)));
+            self.actions
+                .push(Action::Update(Object::ReplicaSet(Box::new(rs))));
         }
         !orphans.is_empty()
     }
@@ -239,13 +240,15 @@ impl<'a> Plan<'a> {
                 let status = self.d.status.get_or_insert_with(Default::default);
                 status.collision_count = Some(collision_count.unwrap_or(0) + 1);
                 self.actions
-                    .push(Action::UpdateStatus(Object::Deployment(Deployment {
-                        metadata: ObjectMeta {
-                            resource_version: None,
-                            ..self.d.metadata.clone()
+                    .push(Action::UpdateStatus(Object::Deployment(Box::new(
+                        Deployment {
+                            metadata: ObjectMeta {
+                                resource_version: None,
+                                ..self.d.metadata.clone()
+                            },
+                            ..self.d.clone()
                         },
-                        ..self.d.clone()
-                    })));
+                    ))));
             }
             return;
         }
@@ -296,8 +299,10 @@ impl<'a> Plan<'a> {
             }),
             status: None,
         };
-        self.actions
-            .push(Action::Create(Object::ReplicaSet(rs.clone()), None));
+        self.actions.push(Action::Create(
+            Object::ReplicaSet(Box::new(rs.clone())),
+            None,
+        ));
         if replicas > 0 {
             self.record_scaling(&name, 0, replicas);
         }
@@ -491,13 +496,15 @@ impl<'a> Plan<'a> {
         if self.d.status.as_ref() != Some(&status) {
             self.d.status = Some(status);
             self.actions
-                .push(Action::UpdateStatus(Object::Deployment(Deployment {
-                    metadata: ObjectMeta {
-                        resource_version: None,
-                        ..self.d.metadata.clone()
+                .push(Action::UpdateStatus(Object::Deployment(Box::new(
+                    Deployment {
+                        metadata: ObjectMeta {
+                            resource_version: None,
+                            ..self.d.metadata.clone()
+                        },
+                        ..self.d.clone()
                     },
-                    ..self.d.clone()
-                })));
+                ))));
         }
     }
 
@@ -544,7 +551,7 @@ impl<'a> Plan<'a> {
         if self.deployment_dirty {
             let mut d = self.d.clone();
             d.metadata.resource_version = None;
-            out.push(Action::Update(Object::Deployment(d)));
+            out.push(Action::Update(Object::Deployment(Box::new(d))));
         }
         for index in &self.dirty {
             if Some(*index) == self.created {
@@ -552,13 +559,13 @@ impl<'a> Plan<'a> {
             }
             let mut rs = self.rss[*index].clone();
             rs.metadata.resource_version = None;
-            out.push(Action::Update(Object::ReplicaSet(rs)));
+            out.push(Action::Update(Object::ReplicaSet(Box::new(rs))));
         }
         if let Some(created) = self.created {
             // The created ReplicaSet goes out with its final size.
             for action in self.actions.iter_mut() {
                 if let Action::Create(Object::ReplicaSet(rs), _) = action {
-                    *rs = self.rss[created].clone();
+                    **rs = self.rss[created].clone();
                 }
             }
         }

@@ -38,7 +38,7 @@ pub fn events_about(api: &ApiServer, object: &Object) -> Vec<Event> {
             api.store()
                 .list(Kind::Event, scope)
                 .filter_map(|e| match e.as_ref() {
-                    Object::Event(event) => Some(event),
+                    Object::Event(event) => Some(&**event),
                     _ => None,
                 })
                 .filter(|e| {
@@ -91,7 +91,7 @@ pub fn replica_sets_of(
         .list(Kind::ReplicaSet, Some(object.namespace()))
         .filter(|o| selector.matches_object(o))
         .filter_map(|o| match o.as_ref() {
-            Object::ReplicaSet(rs) => Some(rs.clone()),
+            Object::ReplicaSet(rs) => Some((**rs).clone()),
             _ => None,
         })
         .filter(|rs| controller_ref(&rs.metadata).is_some_and(|r| r.uid == object.uid()))
@@ -115,7 +115,7 @@ pub fn slices_of(api: &ApiServer, svc: &Object) -> Vec<EndpointSlice> {
     api.store()
         .list(Kind::EndpointSlice, Some(svc.namespace()))
         .filter_map(|o| match o.as_ref() {
-            Object::EndpointSlice(slice) => Some(slice),
+            Object::EndpointSlice(slice) => Some(&**slice),
             _ => None,
         })
         .filter(|slice| {
@@ -132,7 +132,7 @@ pub fn pods_on(api: &ApiServer, node: &str) -> Vec<Pod> {
     api.store()
         .list(Kind::Pod, None)
         .filter_map(|o| match o.as_ref() {
-            Object::Pod(pod) => Some(pod),
+            Object::Pod(pod) => Some(&**pod),
             _ => None,
         })
         .filter(|pod| {
