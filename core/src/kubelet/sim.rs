@@ -54,7 +54,8 @@ struct SimPod {
     sandbox_due: Option<SimTime>,
     /// When the sandbox died, until the kubelet hears of it.
     died_at: Option<SimTime>,
-    containers: BTreeMap<String, SimContainer>,
+    /// Boxed: a map's node keeps room for eleven entries, and most pods have one container.
+    containers: BTreeMap<String, Box<SimContainer>>,
 }
 
 /// One simulated container: its process and what it wrote.
@@ -116,7 +117,10 @@ impl SimRuntime {
 
     /// A container of a pod, by names.
     pub fn container(&self, namespace: &str, pod: &str, container: &str) -> Option<&SimContainer> {
-        self.pod(namespace, pod)?.containers.get(container)
+        self.pod(namespace, pod)?
+            .containers
+            .get(container)
+            .map(Box::as_ref)
     }
 
     /// A container of a pod, to change (a shell writing files, traffic writing logs).
@@ -130,6 +134,7 @@ impl SimRuntime {
             .get_mut(&(namespace, pod) as &dyn NamePair)?
             .containers
             .get_mut(container)
+            .map(Box::as_mut)
     }
 
     /// A pod's containers, by name.
@@ -141,6 +146,7 @@ impl SimRuntime {
         self.pod(namespace, pod)
             .into_iter()
             .flat_map(|p| p.containers.iter())
+            .map(|(name, container)| (name, &**container))
     }
 
     /// An attached terminal closed a container's stdin: a process waiting
@@ -192,7 +198,10 @@ impl SimRuntime {
     }
 
     fn sim_container_mut(&mut self, pod: &PodRef, container: &str) -> Option<&mut SimContainer> {
-        self.pod_mut(pod)?.containers.get_mut(container)
+        self.pod_mut(pod)?
+            .containers
+            .get_mut(container)
+            .map(Box::as_mut)
     }
 
     /// What listens in a pod right now: (port, program, args).
@@ -304,7 +313,7 @@ impl ContainerRuntime for SimRuntime {
             ..SimContainer::default()
         };
         self.pod_mut(pod)
-            .map(|sim| sim.containers.insert(spec.name.clone(), adopted))
+            .map(|sim| sim.containers.insert(spec.name.clone(), Box::new(adopted)))
             .is_some()
     }
 
