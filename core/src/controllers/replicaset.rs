@@ -193,9 +193,16 @@ impl Tally {
         (counts.fresh && counts.generation == rs.metadata.generation).then_some(counts)
     }
 
-    /// Counts a ReplicaSet's pods afresh, one by one. A pod already known
-    /// keeps its entry, so a recount of many pods builds no keys.
-    fn recount(&mut self, store: &Store, object: &Object, rs: &ReplicaSet, selector: &Selector) {
+    /// Counts a ReplicaSet's pods afresh, one by one, from its dependent
+    /// pods. A pod already known keeps its entry, so a recount of many pods
+    /// builds no keys.
+    fn recount(
+        &mut self,
+        dependents: &[&Arc<Object>],
+        object: &Object,
+        rs: &ReplicaSet,
+        selector: &Selector,
+    ) {
         let uid = object.uid();
         self.recounts += 1;
         let stamp = self.recounts;
@@ -205,16 +212,13 @@ impl Tally {
             fresh: true,
             ..Counts::default()
         };
-        for key in store.dependents_of(uid).filter(|k| k.kind == Kind::Pod) {
-            let Some(Object::Pod(pod)) = store.get(key).map(|o| o.as_ref()) else {
-                continue;
-            };
-            if controller_ref(&pod.metadata).is_none_or(|r| r.uid != uid) {
-                continue;
-            }
+        for pod in controlled_by(dependents, uid) {
             let flags = PodFlags::of(pod, rs, selector);
             counts.add(flags, 1);
-            let pair = (key.namespace.as_str(), key.name.as_str());
+            let pair = (
+                pod.metadata.namespace.as_deref().unwrap_or(""),
+                pod.metadata.name.as_deref().unwrap_or(""),
+            );
             match self.pods.get_mut(&pair as &dyn NamePair) {
                 Some(facts) => {
                     if facts.owner != uid {
@@ -230,7 +234,7 @@ impl Tally {
                         seen_in: stamp,
                     };
                     self.pods
-                        .insert((key.namespace.clone(), key.name.clone()), facts);
+                        .insert((pair.0.to_string(), pair.1.to_string()), facts);
                 }
             }
         }
@@ -278,14 +282,15 @@ impl Controller for ReplicaSetController {
         if let Some(actions) = quick {
             debug_assert_eq!(
                 actions,
-                sync_replica_set(ctx, object, rs, orphans),
+                sync_replica_set(ctx, object, rs, orphans, &dependent_pods(ctx.store, object)),
                 "the counted sync of {key:?} differs from one that looks at every pod"
             );
             return actions;
         }
-        let actions = sync_replica_set(ctx, object, rs, orphans);
+        let dependents = dependent_pods(ctx.store, object);
+        let actions = sync_replica_set(ctx, object, rs, orphans, &dependents);
         if let Some(selector) = selector_of(rs) {
-            self.tally.recount(ctx.store, object, rs, &selector);
+            self.tally.recount(&dependents, object, rs, &selector);
         }
         actions
     }
@@ -340,17 +345,50 @@ fn selector_of(rs: &ReplicaSet) -> Option<Selector> {
     Selector::from_label_selector(&rs.spec.as_ref()?.selector).ok()
 }
 
+/// The pods whose ownerReferences name this object (`dependents`), as stored.
+fn dependent_pods<'s>(store: &'s Store, object: &Object) -> Vec<&'s Arc<Object>> {
+    store
+        .dependents_of(object.uid())
+        .filter(|k| k.kind == Kind::Pod)
+        .filter_map(|key| store.get(key))
+        .collect()
+}
+
+/// Those of `dependents` that are pods controlled by the owner with this uid.
+fn controlled_by<'d>(
+    dependents: &'d [&Arc<Object>],
+    uid: &'d str,
+) -> impl Iterator<Item = &'d Pod> + 'd {
+    dependents
+        .iter()
+        .filter_map(move |object| match object.as_ref() {
+            Object::Pod(pod) if controller_ref(&pod.metadata).is_some_and(|r| r.uid == uid) => {
+                Some(&**pod)
+            }
+            _ => None,
+        })
+}
+
 fn sync_replica_set(
     ctx: Context<'_>,
     object: &Arc<Object>,
     rs: &ReplicaSet,
     orphans: Option<&BTreeSet<String>>,
+    dependents: &[&Arc<Object>],
 ) -> Vec<Action> {
     let Some(selector) = selector_of(rs) else {
         return Vec::new();
     };
     let mut actions = Vec::new();
-    let pods = claim_pods(ctx, object, rs, &selector, orphans, &mut actions);
+    let pods = claim_pods(
+        ctx,
+        object,
+        rs,
+        &selector,
+        orphans,
+        dependents,
+        &mut actions,
+    );
     let active: Vec<&Pod> = pods
         .iter()
         .filter_map(|p| match p.as_ref() {
@@ -359,7 +397,7 @@ fn sync_replica_set(
         })
         .collect();
     if rs.metadata.deletion_timestamp.is_none() {
-        actions.extend(manage_replicas(ctx, object, rs, &active));
+        actions.extend(manage_replicas(ctx, object, rs, &active, dependents));
     }
     let min_ready = min_ready_seconds(rs);
     if let Some(status) = calculate_status(rs, &active, min_ready, ctx.now) {
@@ -410,18 +448,12 @@ fn claim_pods(
     rs: &ReplicaSet,
     selector: &Selector,
     orphans: Option<&BTreeSet<String>>,
+    dependents: &[&Arc<Object>],
     actions: &mut Vec<Action>,
 ) -> Vec<Arc<Object>> {
     let namespace = object.namespace();
     let mut claimed = Vec::new();
-    for key in ctx
-        .store
-        .dependents_of(object.uid())
-        .filter(|k| k.kind == Kind::Pod)
-    {
-        let Some(stored) = ctx.store.get(key) else {
-            continue;
-        };
+    for &stored in dependents {
         let Object::Pod(pod) = stored.as_ref() else {
             continue;
         };
@@ -493,6 +525,7 @@ fn manage_replicas(
     object: &Arc<Object>,
     rs: &ReplicaSet,
     active: &[&Pod],
+    dependents: &[&Arc<Object>],
 ) -> Vec<Action> {
     let wanted = wanted_replicas(rs);
     let have = active.len();
@@ -506,7 +539,7 @@ fn manage_replicas(
         existed: have,
         wanted,
     })];
-    actions.extend(delete_pods(ctx, object, active, count));
+    actions.extend(delete_pods(ctx, object, active, count, dependents));
     actions
 }
 
@@ -566,8 +599,9 @@ fn delete_pods(
     object: &Arc<Object>,
     active: &[&Pod],
     count: usize,
+    dependents: &[&Arc<Object>],
 ) -> Vec<Action> {
-    let colocated = colocated_counts(ctx, object);
+    let colocated = colocated_counts(ctx, object, dependents);
     let mut ranked: Vec<Rank<'_>> = active.iter().map(|pod| Rank::of(pod, &colocated)).collect();
     ranked.sort_by(|a, b| deletion_order(a, b, ctx.now));
     ranked
@@ -596,7 +630,11 @@ fn delete_pods(
 /// the pods of every ReplicaSet controlled by the same Deployment. A
 /// ReplicaSet without a controller has no related pods
 /// (`getIndirectlyRelatedPods`), so none of its pods ranks by colocation.
-fn colocated_counts<'s>(ctx: Context<'s>, object: &Object) -> FxHashMap<&'s str, usize> {
+fn colocated_counts<'s>(
+    ctx: Context<'s>,
+    object: &Object,
+    own: &[&'s Arc<Object>],
+) -> FxHashMap<&'s str, usize> {
     let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     let Some(deployment) = controller_ref(object.metadata()) else {
         return counts;
@@ -607,14 +645,17 @@ fn colocated_counts<'s>(ctx: Context<'s>, object: &Object) -> FxHashMap<&'s str,
         .filter(|k| k.kind == Kind::ReplicaSet)
         .filter_map(|rs_key| store.get(rs_key));
     for rs in replica_sets {
-        let pods = store
-            .dependents_of(rs.uid())
-            .filter(|k| k.kind == Kind::Pod)
-            .filter_map(|pod_key| match store.get(pod_key).map(|o| o.as_ref()) {
-                Some(Object::Pod(pod)) if pod_util::is_active(pod) => Some(&**pod),
-                _ => None,
-            });
-        for node in pods.filter_map(node_of) {
+        // This ReplicaSet's pods are already looked up.
+        let pods = if rs.uid() == object.uid() {
+            own.to_vec()
+        } else {
+            dependent_pods(store, rs)
+        };
+        let active = pods.into_iter().filter_map(|o| match o.as_ref() {
+            Object::Pod(pod) if pod_util::is_active(pod) => Some(&**pod),
+            _ => None,
+        });
+        for node in active.filter_map(node_of) {
             *counts.entry(node).or_default() += 1;
         }
     }
@@ -875,7 +916,12 @@ mod tests {
                     return None;
                 };
                 let mut fresh = Tally::default();
-                fresh.recount(store, object, rs, &selector_of(rs)?);
+                fresh.recount(
+                    &dependent_pods(store, object),
+                    object,
+                    rs,
+                    &selector_of(rs)?,
+                );
                 Some((
                     kept.fresh_counts(rs).cloned(),
                     fresh.counts.remove(object.uid())?,
