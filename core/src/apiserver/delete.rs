@@ -104,20 +104,18 @@ pub(super) fn check_preconditions(
 /// Decides how a delete proceeds for this object.
 pub(super) fn plan(current: &Arc<Object>, now: SimTime, options: &DeleteOptions) -> Plan {
     let propagation = options.propagation.unwrap_or(Propagation::Background);
-    let mut marked = Object::clone(current);
-    let mut finalizers = marked.metadata().finalizers.clone().unwrap_or_default();
+    let meta = current.metadata();
+    let mut finalizers = meta.finalizers.clone().unwrap_or_default();
     if let Some(f) = propagation.finalizer() {
         if !finalizers.iter().any(|x| x == f) {
             finalizers.push(f.to_string());
         }
     }
-    if let Object::Namespace(namespace) = &mut marked {
-        return plan_namespace(namespace, current, now);
+    if let Object::Namespace(namespace) = current.as_ref() {
+        return plan_namespace(&mut (**namespace).clone(), current, now);
     }
-    let meta = marked.metadata_mut();
     let grace = grace_seconds(current, options);
-    let already = meta.deletion_timestamp.is_some();
-    if already {
+    if meta.deletion_timestamp.is_some() {
         // A second delete may only shorten a pod's grace period.
         let shorter = grace.is_some_and(|g| {
             meta.deletion_grace_period_seconds
@@ -126,7 +124,7 @@ pub(super) fn plan(current: &Arc<Object>, now: SimTime, options: &DeleteOptions)
         if grace == Some(0) && finalizers.is_empty() {
             return Plan::Remove;
         }
-        if !shorter && finalizers == meta.finalizers.clone().unwrap_or_default() {
+        if !shorter && finalizers.as_slice() == meta.finalizers.as_deref().unwrap_or_default() {
             return Plan::AlreadyTerminating(current.clone());
         }
     }
@@ -134,6 +132,9 @@ pub(super) fn plan(current: &Arc<Object>, now: SimTime, options: &DeleteOptions)
     if !graceful && finalizers.is_empty() {
         return Plan::Remove;
     }
+    // Only a deletion that marks the object copies it.
+    let mut marked = Object::clone(current);
+    let meta = marked.metadata_mut();
     let grace = grace.unwrap_or(0);
     meta.deletion_timestamp = Some(now.plus_secs(grace).to_time());
     meta.deletion_grace_period_seconds = Some(grace);
