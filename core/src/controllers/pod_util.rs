@@ -21,6 +21,15 @@ pub fn phase(pod: &Pod) -> &str {
         .unwrap_or("")
 }
 
+/// The node the pod is bound to, if it is.
+pub fn node_name(pod: &Pod) -> Option<&str> {
+    pod.spec
+        .as_ref()?
+        .node_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+}
+
 /// The pod's Ready condition holds.
 pub fn is_ready(pod: &Pod) -> bool {
     ready_since(pod).is_some()

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::Pod;
 
-use super::pod_util::{self, controller_ref};
+use super::pod_util::{self, controller_ref, node_name};
 use super::reason::Reason;
 use super::{Action, Context, Controller, CreateEvents, NAME_PLACEHOLDER};
 use crate::api::selector::{labels_of, Selector, NO_LABELS};
@@ -655,20 +655,11 @@ fn colocated_counts<'s>(
             Object::Pod(pod) if pod_util::is_active(pod) => Some(&**pod),
             _ => None,
         });
-        for node in active.filter_map(node_of) {
+        for node in active.filter_map(node_name) {
             *counts.entry(node).or_default() += 1;
         }
     }
     counts
-}
-
-/// The node a pod is bound to, if it is.
-fn node_of(pod: &Pod) -> Option<&str> {
-    pod.spec
-        .as_ref()?
-        .node_name
-        .as_deref()
-        .filter(|n| !n.is_empty())
 }
 
 fn phase_rank(pod: &Pod) -> u8 {
@@ -739,7 +730,7 @@ struct Rank<'p> {
 
 impl<'p> Rank<'p> {
     fn of(pod: &'p Pod, colocated: &FxHashMap<&str, usize>) -> Self {
-        let node = node_of(pod);
+        let node = node_name(pod);
         Self {
             pod,
             assigned: node.is_some(),

@@ -23,6 +23,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use crate::api::{Kind, Object};
 use crate::apiserver::events::{reference_to, EventType, NewEvent, Reporter};
 use crate::apiserver::DeleteOptions;
+use crate::controllers::pod_util::node_name;
 use crate::controllers::{Action, Context, Controller};
 use crate::network::ipam::PodIpPool;
 use crate::store::{NamePair, ObjectKey, Store, WatchEvent, WatchEventType};
@@ -148,7 +149,7 @@ impl Kubelets {
             pod.metadata.name.as_deref().unwrap_or(""),
         );
         let agents: Box<dyn Iterator<Item = &mut NodeAgent>> =
-            match node_of(pod).and_then(|n| self.nodes.get_mut(n)) {
+            match node_name(pod).and_then(|n| self.nodes.get_mut(n)) {
                 Some(agent) => Box::new(std::iter::once(agent)),
                 None => Box::new(self.nodes.values_mut()),
             };
@@ -158,14 +159,6 @@ impl Kubelets {
             }
         }
     }
-}
-
-fn node_of(pod: &Pod) -> Option<&str> {
-    pod.spec
-        .as_ref()?
-        .node_name
-        .as_deref()
-        .filter(|n| !n.is_empty())
 }
 
 impl Controller for Kubelets {
@@ -181,7 +174,7 @@ impl Controller for Kubelets {
             self.forget(pod);
             return Vec::new();
         }
-        let Some(agent) = node_of(pod).and_then(|n| self.nodes.get_mut(n)) else {
+        let Some(agent) = node_name(pod).and_then(|n| self.nodes.get_mut(n)) else {
             return Vec::new();
         };
         // A status-only change the kubelet made itself needs no sync, as the
@@ -207,7 +200,7 @@ impl Controller for Kubelets {
         let Object::Pod(pod) = object.as_ref() else {
             return Vec::new();
         };
-        let Some(agent) = node_of(pod).and_then(|n| self.nodes.get_mut(n)) else {
+        let Some(agent) = node_name(pod).and_then(|n| self.nodes.get_mut(n)) else {
             return Vec::new();
         };
         agent.sync_pod(object, pod, ctx.store, ctx.now)
@@ -385,7 +378,7 @@ fn to_event(pod: &Object, node: &str, event: worker::KubeletEvent) -> NewEvent {
 pub fn bound_pods(store: &Store) -> BTreeSet<ObjectKey> {
     store
         .list(Kind::Pod, None)
-        .filter(|o| matches!(o.as_ref(), Object::Pod(p) if node_of(p).is_some()))
+        .filter(|o| matches!(o.as_ref(), Object::Pod(p) if node_name(p).is_some()))
         .map(|o| ObjectKey::of(o))
         .collect()
 }

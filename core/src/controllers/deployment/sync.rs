@@ -175,6 +175,17 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The Deployment with the status the plan has given it, as a status write.
+    fn status_write(&self) -> Action {
+        Action::UpdateStatus(Object::Deployment(Box::new(Deployment {
+            metadata: ObjectMeta {
+                resource_version: None,
+                ..self.d.metadata.clone()
+            },
+            ..self.d.clone()
+        })))
+    }
+
     fn update_new_rs_annotations(&mut self, index: usize, next: i64) {
         let copied = util::copyable_annotations(&self.d);
         let min_ready = self.d.spec.as_ref().and_then(|s| s.min_ready_seconds);
@@ -239,16 +250,7 @@ impl<'a> Plan<'a> {
                 // A hash collision: count it, and the next sync hashes anew.
                 let status = self.d.status.get_or_insert_with(Default::default);
                 status.collision_count = Some(collision_count.unwrap_or(0) + 1);
-                self.actions
-                    .push(Action::UpdateStatus(Object::Deployment(Box::new(
-                        Deployment {
-                            metadata: ObjectMeta {
-                                resource_version: None,
-                                ..self.d.metadata.clone()
-                            },
-                            ..self.d.clone()
-                        },
-                    ))));
+                self.actions.push(self.status_write());
             }
             return;
         }
@@ -495,16 +497,7 @@ impl<'a> Plan<'a> {
         }
         if self.d.status.as_ref() != Some(&status) {
             self.d.status = Some(status);
-            self.actions
-                .push(Action::UpdateStatus(Object::Deployment(Box::new(
-                    Deployment {
-                        metadata: ObjectMeta {
-                            resource_version: None,
-                            ..self.d.metadata.clone()
-                        },
-                        ..self.d.clone()
-                    },
-                ))));
+            self.actions.push(self.status_write());
         }
     }
 
