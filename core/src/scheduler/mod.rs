@@ -289,9 +289,9 @@ impl Controller for Scheduler {
         let empty_spec = PodSpec::default();
         let spec = pod.spec.as_ref().unwrap_or(&empty_spec);
         let mut failures: BTreeMap<String, (usize, bool)> = BTreeMap::new();
-        let mut feasible: Vec<(&str, &NodeInfo)> = Vec::new();
         let total = self.nodes.len();
         let wanted = feasible_nodes_to_find(total);
+        let mut feasible: Vec<(&str, &NodeInfo)> = Vec::with_capacity(wanted);
         let start = self.next_start_node % total.max(1);
         let mut looked_at = 0;
         for (name, info) in self
