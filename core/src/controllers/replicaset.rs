@@ -646,12 +646,14 @@ fn colocated_counts<'s>(
         .filter_map(|rs_key| store.get(rs_key));
     for rs in replica_sets {
         // This ReplicaSet's pods are already looked up.
-        let pods = if rs.uid() == object.uid() {
-            own.to_vec()
+        let looked_up;
+        let pods: &[&Arc<Object>] = if rs.uid() == object.uid() {
+            own
         } else {
-            dependent_pods(store, rs)
+            looked_up = dependent_pods(store, rs);
+            &looked_up
         };
-        let active = pods.into_iter().filter_map(|o| match o.as_ref() {
+        let active = pods.iter().copied().filter_map(|o| match o.as_ref() {
             Object::Pod(pod) if pod_util::is_active(pod) => Some(&**pod),
             _ => None,
         });
